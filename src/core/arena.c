@@ -1,0 +1,131 @@
+#include "core/arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_CHUNK (64 * 1024)
+
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	max_align_t data[];
+};
+
+struct arena {
+	struct chunk *head;
+};
+
+static struct chunk *chunk_new(size_t min)
+{
+	size_t size = min > ARENA_CHUNK ? min : ARENA_CHUNK;
+	struct chunk *c = malloc(sizeof *c + size);
+	if (c == NULL) {
+		fputs("arena: out of memory\n", stderr);
+		abort();
+	}
+	c->next = NULL;
+	c->size = size;
+	c->used = 0;
+	return c;
+}
+
+struct arena *arena_new(void)
+{
+	struct arena *a = malloc(sizeof *a);
+	if (a == NULL)
+		abort();
+	a->head = chunk_new(ARENA_CHUNK);
+	return a;
+}
+
+void arena_free(struct arena *a)
+{
+	if (a == NULL)
+		return;
+	struct chunk *c = a->head;
+	while (c != NULL) {
+		struct chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	free(a);
+}
+
+/* Keeps the first chunk so that a steady stream of small requests never mallocs. */
+void arena_reset(struct arena *a)
+{
+	struct chunk *c = a->head->next;
+	while (c != NULL) {
+		struct chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head->next = NULL;
+	a->head->used = 0;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+	const size_t align = sizeof(max_align_t);
+	if (n == 0)
+		n = 1;
+	if (n > SIZE_MAX - align)
+		abort();
+	n = (n + align - 1) & ~(align - 1);
+	struct chunk *c = a->head;
+	if (c->size - c->used < n) {
+		/* New chunk goes second so the big first chunk stays the one reused. */
+		struct chunk *fresh = chunk_new(n);
+		fresh->next = c->next;
+		c->next = fresh;
+		fresh->used = n;
+		return fresh->data;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+void *arena_zalloc(struct arena *a, size_t n)
+{
+	void *p = arena_alloc(a, n);
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		abort();
+	char *p = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}
