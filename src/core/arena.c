@@ -13,9 +13,24 @@ struct chunk {
 	max_align_t data[];
 };
 
+struct deferred {
+	struct deferred *next;
+	void (*fn)(void *);
+	void *p;
+};
+
 struct arena {
 	struct chunk *head;
+	struct deferred *deferred;
 };
+
+static void run_deferred(struct arena *a)
+{
+	/* Newest first, like a stack unwinding. */
+	for (struct deferred *d = a->deferred; d != NULL; d = d->next)
+		d->fn(d->p);
+	a->deferred = NULL;
+}
 
 static struct chunk *chunk_new(size_t min)
 {
@@ -37,6 +52,7 @@ struct arena *arena_new(void)
 	if (a == NULL)
 		abort();
 	a->head = chunk_new(ARENA_CHUNK);
+	a->deferred = NULL;
 	return a;
 }
 
@@ -44,6 +60,7 @@ void arena_free(struct arena *a)
 {
 	if (a == NULL)
 		return;
+	run_deferred(a);
 	struct chunk *c = a->head;
 	while (c != NULL) {
 		struct chunk *next = c->next;
@@ -56,6 +73,7 @@ void arena_free(struct arena *a)
 /* Keeps the first chunk so that a steady stream of small requests never mallocs. */
 void arena_reset(struct arena *a)
 {
+	run_deferred(a);
 	struct chunk *c = a->head->next;
 	while (c != NULL) {
 		struct chunk *next = c->next;
@@ -128,4 +146,13 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	char *p = arena_vprintf(a, fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+void arena_defer(struct arena *a, void (*fn)(void *), void *p)
+{
+	struct deferred *d = arena_alloc(a, sizeof *d);
+	d->fn = fn;
+	d->p = p;
+	d->next = a->deferred;
+	a->deferred = d;
 }

@@ -17,5 +17,7 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+/* Runs fn(p) at the next reset/free: how libpq results live no longer than a request. */
+void arena_defer(struct arena *a, void (*fn)(void *), void *p);
 
 #endif

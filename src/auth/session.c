@@ -1,0 +1,153 @@
+#include "auth/session.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOKEN_BYTES 32
+
+static int token_decode(const char *hex, unsigned char raw[TOKEN_BYTES])
+{
+	size_t len;
+	if (hex == NULL || strlen(hex) != 2 * TOKEN_BYTES)
+		return -1;
+	if (sodium_hex2bin(raw, TOKEN_BYTES, hex, 2 * TOKEN_BYTES, NULL, &len, NULL) != 0 ||
+	    len != TOKEN_BYTES)
+		return -1;
+	return 0;
+}
+
+/* bytea parameter in hex form, the text format libpq sends. */
+static const char *token_hash_param(struct arena *a, const unsigned char raw[TOKEN_BYTES])
+{
+	unsigned char h[32];
+	char *out = arena_alloc(a, 2 + 64 + 1);
+	crypto_generichash(h, sizeof h, raw, TOKEN_BYTES, NULL, 0);
+	memcpy(out, "\\x", 2);
+	sodium_bin2hex(out + 2, 65, h, sizeof h);
+	return out;
+}
+
+static const char *csrf_of(struct arena *a, const unsigned char raw[TOKEN_BYTES])
+{
+	static const unsigned char key[] = "esonr csrf token, derived from the session token";
+	unsigned char h[24];
+	char *out = arena_alloc(a, 2 * sizeof h + 1);
+	crypto_generichash(h, sizeof h, raw, TOKEN_BYTES, key, sizeof key - 1);
+	sodium_bin2hex(out, 2 * sizeof h + 1, h, sizeof h);
+	return out;
+}
+
+static void set_cookie(struct request *req, const char *value, int expire)
+{
+	char *c = arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+	    SESSION_COOKIE, value, expire ? "; Max-Age=0" : "", req->https ? "; Secure" : "");
+	http_header(req, "Set-Cookie", c);
+}
+
+enum db_status session_load(struct request *req)
+{
+	unsigned char raw[TOKEN_BYTES];
+	enum db_status st;
+	const char *hex = fields_get(&req->cookies, SESSION_COOKIE);
+	if (token_decode(hex, raw) != 0)
+		return DB_OK;
+	const char *hash = token_hash_param(req->arena, raw);
+	char idle[16];
+	snprintf(idle, sizeof idle, "%d", SESSION_IDLE_SECONDS);
+	/* Idle expiry applies to signed-in sessions; pre-sessions only have the absolute one.
+	 * last_seen_at is refreshed at most once a minute to spare the database a write per page. */
+	PGresult *r = db_query(req->arena, &st,
+	    "WITH s AS (UPDATE sessions SET last_seen_at ="
+	    "     CASE WHEN last_seen_at < now() - interval '1 minute' THEN now() ELSE last_seen_at END"
+	    "   WHERE token_hash = $1 AND expires_at > now()"
+	    "     AND (user_id IS NULL OR last_seen_at > now() - make_interval(secs => $2::int))"
+	    "   RETURNING user_id)"
+	    " SELECT u.id, u.email, u.full_name, u.role FROM s LEFT JOIN users u ON u.id = s.user_id",
+	    2, hash, idle);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(r) != 1)
+		return DB_OK;
+	req->session_token = hex;
+	req->csrf = csrf_of(req->arena, raw);
+	if (db_val(r, 0, 0) != NULL) {
+		struct user *u = arena_zalloc(req->arena, sizeof *u);
+		u->id = db_int(r, 0, 0);
+		snprintf(u->id_text, sizeof u->id_text, "%lld", u->id);
+		u->email = db_val(r, 0, 1);
+		u->full_name = db_val(r, 0, 2);
+		if (role_parse(db_val(r, 0, 3), &u->role) != 0)
+			return DB_ERROR;
+		req->user = u;
+	}
+	return DB_OK;
+}
+
+static enum db_status session_new(struct request *req, const char *user_id, int lifetime)
+{
+	unsigned char raw[TOKEN_BYTES];
+	char hex[2 * TOKEN_BYTES + 1], secs[16];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+	snprintf(secs, sizeof secs, "%d", lifetime);
+	enum db_status st = db_exec(req->arena,
+	    "INSERT INTO sessions (token_hash, user_id, expires_at)"
+	    " VALUES ($1, $2, now() + make_interval(secs => $3::int))",
+	    3, token_hash_param(req->arena, raw), user_id, secs);
+	if (st != DB_OK)
+		return st;
+	req->session_token = arena_strdup(req->arena, hex);
+	req->csrf = csrf_of(req->arena, raw);
+	set_cookie(req, hex, 0);
+	return DB_OK;
+}
+
+enum db_status session_ensure_csrf(struct request *req)
+{
+	if (req->csrf != NULL)
+		return DB_OK;
+	return session_new(req, NULL, PRESESSION_SECONDS);
+}
+
+static enum db_status session_delete_current(struct request *req)
+{
+	unsigned char raw[TOKEN_BYTES];
+	if (token_decode(req->session_token, raw) != 0)
+		return DB_OK;
+	return db_exec(req->arena, "DELETE FROM sessions WHERE token_hash = $1", 1,
+	    token_hash_param(req->arena, raw));
+}
+
+enum db_status session_start(struct request *req, long long user_id)
+{
+	enum db_status st = session_delete_current(req);
+	if (st != DB_OK)
+		return st;
+	/* Now and then, sweep expired sessions so the table does not grow without bound. */
+	if (randombytes_uniform(50) == 0)
+		db_exec(req->arena, "DELETE FROM sessions WHERE expires_at < now()", 0);
+	return session_new(req, arena_printf(req->arena, "%lld", user_id), SESSION_ABSOLUTE_SECONDS);
+}
+
+enum db_status session_end(struct request *req)
+{
+	enum db_status st = session_delete_current(req);
+	req->session_token = NULL;
+	req->csrf = NULL;
+	req->user = NULL;
+	set_cookie(req, "", 1);
+	return st;
+}
+
+int session_csrf_ok(const struct request *req)
+{
+	const char *sent = fields_get(&req->form, "csrf");
+	if (req->csrf == NULL || sent == NULL)
+		return 0;
+	size_t n = strlen(req->csrf);
+	if (strlen(sent) != n)
+		return 0;
+	return sodium_memcmp(sent, req->csrf, n) == 0;
+}

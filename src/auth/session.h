@@ -1,0 +1,23 @@
+/* Browser sessions: a random token in an HttpOnly cookie, only its hash in PostgreSQL.
+ * The CSRF token is derived from the session token, so it changes when the session does. */
+#ifndef ESONR_SESSION_H
+#define ESONR_SESSION_H
+#include "db/db.h"
+#include "web/http.h"
+
+#define SESSION_COOKIE "esonr_session"
+#define SESSION_IDLE_SECONDS (60 * 60)
+#define SESSION_ABSOLUTE_SECONDS (12 * 60 * 60)
+#define PRESESSION_SECONDS (2 * 60 * 60)
+
+/* Finds the cookie's live session, fills req->user and req->csrf. */
+enum db_status session_load(struct request *req);
+/* A visitor's form needs a CSRF token: creates a pre-session when there is none. */
+enum db_status session_ensure_csrf(struct request *req);
+/* Signs user_id in with a fresh token; the previous one (pre-session or not) is gone. */
+enum db_status session_start(struct request *req, long long user_id);
+enum db_status session_end(struct request *req);
+/* Constant-time comparison of the posted csrf field with the session's. */
+int session_csrf_ok(const struct request *req);
+
+#endif

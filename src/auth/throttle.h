@@ -1,0 +1,18 @@
+/* Failed-login throttling per account and per address, recorded in PostgreSQL so that
+ * it survives worker restarts and is shared by all workers. */
+#ifndef ESONR_THROTTLE_H
+#define ESONR_THROTTLE_H
+#include "db/db.h"
+
+#define THROTTLE_WINDOW_SECONDS (15 * 60)
+#define THROTTLE_PER_ACCOUNT 5
+#define THROTTLE_PER_ADDRESS 50
+
+/* *retry_after: 0 when a login may be tried now, else seconds to wait. */
+enum db_status throttle_check(struct arena *a, const char *email, const char *address,
+    int *retry_after);
+enum db_status throttle_record_failure(struct arena *a, const char *email, const char *address);
+/* A successful login forgives the account's failures. */
+enum db_status throttle_clear(struct arena *a, const char *email);
+
+#endif

@@ -1,0 +1,41 @@
+/* esonrctl's shared pieces: the parsed command line and its helpers. */
+#ifndef ESONR_CLI_H
+#define ESONR_CLI_H
+#include "core/arena.h"
+#include "core/config.h"
+
+#define CLI_MAX_WORDS 8
+#define CLI_MAX_OPTS 8
+
+/* Exit codes: 0 done, 1 refused or failed, 2 bad arguments (nothing written). */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+struct cli_opt {
+	const char *name; /* without the leading "--" */
+	const char *value;
+};
+
+struct cli {
+	struct config cfg;
+	struct arena *arena;
+	const char *words[CLI_MAX_WORDS]; /* the positional words after the command's own */
+	int nwords;
+	struct cli_opt opts[CLI_MAX_OPTS];
+	int nopts;
+};
+
+/* Value of --name, or NULL. */
+const char *cli_opt(const struct cli *c, const char *name);
+/* Prints "esonrctl: message" to stderr, returns CLI_USAGE. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Connects with the application role; CLI_OK or CLI_FAIL with a message. */
+int cli_connect(struct cli *c);
+/* Reads a password from stdin up to the first newline. NULL on error. */
+char *cli_read_password(struct arena *a);
+
+int cmd_migrate(struct cli *c);
+int cmd_user_add(struct cli *c);
+int cmd_demo(struct cli *c);
+
+#endif

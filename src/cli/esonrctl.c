@@ -1,0 +1,179 @@
+/* esonrctl: the ESNR office's command line, reading the stack under $VAR. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "db/db.h"
+#include "db/migrate.h"
+
+struct command {
+	const char *words[3];   /* the command's own words, e.g. { "user", "add" } */
+	int positional;         /* how many further words it takes */
+	const char *options[CLI_MAX_OPTS]; /* options it accepts, each with a value */
+	int (*run)(struct cli *c);
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{ { "migrate" }, 0, { NULL }, cmd_migrate, "migrate" },
+	{ { "user", "add" }, 1, { "name", "role" }, cmd_user_add,
+	  "user add EMAIL --name NAME --role candidate|examiner|admin   (password on stdin)" },
+	{ { "demo" }, 0, { NULL }, cmd_demo, "demo   (demo accounts and records; never in production)" },
+};
+
+const char *cli_opt(const struct cli *c, const char *name)
+{
+	for (int i = 0; i < c->nopts; i++)
+		if (strcmp(c->opts[i].name, name) == 0)
+			return c->opts[i].value;
+	return NULL;
+}
+
+int cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("esonrctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return CLI_USAGE;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("esonrctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return CLI_FAIL;
+}
+
+int cli_connect(struct cli *c)
+{
+	db_configure(c->cfg.db);
+	if (db_ensure() != 0)
+		return cli_fail("cannot reach the database: %s", db_error());
+	return CLI_OK;
+}
+
+char *cli_read_password(struct arena *a)
+{
+	char line[2048];
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return arena_strdup(a, line);
+}
+
+int cmd_migrate(struct cli *c)
+{
+	db_configure(c->cfg.db_admin);
+	if (db_ensure() != 0)
+		return cli_fail("cannot reach the database as its owner: %s", db_error());
+	return migrate_apply(c->cfg.sql_dir, stdout, stderr) == 0 ? CLI_OK : CLI_FAIL;
+}
+
+static void print_usage(FILE *f)
+{
+	fputs("usage: esonrctl [--var DIR] COMMAND ...\ncommands:\n", f);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %s\n", commands[i].usage);
+}
+
+static int word_count(const struct command *cmd)
+{
+	int n = 0;
+	while (n < 3 && cmd->words[n] != NULL)
+		n++;
+	return n;
+}
+
+static int accepts(const struct command *cmd, const char *opt)
+{
+	for (int i = 0; i < CLI_MAX_OPTS && cmd->options[i] != NULL; i++)
+		if (strcmp(cmd->options[i], opt) == 0)
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *var = NULL;
+	const char *args[64];
+	int nargs = 0;
+
+	/* --var DIR may stand anywhere; everything else is kept in order. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--var") == 0) {
+			if (i + 1 >= argc)
+				return cli_usage("--var needs a directory");
+			var = argv[++i];
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_usage(stdout);
+			return CLI_OK;
+		} else if (nargs < 64) {
+			args[nargs++] = argv[i];
+		} else {
+			return cli_usage("too many arguments");
+		}
+	}
+	if (nargs == 0) {
+		print_usage(stderr);
+		return CLI_USAGE;
+	}
+
+	const struct command *cmd = NULL;
+	int nw = 0;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		int n = word_count(&commands[i]);
+		if (n > nargs)
+			continue;
+		int same = 1;
+		for (int w = 0; w < n; w++)
+			same = same && strcmp(args[w], commands[i].words[w]) == 0;
+		if (same && n > nw) {
+			cmd = &commands[i];
+			nw = n;
+		}
+	}
+	if (cmd == NULL) {
+		cli_usage("unknown command '%s' (esonrctl --help lists them)", args[0]);
+		return CLI_USAGE;
+	}
+
+	struct cli c;
+	memset(&c, 0, sizeof c);
+	for (int i = nw; i < nargs; i++) {
+		if (strncmp(args[i], "--", 2) == 0) {
+			const char *name = args[i] + 2;
+			if (!accepts(cmd, name))
+				return cli_usage("%s: unknown option --%s (usage: %s)", cmd->words[0], name, cmd->usage);
+			if (i + 1 >= nargs)
+				return cli_usage("option --%s needs a value", name);
+			if (cli_opt(&c, name) != NULL)
+				return cli_usage("option --%s given twice", name);
+			c.opts[c.nopts].name = name;
+			c.opts[c.nopts++].value = args[++i];
+		} else if (c.nwords < cmd->positional) {
+			c.words[c.nwords++] = args[i];
+		} else {
+			return cli_usage("unexpected argument '%s' (usage: %s)", args[i], cmd->usage);
+		}
+	}
+	if (c.nwords < cmd->positional)
+		return cli_usage("missing argument (usage: %s)", cmd->usage);
+
+	char err[512];
+	if (config_load(&c.cfg, var, err, sizeof err) != 0)
+		return cli_fail("%s", err);
+	c.arena = arena_new();
+	int rc = cmd->run(&c);
+	arena_free(c.arena);
+	db_close();
+	return rc;
+}

@@ -1,0 +1,22 @@
+/* Run-time configuration: $VAR/esonr.conf, then ESONR_* environment overrides. */
+#ifndef ESONR_CONFIG_H
+#define ESONR_CONFIG_H
+
+struct config {
+	char var[512];       /* state directory */
+	char root[512];      /* the installation: where sql/, templates/, static/ live */
+	char db[512];        /* libpq conninfo of the application role */
+	char db_admin[512];  /* libpq conninfo of the owner, for migrations only */
+	char base_url[256];
+	char socket[512];
+	char templates[512];
+	char static_dir[512];
+	char sql_dir[512];
+	char keys[512];
+	int workers;
+};
+
+/* var may be NULL: then $ESONR_VAR, else ./var. Returns 0, or -1 with err set. */
+int config_load(struct config *c, const char *var, char *err, int errlen);
+
+#endif

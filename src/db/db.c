@@ -1,0 +1,208 @@
+#include "db/db.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DB_MAX_PARAMS 32
+#define DB_TX_ATTEMPTS 8
+
+static PGconn *conn;
+static char conninfo[1024];
+static char last_error[512];
+
+void db_configure(const char *ci)
+{
+	/* A short connect timeout keeps a down database a quick 503, not a hung worker. */
+	snprintf(conninfo, sizeof conninfo, "%s connect_timeout=3 application_name=esonr", ci);
+}
+
+const char *db_error(void)
+{
+	return last_error;
+}
+
+static void remember_error(const char *msg)
+{
+	snprintf(last_error, sizeof last_error, "%s", msg ? msg : "unknown error");
+	size_t n = strlen(last_error);
+	while (n > 0 && (last_error[n - 1] == '\n' || last_error[n - 1] == '\r'))
+		last_error[--n] = '\0';
+}
+
+int db_ensure(void)
+{
+	if (conn != NULL && PQstatus(conn) == CONNECTION_OK)
+		return 0;
+	if (conn == NULL)
+		conn = PQconnectdb(conninfo);
+	else
+		PQreset(conn);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		remember_error(PQerrorMessage(conn));
+		return -1;
+	}
+	return 0;
+}
+
+void db_close(void)
+{
+	if (conn != NULL)
+		PQfinish(conn);
+	conn = NULL;
+}
+
+static void clear_result(void *p)
+{
+	PQclear(p);
+}
+
+static enum db_status classify(const PGresult *r)
+{
+	if (r == NULL || PQstatus(conn) != CONNECTION_OK)
+		return DB_UNAVAILABLE;
+	switch (PQresultStatus(r)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+		return DB_OK;
+	default:
+		break;
+	}
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if (state == NULL)
+		return DB_ERROR;
+	if (strcmp(state, "23505") == 0)
+		return DB_CONFLICT;
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+		return DB_RETRY;
+	if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0)
+		return DB_INVALID;
+	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)
+		return DB_UNAVAILABLE;
+	return DB_ERROR;
+}
+
+PGresult *db_queryv(struct arena *a, enum db_status *st, const char *sql, int n,
+    const char *const *params)
+{
+	enum db_status dummy;
+	if (st == NULL)
+		st = &dummy;
+	if (db_ensure() != 0) {
+		*st = DB_UNAVAILABLE;
+		return NULL;
+	}
+	int idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
+	PGresult *r = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+	*st = classify(r);
+	/* A connection that died between requests (database restarted) is retried once,
+	 * but only outside a transaction, where nothing else depended on it. */
+	if (*st == DB_UNAVAILABLE && idle && PQstatus(conn) != CONNECTION_OK) {
+		PQclear(r);
+		if (db_ensure() != 0) {
+			*st = DB_UNAVAILABLE;
+			return NULL;
+		}
+		r = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+		*st = classify(r);
+	}
+	if (r == NULL) {
+		remember_error(PQerrorMessage(conn));
+		return NULL;
+	}
+	arena_defer(a, clear_result, r);
+	if (*st != DB_OK) {
+		remember_error(PQresultErrorMessage(r));
+		if (*st == DB_ERROR)
+			fprintf(stderr, "db: %s\n  in: %.200s\n", last_error, sql);
+	}
+	return r;
+}
+
+PGresult *db_query(struct arena *a, enum db_status *st, const char *sql, int n, ...)
+{
+	const char *params[DB_MAX_PARAMS];
+	va_list ap;
+	if (n > DB_MAX_PARAMS)
+		abort();
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		params[i] = va_arg(ap, const char *);
+	va_end(ap);
+	return db_queryv(a, st, sql, n, params);
+}
+
+enum db_status db_exec(struct arena *a, const char *sql, int n, ...)
+{
+	const char *params[DB_MAX_PARAMS];
+	va_list ap;
+	enum db_status st;
+	if (n > DB_MAX_PARAMS)
+		abort();
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		params[i] = va_arg(ap, const char *);
+	va_end(ap);
+	db_queryv(a, &st, sql, n, params);
+	return st;
+}
+
+static void rollback(struct arena *a)
+{
+	if (conn != NULL && PQstatus(conn) == CONNECTION_OK &&
+	    PQtransactionStatus(conn) != PQTRANS_IDLE)
+		db_exec(a, "ROLLBACK", 0);
+}
+
+enum db_status db_tx(struct arena *a, db_tx_body body, void *ctx)
+{
+	enum db_status st = DB_ERROR;
+	for (int attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
+		st = db_exec(a, "BEGIN ISOLATION LEVEL SERIALIZABLE", 0);
+		if (st != DB_OK)
+			return st;
+		st = body(a, ctx);
+		if (st == DB_OK)
+			st = db_exec(a, "COMMIT", 0);
+		if (st == DB_OK)
+			return DB_OK;
+		rollback(a);
+		if (st != DB_RETRY)
+			return st;
+		/* Back off a little, randomly, so that colliding workers do not collide again. */
+		usleep((useconds_t)(1000 * (attempt + 1) + rand() % 5000));
+	}
+	return st;
+}
+
+enum db_status db_script(const char *sql)
+{
+	if (db_ensure() != 0)
+		return DB_UNAVAILABLE;
+	PGresult *r = PQexec(conn, sql);
+	enum db_status st = classify(r);
+	if (st != DB_OK)
+		remember_error(r != NULL ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+	PQclear(r);
+	return st;
+}
+
+int db_rows(const PGresult *r)
+{
+	return r == NULL ? 0 : PQntuples(r);
+}
+
+const char *db_val(const PGresult *r, int row, int col)
+{
+	if (r == NULL || row >= PQntuples(r) || col >= PQnfields(r) || PQgetisnull(r, row, col))
+		return NULL;
+	return PQgetvalue(r, row, col);
+}
+
+long long db_int(const PGresult *r, int row, int col)
+{
+	const char *v = db_val(r, row, col);
+	return v == NULL ? 0 : strtoll(v, NULL, 10);
+}

@@ -1,0 +1,46 @@
+/* The one way to talk to PostgreSQL: one connection per process, parameterised queries,
+ * results freed with the request's arena, transactions retried on serialization failure. */
+#ifndef ESONR_DB_H
+#define ESONR_DB_H
+#include <libpq-fe.h>
+#include "core/arena.h"
+
+enum db_status {
+	DB_OK = 0,
+	DB_UNAVAILABLE, /* no connection: pages answer 503 */
+	DB_CONFLICT,    /* unique violation */
+	DB_INVALID,     /* check / foreign key / data exception */
+	DB_RETRY,       /* serialization failure or deadlock: db_tx retries */
+	DB_REFUSED,     /* a transaction body said no: rolled back, nothing stored */
+	DB_ERROR,
+};
+
+void db_configure(const char *conninfo);
+/* Connects, or reconnects a lost connection; 0 when usable. Cheap when connected. */
+int db_ensure(void);
+void db_close(void);
+const char *db_error(void);
+
+/* n parameters follow as const char * (NULL is SQL NULL). The result, when not NULL,
+ * is cleared when the arena resets. */
+PGresult *db_query(struct arena *a, enum db_status *st, const char *sql, int n, ...);
+/* Same, with the parameters in an array. */
+PGresult *db_queryv(struct arena *a, enum db_status *st, const char *sql, int n,
+    const char *const *params);
+/* Runs a statement expected to succeed with no interesting result. */
+enum db_status db_exec(struct arena *a, const char *sql, int n, ...);
+
+/* BEGIN ISOLATION LEVEL SERIALIZABLE → body → COMMIT; body's non-OK status rolls back.
+ * DB_RETRY (from body or COMMIT) runs the body again, a few times. */
+typedef enum db_status (*db_tx_body)(struct arena *a, void *ctx);
+enum db_status db_tx(struct arena *a, db_tx_body body, void *ctx);
+
+/* Runs a whole SQL file (several statements) in the simple protocol: migrations only. */
+enum db_status db_script(const char *sql);
+
+int db_rows(const PGresult *r);
+/* NULL for SQL NULL or out of range. */
+const char *db_val(const PGresult *r, int row, int col);
+long long db_int(const PGresult *r, int row, int col);
+
+#endif

@@ -1,0 +1,84 @@
+#include "domain/account.h"
+
+#include <string.h>
+
+#include "core/utf8.h"
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static const char *trim(const char *s, size_t *len)
+{
+	size_t n = strlen(s);
+	while (n > 0 && is_space(*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && is_space(s[n - 1]))
+		n--;
+	*len = n;
+	return s;
+}
+
+char *email_normalise(struct arena *a, const char *in, const char **why)
+{
+	size_t n;
+	const char *s = trim(in, &n);
+	if (n == 0) {
+		*why = "Enter your e-mail address.";
+		return NULL;
+	}
+	if (n > EMAIL_MAX) {
+		*why = "An e-mail address has at most 254 characters.";
+		return NULL;
+	}
+	char *out = arena_strndup(a, s, n);
+	size_t at = 0, ats = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)out[i];
+		/* ASCII only: internationalised addresses would need their own normalisation. */
+		if (c <= ' ' || c >= 0x7f || c == '"' || c == '(' || c == ')' || c == ',' ||
+		    c == ':' || c == ';' || c == '<' || c == '>' || c == '[' || c == ']' || c == '\\') {
+			*why = "An e-mail address cannot contain spaces or these characters: \" ( ) , : ; < > [ ] \\";
+			return NULL;
+		}
+		if (c >= 'A' && c <= 'Z')
+			out[i] = (char)(c - 'A' + 'a');
+		if (c == '@') {
+			at = i;
+			ats++;
+		}
+	}
+	if (ats != 1 || at == 0 || at == n - 1 || out[at + 1] == '.' || out[n - 1] == '.' ||
+	    strstr(out + at, "..") != NULL) {
+		*why = "Enter an e-mail address like name@hospital.eu.";
+		return NULL;
+	}
+	return out;
+}
+
+char *name_normalise(struct arena *a, const char *in, const char **why)
+{
+	size_t n;
+	const char *s = trim(in, &n);
+	if (n == 0) {
+		*why = "Enter your full name as it should appear on certificates.";
+		return NULL;
+	}
+	if (!utf8_valid(s, n)) {
+		*why = "The name is not valid UTF-8 text.";
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			*why = "A name cannot contain control characters or line breaks.";
+			return NULL;
+		}
+	if (utf8_codepoints(s, n) > NAME_MAX_CHARS) {
+		*why = "A name has at most 200 characters.";
+		return NULL;
+	}
+	return arena_strndup(a, s, n);
+}

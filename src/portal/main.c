@@ -1,0 +1,150 @@
+/* esonr-portal: opens the FastCGI socket, forks the workers, keeps them alive, and
+ * stops them gracefully on SIGTERM. */
+#include <errno.h>
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "core/template.h"
+#include "web/worker.h"
+
+#define MAX_WORKERS 256
+#define STOP_GRACE_SECONDS 20
+
+static volatile sig_atomic_t stop_requested;
+static pid_t workers[MAX_WORKERS];
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static pid_t spawn_worker(const struct config *cfg, int fd)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGCHLD, SIG_DFL);
+		_exit(worker_run(cfg, fd));
+	}
+	if (pid < 0)
+		perror("portal: fork");
+	return pid;
+}
+
+static void stop_workers(int n)
+{
+	for (int i = 0; i < n; i++)
+		if (workers[i] > 0)
+			kill(workers[i], SIGTERM);
+	time_t deadline = time(NULL) + STOP_GRACE_SECONDS;
+	int alive = n;
+	while (alive > 0 && time(NULL) < deadline) {
+		pid_t pid = waitpid(-1, NULL, WNOHANG);
+		if (pid > 0) {
+			for (int i = 0; i < n; i++)
+				if (workers[i] == pid)
+					workers[i] = 0;
+			alive--;
+			continue;
+		}
+		/* A worker may have been about to block in accept() when the first signal came. */
+		for (int i = 0; i < n; i++)
+			if (workers[i] > 0)
+				kill(workers[i], SIGTERM);
+		usleep(100 * 1000);
+	}
+	for (int i = 0; i < n; i++)
+		if (workers[i] > 0) {
+			fprintf(stderr, "portal: worker %d did not stop, killing it\n", (int)workers[i]);
+			kill(workers[i], SIGKILL);
+			waitpid(workers[i], NULL, 0);
+		}
+}
+
+int main(int argc, char **argv)
+{
+	const char *var = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--var") == 0 && i + 1 < argc)
+			var = argv[++i];
+		else {
+			fprintf(stderr, "usage: esonr-portal [--var DIR]\n");
+			return 2;
+		}
+	}
+
+	struct config cfg;
+	char err[512];
+	if (config_load(&cfg, var, err, sizeof err) != 0) {
+		fprintf(stderr, "portal: %s\n", err);
+		return 1;
+	}
+	if (template_load_dir(cfg.templates, err, sizeof err) != 0) {
+		fprintf(stderr, "portal: templates: %s\n", err);
+		return 1;
+	}
+	if (FCGX_Init() != 0) {
+		fprintf(stderr, "portal: FCGX_Init failed\n");
+		return 1;
+	}
+	unlink(cfg.socket); /* a stale socket of a previous run */
+	int fd = FCGX_OpenSocket(cfg.socket, 256);
+	if (fd < 0) {
+		fprintf(stderr, "portal: cannot listen on %s: %s\n", cfg.socket, strerror(errno));
+		return 1;
+	}
+	/* The directory holding the socket is the access control; nginx's user must connect. */
+	chmod(cfg.socket, 0666);
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	int n = cfg.workers > MAX_WORKERS ? MAX_WORKERS : cfg.workers;
+	for (int i = 0; i < n; i++)
+		workers[i] = spawn_worker(&cfg, fd);
+	fprintf(stderr, "portal: %d workers on %s\n", n, cfg.socket);
+
+	time_t last_restart = 0;
+	while (!stop_requested) {
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+		if (pid < 0) {
+			if (errno != EINTR)
+				sleep(1);
+			continue;
+		}
+		for (int i = 0; i < n; i++) {
+			if (workers[i] != pid)
+				continue;
+			fprintf(stderr, "portal: worker %d ended (%s %d), starting another\n", (int)pid,
+			    WIFSIGNALED(status) ? "signal" : "status",
+			    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+			/* A worker that dies at once again and again must not spin the CPU. */
+			if (time(NULL) == last_restart)
+				sleep(1);
+			last_restart = time(NULL);
+			if (!stop_requested)
+				workers[i] = spawn_worker(&cfg, fd);
+			else
+				workers[i] = 0;
+		}
+	}
+	fprintf(stderr, "portal: stopping\n");
+	stop_workers(n);
+	unlink(cfg.socket);
+	template_unload();
+	return 0;
+}

@@ -1,0 +1,188 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/password.h"
+#include "auth/session.h"
+#include "auth/throttle.h"
+#include "domain/account.h"
+#include "web/handlers.h"
+
+static void show_register(struct request *req, int status, struct tdict *d)
+{
+	enum db_status st = session_ensure_csrf(req);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	tdict_set(d, "csrf", req->csrf);
+	http_render(req, status, "register", d);
+}
+
+void page_register(struct request *req)
+{
+	if (req->user != NULL) {
+		http_redirect(req, "/dashboard");
+		return;
+	}
+	show_register(req, 200, http_page(req, "Create your account"));
+}
+
+void post_register(struct request *req)
+{
+	static const char *const allowed[] = { "email", "full_name", "password", NULL };
+	struct tdict *d = http_page(req, "Create your account");
+	const char *why, *extra;
+	int bad = 0;
+
+	/* The user's values come back in the form, the password never does. */
+	tdict_set(d, "email", http_form(req, "email"));
+	tdict_set(d, "full_name", http_form(req, "full_name"));
+	if ((extra = http_unexpected_field(req, allowed)) != NULL) {
+		tdict_setf(d, "form_error", "The form sent a field this page does not have (%s).", extra);
+		show_register(req, 400, d);
+		return;
+	}
+	char *email = email_normalise(req->arena, http_form(req, "email"), &why);
+	if (email == NULL) {
+		tdict_set(d, "email_error", why);
+		bad = 1;
+	}
+	char *name = name_normalise(req->arena, http_form(req, "full_name"), &why);
+	if (name == NULL) {
+		tdict_set(d, "name_error", why);
+		bad = 1;
+	}
+	const char *password = http_form(req, "password");
+	if ((why = password_problem(password)) != NULL) {
+		tdict_set(d, "password_error", why);
+		bad = 1;
+	}
+	if (bad) {
+		show_register(req, 400, d);
+		return;
+	}
+
+	char hash[crypto_pwhash_STRBYTES];
+	if (password_hash(hash, password) != 0) {
+		http_error(req, 500, "The password could not be stored. Please try again.");
+		return;
+	}
+	enum db_status st;
+	PGresult *r = db_query(req->arena, &st,
+	    "INSERT INTO users (email, full_name, role, password_hash)"
+	    " VALUES ($1, $2, 'candidate', $3) RETURNING id",
+	    3, email, name, hash);
+	if (st == DB_CONFLICT) {
+		tdict_set(d, "email_error", "An account with this e-mail address already exists. "
+		    "Log in instead, or use another address.");
+		show_register(req, 409, d);
+		return;
+	}
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	if ((st = session_start(req, db_int(r, 0, 0))) != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	http_redirect(req, "/dashboard");
+}
+
+static void show_login(struct request *req, int status, struct tdict *d)
+{
+	enum db_status st = session_ensure_csrf(req);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	tdict_set(d, "csrf", req->csrf);
+	http_render(req, status, "login", d);
+}
+
+void page_login(struct request *req)
+{
+	if (req->user != NULL) {
+		http_redirect(req, "/dashboard");
+		return;
+	}
+	show_login(req, 200, http_page(req, "Log in"));
+}
+
+void post_login(struct request *req)
+{
+	static const char *const allowed[] = { "email", "password", NULL };
+	struct tdict *d = http_page(req, "Log in");
+	const char *why, *extra;
+	enum db_status st;
+
+	tdict_set(d, "email", http_form(req, "email"));
+	if ((extra = http_unexpected_field(req, allowed)) != NULL) {
+		tdict_setf(d, "form_error", "The form sent a field this page does not have (%s).", extra);
+		show_login(req, 400, d);
+		return;
+	}
+	char *email = email_normalise(req->arena, http_form(req, "email"), &why);
+	if (email == NULL) {
+		tdict_set(d, "email_error", why);
+		show_login(req, 400, d);
+		return;
+	}
+	const char *password = http_form(req, "password");
+
+	int wait = 0;
+	if ((st = throttle_check(req->arena, email, req->remote_addr, &wait)) != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	if (wait > 0) {
+		char secs[16];
+		snprintf(secs, sizeof secs, "%d", wait);
+		http_header(req, "Retry-After", secs);
+		tdict_setf(d, "form_error", "Too many failed attempts. For your account's safety, "
+		    "logging in is paused; try again in %d minute%s.", (wait + 59) / 60,
+		    (wait + 59) / 60 == 1 ? "" : "s");
+		show_login(req, 429, d);
+		return;
+	}
+
+	PGresult *r = db_query(req->arena, &st,
+	    "SELECT id, password_hash FROM users WHERE email = $1", 1, email);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	const char *hash = db_val(r, 0, 1);
+	if (!password_verify(hash, password)) {
+		if ((st = throttle_record_failure(req->arena, email, req->remote_addr)) != DB_OK) {
+			fail_db(req, st);
+			return;
+		}
+		tdict_set(d, "form_error", "The e-mail address or the password is not right.");
+		show_login(req, 401, d);
+		return;
+	}
+	long long id = db_int(r, 0, 0);
+	if (password_needs_rehash(hash)) {
+		char fresh[crypto_pwhash_STRBYTES];
+		if (password_hash(fresh, password) == 0)
+			db_exec(req->arena, "UPDATE users SET password_hash = $1 WHERE id = $2", 2,
+			    fresh, db_val(r, 0, 0));
+	}
+	if ((st = throttle_clear(req->arena, email)) != DB_OK ||
+	    (st = session_start(req, id)) != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	http_redirect(req, "/dashboard");
+}
+
+void post_logout(struct request *req)
+{
+	enum db_status st = session_end(req);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	http_redirect(req, "/");
+}

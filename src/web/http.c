@@ -1,0 +1,233 @@
+#include "web/http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *role_name(enum role r)
+{
+	switch (r) {
+	case ROLE_CANDIDATE: return "candidate";
+	case ROLE_EXAMINER: return "examiner";
+	case ROLE_ADMIN: return "admin";
+	}
+	return "unknown";
+}
+
+int role_parse(const char *s, enum role *r)
+{
+	static const enum role all[] = { ROLE_CANDIDATE, ROLE_EXAMINER, ROLE_ADMIN };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (strcmp(s, role_name(all[i])) == 0) {
+			*r = all[i];
+			return 0;
+		}
+	return -1;
+}
+
+const char *http_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	}
+	return "Error";
+}
+
+static const char *param(struct request *req, const char *name)
+{
+	const char *v = FCGX_GetParam(name, req->fcgi->envp);
+	return v != NULL ? v : "";
+}
+
+/* A field the parser refuses is the client's mistake (400); only a body over the whole
+ * limit is 413, and nginx answers that one before we read it. */
+static int status_of(enum form_status st)
+{
+	(void)st;
+	return 400;
+}
+
+int http_read(struct request *req, const char **why)
+{
+	enum form_status st;
+
+	req->method = param(req, "REQUEST_METHOD");
+	req->path = param(req, "DOCUMENT_URI");
+	if (*req->path == '\0')
+		req->path = param(req, "SCRIPT_NAME");
+	req->remote_addr = param(req, "REMOTE_ADDR");
+	req->content_type = param(req, "CONTENT_TYPE");
+	req->https = strcmp(param(req, "HTTPS"), "on") == 0;
+	buf_init(&req->headers, req->arena);
+	buf_init(&req->out, req->arena);
+	req->status = 200;
+
+	const char *qs = param(req, "QUERY_STRING");
+	if ((st = form_parse_urlencoded(req->arena, qs, strlen(qs), &req->query)) != FORM_OK) {
+		*why = form_status_text(st);
+		return status_of(st);
+	}
+	const char *cookie = param(req, "HTTP_COOKIE");
+	if ((st = form_parse_cookies(req->arena, cookie, &req->cookies)) != FORM_OK) {
+		*why = form_status_text(st);
+		return status_of(st);
+	}
+
+	const char *cl = param(req, "CONTENT_LENGTH");
+	char *end;
+	unsigned long long len = *cl ? strtoull(cl, &end, 10) : 0;
+	if (*cl && *end != '\0') {
+		*why = "malformed Content-Length";
+		return 400;
+	}
+	if (len > HTTP_MAX_BODY) {
+		*why = "the request body is too large";
+		return 413;
+	}
+	char *body = arena_alloc(req->arena, (size_t)len + 1);
+	size_t got = 0;
+	while (got < len) {
+		int n = FCGX_GetStr(body + got, (int)(len - got), req->fcgi->in);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got != len) {
+		*why = "the request body ended early";
+		return 400;
+	}
+	body[got] = '\0';
+	req->body = body;
+	req->body_len = got;
+
+	if (strcmp(req->method, "POST") != 0)
+		return 0;
+	if (strncasecmp(req->content_type, "application/x-www-form-urlencoded", 33) == 0)
+		st = form_parse_urlencoded(req->arena, body, got, &req->form);
+	else if (strncasecmp(req->content_type, "multipart/form-data", 19) == 0)
+		st = form_parse_multipart(req->arena, req->content_type, body, got, &req->form);
+	else if (got == 0)
+		st = FORM_OK;
+	else {
+		*why = "forms must be sent as application/x-www-form-urlencoded or multipart/form-data";
+		return 415;
+	}
+	if (st != FORM_OK) {
+		*why = form_status_text(st);
+		return status_of(st);
+	}
+	return 0;
+}
+
+void http_header(struct request *req, const char *name, const char *value)
+{
+	buf_printf(&req->headers, "%s: %s\r\n", name, value);
+}
+
+void http_redirect(struct request *req, const char *location)
+{
+	req->status = 303;
+	http_header(req, "Location", location);
+	req->out.len = 0;
+	req->out.data[0] = '\0';
+}
+
+struct tdict *http_page(struct request *req, const char *title)
+{
+	struct tdict *d = tdict_new(req->arena);
+	tdict_set(d, "title", title);
+	if (req->csrf != NULL)
+		tdict_set(d, "csrf", req->csrf);
+	if (req->user != NULL) {
+		tdict_set_bool(d, "signed_in", 1);
+		tdict_set(d, "user_name", req->user->full_name);
+		tdict_set(d, "user_email", req->user->email);
+		tdict_set(d, "user_role", role_name(req->user->role));
+		tdict_set_bool(d, "is_candidate", req->user->role == ROLE_CANDIDATE);
+		tdict_set_bool(d, "is_examiner", req->user->role == ROLE_EXAMINER);
+		tdict_set_bool(d, "is_admin", req->user->role == ROLE_ADMIN);
+	}
+	return d;
+}
+
+void http_render(struct request *req, int status, const char *name, struct tdict *page)
+{
+	struct buf body;
+	buf_init(&body, req->arena);
+	if (template_render(&body, name, page) != 0) {
+		fprintf(stderr, "portal: template %s is missing\n", name);
+		http_error(req, 500, NULL);
+		return;
+	}
+	tdict_set(page, "content", body.data);
+	req->status = status;
+	req->out.len = 0;
+	req->out.data[0] = '\0';
+	if (template_render(&req->out, "layout", page) != 0) {
+		req->status = 500;
+		buf_puts(&req->out, "layout template missing\n");
+	}
+}
+
+void http_error(struct request *req, int status, const char *message)
+{
+	struct tdict *d = http_page(req, http_status_text(status));
+	tdict_set_int(d, "status", status);
+	tdict_set(d, "reason", http_status_text(status));
+	tdict_set(d, "message", message);
+	if (status == 429)
+		tdict_set_bool(d, "throttled", 1);
+	http_render(req, status, "error", d);
+}
+
+void http_send(struct request *req)
+{
+	char head[256];
+	int n = snprintf(head, sizeof head, "Status: %d %s\r\n", req->status,
+	    http_status_text(req->status));
+	FCGX_PutStr(head, n, req->fcgi->out);
+	FCGX_PutStr(req->headers.data, (int)req->headers.len, req->fcgi->out);
+	if (req->status != 303 && strstr(req->headers.data, "Content-Type:") == NULL)
+		FCGX_PutS("Content-Type: text/html; charset=utf-8\r\n", req->fcgi->out);
+	/* Pages carry personal data: never cached by shared caches. */
+	if (strstr(req->headers.data, "Cache-Control:") == NULL)
+		FCGX_PutS("Cache-Control: no-store\r\n", req->fcgi->out);
+	n = snprintf(head, sizeof head, "Content-Length: %llu\r\n\r\n",
+	    (unsigned long long)req->out.len);
+	FCGX_PutStr(head, n, req->fcgi->out);
+	if (strcmp(req->method, "HEAD") != 0)
+		FCGX_PutStr(req->out.data, (int)req->out.len, req->fcgi->out);
+}
+
+const char *http_unexpected_field(const struct request *req, const char *const *allowed)
+{
+	for (size_t i = 0; i < req->form.n; i++) {
+		const char *name = req->form.v[i].name;
+		int ok = strcmp(name, "csrf") == 0;
+		for (const char *const *a = allowed; !ok && *a != NULL; a++)
+			ok = strcmp(name, *a) == 0;
+		if (!ok)
+			return name;
+	}
+	return NULL;
+}
+
+const char *http_form(const struct request *req, const char *name)
+{
+	const char *v = fields_get(&req->form, name);
+	return v != NULL ? v : "";
+}

@@ -1,0 +1,75 @@
+/* A request as handlers see it, and the one way to answer it. */
+#ifndef ESONR_HTTP_H
+#define ESONR_HTTP_H
+#include <stddef.h>
+#include <fcgiapp.h>
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/form.h"
+#include "core/template.h"
+
+#define HTTP_MAX_BODY (10 * 1024 * 1024) /* nginx's client_max_body_size answers first */
+#define HTTP_MAX_PARAMS 4
+
+enum role {
+	ROLE_CANDIDATE = 1 << 0,
+	ROLE_EXAMINER = 1 << 1,
+	ROLE_ADMIN = 1 << 2,
+};
+
+struct user {
+	long long id;
+	char id_text[24];
+	const char *email;
+	const char *full_name;
+	enum role role;
+};
+
+struct request {
+	struct arena *arena;
+	FCGX_Request *fcgi;
+
+	const char *method;
+	const char *path;
+	const char *remote_addr;
+	const char *content_type;
+	int https;
+	const char *body;
+	size_t body_len;
+	struct fields query, form, cookies;
+	const char *params[HTTP_MAX_PARAMS]; /* {placeholders} of the matched route */
+
+	/* The browser's session, if any: user is NULL for visitors and pre-sessions. */
+	const char *session_token; /* hex, as in the cookie */
+	const char *csrf;          /* derived from the token; NULL without a session */
+	struct user *user;
+
+	int status;
+	struct buf headers;
+	struct buf out;
+};
+
+const char *role_name(enum role r);
+int role_parse(const char *s, enum role *r);
+
+/* Reads CGI parameters and the body; parses query, cookies and form. 0, or an HTTP status. */
+int http_read(struct request *req, const char **why);
+
+void http_header(struct request *req, const char *name, const char *value);
+void http_redirect(struct request *req, const char *location); /* 303 See Other */
+/* A dictionary for a page, with what the layout needs (user, csrf) already in it. */
+struct tdict *http_page(struct request *req, const char *title);
+/* Renders templates/NAME.html inside templates/layout.html. */
+void http_render(struct request *req, int status, const char *name, struct tdict *page);
+/* The one error page. message may be NULL for the status's standard text. */
+void http_error(struct request *req, int status, const char *message);
+void http_send(struct request *req);
+const char *http_status_text(int status);
+
+
+
+/* The first posted field not in the NULL-terminated allowed list ("csrf" always allowed). */
+const char *http_unexpected_field(const struct request *req, const char *const *allowed);
+/* A posted text field, or "" when absent. */
+const char *http_form(const struct request *req, const char *name);
+#endif

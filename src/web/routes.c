@@ -1,0 +1,64 @@
+#include "web/routes.h"
+
+#include <string.h>
+
+#include "web/handlers.h"
+
+static const struct route routes[] = {
+	{ "GET",  "/",          ROLES_PUBLIC,    page_home },
+	{ "GET",  "/register",  ROLES_PUBLIC,    page_register },
+	{ "POST", "/register",  ROLES_PUBLIC,    post_register },
+	{ "GET",  "/login",     ROLES_PUBLIC,    page_login },
+	{ "POST", "/login",     ROLES_PUBLIC,    post_login },
+	{ "POST", "/logout",    ROLES_SIGNED_IN, post_logout },
+	{ "GET",  "/dashboard", ROLES_SIGNED_IN, page_dashboard },
+};
+
+static int value_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '_' || c == '-';
+}
+
+int route_pattern_match(struct arena *a, const char *pattern, const char *path,
+    const char **params)
+{
+	int n = 0;
+	while (*pattern != '\0') {
+		if (pattern[0] == '{' && pattern[1] == '}') {
+			const char *start = path;
+			while (value_char(*path))
+				path++;
+			if (path == start || n == HTTP_MAX_PARAMS)
+				return 0;
+			params[n++] = arena_strndup(a, start, (size_t)(path - start));
+			pattern += 2;
+			continue;
+		}
+		if (*pattern != *path)
+			return 0;
+		pattern++;
+		path++;
+	}
+	return *path == '\0';
+}
+
+enum route_result route_match(struct request *req, const struct route **found)
+{
+	enum route_result result = ROUTE_NOT_FOUND;
+	/* HEAD is answered like GET, without the body (http_send drops it). */
+	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		const char *params[HTTP_MAX_PARAMS] = { 0 };
+		if (!route_pattern_match(req->arena, routes[i].pattern, req->path, params))
+			continue;
+		if (strcmp(routes[i].method, method) != 0) {
+			result = ROUTE_BAD_METHOD;
+			continue;
+		}
+		memcpy(req->params, params, sizeof params);
+		*found = &routes[i];
+		return ROUTE_FOUND;
+	}
+	return result;
+}

@@ -1,0 +1,24 @@
+/* The route table: every route, method, role and handler in one place (routes.c). */
+#ifndef ESONR_ROUTES_H
+#define ESONR_ROUTES_H
+#include "web/http.h"
+
+#define ROLES_PUBLIC 0u
+#define ROLES_SIGNED_IN (ROLE_CANDIDATE | ROLE_EXAMINER | ROLE_ADMIN)
+
+struct route {
+	const char *method;
+	const char *pattern; /* literal path; {} matches one value of [A-Za-z0-9_-]+ */
+	unsigned roles;      /* ROLES_PUBLIC, or the roles allowed (others: 403) */
+	void (*handler)(struct request *req);
+};
+
+enum route_result { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
+
+/* Fills req->params from the pattern's placeholders. */
+enum route_result route_match(struct request *req, const struct route **found);
+/* Pure matcher, for tests: params receives up to HTTP_MAX_PARAMS values. */
+int route_pattern_match(struct arena *a, const char *pattern, const char *path,
+    const char **params);
+
+#endif

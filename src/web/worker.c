@@ -1,0 +1,114 @@
+#include "web/worker.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth/password.h"
+#include "auth/session.h"
+#include "db/db.h"
+#include "web/handlers.h"
+#include "web/routes.h"
+
+static volatile sig_atomic_t stopping;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+static void dispatch(struct request *req)
+{
+	const char *why = NULL;
+	int status = http_read(req, &why);
+	if (status != 0) {
+		http_error(req, status, why);
+		return;
+	}
+	if (db_ensure() != 0) {
+		fail_db(req, DB_UNAVAILABLE);
+		return;
+	}
+	enum db_status st = session_load(req);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+
+	const struct route *route = NULL;
+	switch (route_match(req, &route)) {
+	case ROUTE_NOT_FOUND:
+		http_error(req, 404, "There is no page at this address.");
+		return;
+	case ROUTE_BAD_METHOD:
+		http_error(req, 405, "This address does not accept that kind of request.");
+		return;
+	case ROUTE_FOUND:
+		break;
+	}
+	if (route->roles != ROLES_PUBLIC) {
+		if (req->user == NULL) {
+			http_redirect(req, "/login");
+			return;
+		}
+		if ((route->roles & req->user->role) == 0) {
+			http_error(req, 403, "Your account does not give access to this page.");
+			return;
+		}
+	}
+	if (strcmp(req->method, "POST") == 0 && !session_csrf_ok(req)) {
+		http_error(req, 403, "This form has expired or did not come from this site. "
+		    "Go back, reload the page and send it again.");
+		return;
+	}
+	route->handler(req);
+}
+
+int worker_run(const struct config *cfg, int listen_fd)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a worker waiting in accept() must wake up to stop. */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (password_init() != 0) {
+		fprintf(stderr, "worker: libsodium failed to initialise\n");
+		return 1;
+	}
+	db_configure(cfg->db);
+	(void)db_ensure(); /* a database that is down now is retried per request */
+
+	FCGX_Request fcgi;
+	if (FCGX_InitRequest(&fcgi, listen_fd, 0) != 0)
+		return 1;
+	struct arena *arena = arena_new();
+
+	/* SIGTERM is held back while a request is in flight, so that it always completes. */
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	while (!stopping) {
+		if (FCGX_Accept_r(&fcgi) < 0)
+			break;
+		sigprocmask(SIG_BLOCK, &term, NULL);
+		struct request req;
+		memset(&req, 0, sizeof req);
+		req.arena = arena;
+		req.fcgi = &fcgi;
+		dispatch(&req);
+		http_send(&req);
+		FCGX_Finish_r(&fcgi);
+		arena_reset(arena);
+		sigprocmask(SIG_UNBLOCK, &term, NULL);
+	}
+	arena_free(arena);
+	db_close();
+	return 0;
+}
