@@ -37,5 +37,10 @@ char *cli_read_password(struct arena *a);
 int cmd_migrate(struct cli *c);
 int cmd_user_add(struct cli *c);
 int cmd_demo(struct cli *c);
+int cmd_session_add(struct cli *c);
+int cmd_session_examiner(struct cli *c);
+int cmd_session_close(struct cli *c);
+int cmd_session_roster(struct cli *c);
+int cmd_completion_add(struct cli *c);
 
 #endif

@@ -21,6 +21,14 @@ static const struct command commands[] = {
 	{ { "user", "add" }, 1, { "name", "role" }, cmd_user_add,
 	  "user add EMAIL --name NAME --role candidate|examiner|admin   (password on stdin)" },
 	{ { "demo" }, 0, { NULL }, cmd_demo, "demo   (demo accounts and records; never in production)" },
+	{ { "completion", "add" }, 2, { "date" }, cmd_completion_add,
+	  "completion add EMAIL COURSE [--date YYYY-MM-DD]" },
+	{ { "session", "add" }, 1, { "date", "location", "capacity", "opens", "closes", "cancel-until", "tz" },
+	  cmd_session_add, "session add EXAM --date YYYY-MM-DD --location TEXT --capacity N "
+	  "[--opens TS] [--closes TS] [--cancel-until TS] [--tz ZONE]" },
+	{ { "session", "examiner" }, 2, { NULL }, cmd_session_examiner, "session examiner SESSION EMAIL" },
+	{ { "session", "close" }, 1, { NULL }, cmd_session_close, "session close SESSION" },
+	{ { "session", "roster" }, 1, { NULL }, cmd_session_roster, "session roster SESSION" },
 };
 
 const char *cli_opt(const struct cli *c, const char *name)
@@ -172,6 +180,7 @@ int main(int argc, char **argv)
 	if (config_load(&c.cfg, var, err, sizeof err) != 0)
 		return cli_fail("%s", err);
 	c.arena = arena_new();
+	db_log_errors(0);
 	int rc = cmd->run(&c);
 	arena_free(c.arena);
 	db_close();

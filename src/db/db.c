@@ -12,6 +12,12 @@
 static PGconn *conn;
 static char conninfo[1024];
 static char last_error[512];
+static int log_errors = 1;
+
+void db_log_errors(int on)
+{
+	log_errors = on;
+}
 
 void db_configure(const char *ci)
 {
@@ -32,6 +38,13 @@ static void remember_error(const char *msg)
 		last_error[--n] = '\0';
 }
 
+/* NOTICEs ("relation already exists, skipping") are not for users' eyes. */
+static void drop_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 int db_ensure(void)
 {
 	if (conn != NULL && PQstatus(conn) == CONNECTION_OK)
@@ -44,6 +57,7 @@ int db_ensure(void)
 		remember_error(PQerrorMessage(conn));
 		return -1;
 	}
+	PQsetNoticeProcessor(conn, drop_notice, NULL);
 	return 0;
 }
 
@@ -115,7 +129,7 @@ PGresult *db_queryv(struct arena *a, enum db_status *st, const char *sql, int n,
 	arena_defer(a, clear_result, r);
 	if (*st != DB_OK) {
 		remember_error(PQresultErrorMessage(r));
-		if (*st == DB_ERROR)
+		if (*st == DB_ERROR && log_errors)
 			fprintf(stderr, "db: %s\n  in: %.200s\n", last_error, sql);
 	}
 	return r;
@@ -156,11 +170,13 @@ static void rollback(struct arena *a)
 		db_exec(a, "ROLLBACK", 0);
 }
 
-enum db_status db_tx(struct arena *a, db_tx_body body, void *ctx)
+enum db_status db_tx(struct arena *a, enum db_isolation iso, db_tx_body body, void *ctx)
 {
 	enum db_status st = DB_ERROR;
+	const char *begin = iso == DB_SERIALIZABLE ? "BEGIN ISOLATION LEVEL SERIALIZABLE" :
+	    "BEGIN ISOLATION LEVEL READ COMMITTED";
 	for (int attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
-		st = db_exec(a, "BEGIN ISOLATION LEVEL SERIALIZABLE", 0);
+		st = db_exec(a, begin, 0);
 		if (st != DB_OK)
 			return st;
 		st = body(a, ctx);

@@ -16,6 +16,8 @@ enum db_status {
 };
 
 void db_configure(const char *conninfo);
+/* Unexpected SQL errors go to stderr (the portal's log); the CLI prints its own. */
+void db_log_errors(int on);
 /* Connects, or reconnects a lost connection; 0 when usable. Cheap when connected. */
 int db_ensure(void);
 void db_close(void);
@@ -30,10 +32,13 @@ PGresult *db_queryv(struct arena *a, enum db_status *st, const char *sql, int n,
 /* Runs a statement expected to succeed with no interesting result. */
 enum db_status db_exec(struct arena *a, const char *sql, int n, ...);
 
-/* BEGIN ISOLATION LEVEL SERIALIZABLE → body → COMMIT; body's non-OK status rolls back.
- * DB_RETRY (from body or COMMIT) runs the body again, a few times. */
+/* SERIALIZABLE for read-check-write bodies; READ COMMITTED where the body takes
+ * explicit row locks (SELECT … FOR UPDATE) and must wait, not fail, under contention. */
+enum db_isolation { DB_SERIALIZABLE, DB_READ_COMMITTED };
+/* BEGIN → body → COMMIT; body's non-OK status rolls back. DB_RETRY (from body or
+ * COMMIT) runs the body again, a few times: bodies must not keep state between runs. */
 typedef enum db_status (*db_tx_body)(struct arena *a, void *ctx);
-enum db_status db_tx(struct arena *a, db_tx_body body, void *ctx);
+enum db_status db_tx(struct arena *a, enum db_isolation iso, db_tx_body body, void *ctx);
 
 /* Runs a whole SQL file (several statements) in the simple protocol: migrations only. */
 enum db_status db_script(const char *sql);

@@ -17,6 +17,10 @@ void post_logout(struct request *req);
 /* h_dashboard.c */
 void page_dashboard(struct request *req);
 
+/* h_candidate.c */
+
+/* h_admin.c */
+
 /* Answers a failed database call: 503 when PostgreSQL is away, 500 otherwise. */
 void fail_db(struct request *req, enum db_status st);
 

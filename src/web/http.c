@@ -81,11 +81,11 @@ int http_read(struct request *req, const char **why)
 		*why = form_status_text(st);
 		return status_of(st);
 	}
+	/* Cookies are shared by every site on 127.0.0.1 and may clash or be odd: a Cookie
+	 * header we cannot parse means "no session", never an error page. */
 	const char *cookie = param(req, "HTTP_COOKIE");
-	if ((st = form_parse_cookies(req->arena, cookie, &req->cookies)) != FORM_OK) {
-		*why = form_status_text(st);
-		return status_of(st);
-	}
+	if (form_parse_cookies(req->arena, cookie, &req->cookies) != FORM_OK)
+		memset(&req->cookies, 0, sizeof req->cookies);
 
 	const char *cl = param(req, "CONTENT_LENGTH");
 	char *end;

@@ -12,6 +12,10 @@ static const struct route routes[] = {
 	{ "POST", "/login",     ROLES_PUBLIC,    post_login },
 	{ "POST", "/logout",    ROLES_SIGNED_IN, post_logout },
 	{ "GET",  "/dashboard", ROLES_SIGNED_IN, page_dashboard },
+
+	/* candidates: h_candidate.c */
+
+	/* the ESNR office: h_admin.c */
 };
 
 static int value_char(char c)

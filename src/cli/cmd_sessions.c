@@ -1,0 +1,149 @@
+/* esonrctl session add | examiner | close | roster, and completion add. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/datetime.h"
+#include "db/db.h"
+#include "db/records.h"
+#include "db/sessions.h"
+
+static int is_id(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 18)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+static int finish(enum db_status st, const char *why)
+{
+	if (st == DB_REFUSED)
+		return cli_fail("%s", why != NULL ? why : "refused");
+	if (st != DB_OK)
+		return cli_fail("%s", db_error());
+	return CLI_OK;
+}
+
+int cmd_session_add(struct cli *c)
+{
+	struct session_input in = {
+		.exam = c->words[0],
+		.date = cli_opt(c, "date"),
+		.time_zone = cli_opt(c, "tz"),
+		.location = cli_opt(c, "location"),
+		.capacity = cli_opt(c, "capacity"),
+		.opens = cli_opt(c, "opens"),
+		.closes = cli_opt(c, "closes"),
+		.cancel_until = cli_opt(c, "cancel-until"),
+	};
+	if (in.date == NULL || in.location == NULL || in.capacity == NULL)
+		return cli_usage("session add: --date, --location and --capacity are required");
+	if (!date_valid(in.date))
+		return cli_usage("session add: --date must be a date like 2027-05-03");
+	if (!is_id(in.capacity) || atoi(in.capacity) < 1 || atoi(in.capacity) > 10000)
+		return cli_usage("session add: --capacity must be a whole number from 1 to 10000");
+	if (in.location[0] == '\0' || strlen(in.location) > 200)
+		return cli_usage("session add: --location must have 1 to 200 characters");
+	const char *ts[] = { in.opens, in.closes, in.cancel_until };
+	const char *names[] = { "--opens", "--closes", "--cancel-until" };
+	for (int i = 0; i < 3; i++)
+		if (ts[i] != NULL && !timestamp_valid(ts[i]))
+			return cli_usage("session add: %s must be ISO 8601 with an offset, like "
+			    "2027-05-03T09:00+02:00", names[i]);
+	int rc = cli_connect(c);
+	if (rc != CLI_OK)
+		return rc;
+	long long id;
+	const char *why = NULL;
+	enum db_status st = session_create(c->arena, &in, &id, &why);
+	if (st == DB_REFUSED && strncmp(why, "unknown examination", 19) == 0)
+		return cli_usage("session add: %s", why);
+	if ((rc = finish(st, why)) == CLI_OK)
+		printf("%lld\n", id);
+	return rc;
+}
+
+int cmd_session_examiner(struct cli *c)
+{
+	if (!is_id(c->words[0]))
+		return cli_usage("session examiner: SESSION must be a session id");
+	int rc = cli_connect(c);
+	const char *why = NULL;
+	if (rc == CLI_OK)
+		rc = finish(session_assign_examiner(c->arena, c->words[0], c->words[1], &why), why);
+	return rc;
+}
+
+int cmd_session_close(struct cli *c)
+{
+	if (!is_id(c->words[0]))
+		return cli_usage("session close: SESSION must be a session id");
+	int rc = cli_connect(c);
+	const char *why = NULL;
+	if (rc == CLI_OK)
+		rc = finish(session_close(c->arena, c->words[0], &why), why);
+	return rc;
+}
+
+int cmd_session_roster(struct cli *c)
+{
+	if (!is_id(c->words[0]))
+		return cli_usage("session roster: SESSION must be a session id");
+	int rc = cli_connect(c);
+	if (rc != CLI_OK)
+		return rc;
+	enum db_status st;
+	PGresult *s = db_query(c->arena, &st, "SELECT 1 FROM exam_sessions WHERE id = $1", 1, c->words[0]);
+	if (st != DB_OK)
+		return cli_fail("%s", db_error());
+	if (db_rows(s) != 1)
+		return cli_fail("no session %s", c->words[0]);
+	PGresult *r = db_query(c->arena, &st,
+	    "SELECT b.id, u.email, b.status, '-'"
+	    " FROM bookings b JOIN users u ON u.id = b.user_id"
+	    " WHERE b.session_id = $1 ORDER BY b.id", 1, c->words[0]);
+	if (st != DB_OK)
+		return cli_fail("%s", db_error());
+	for (int i = 0; i < db_rows(r); i++)
+		printf("%s\t%s\t%s\t%s\n", db_val(r, i, 0), db_val(r, i, 1), db_val(r, i, 2), db_val(r, i, 3));
+	return CLI_OK;
+}
+
+int cmd_completion_add(struct cli *c)
+{
+	const char *date = cli_opt(c, "date");
+	if (date != NULL && !date_valid(date))
+		return cli_usage("completion add: --date must be a date like 2027-05-03");
+	int rc = cli_connect(c);
+	if (rc != CLI_OK)
+		return rc;
+	enum db_status st;
+	if (date == NULL) {
+		PGresult *r = db_query(c->arena, &st,
+		    "SELECT (now() AT TIME ZONE 'Europe/Vienna')::date::text", 0);
+		if (st != DB_OK)
+			return cli_fail("%s", db_error());
+		date = db_val(r, 0, 0);
+	}
+	const char *user_id;
+	struct record_result res = { 0, NULL };
+	if ((st = candidate_find(c->arena, c->words[0], &user_id, &res)) != DB_OK)
+		return finish(st, res.message);
+	if ((st = db_exec(c->arena, "BEGIN", 0)) != DB_OK)
+		return finish(st, NULL);
+	st = completion_record(c->arena, user_id, c->words[1], date, NULL, &res);
+	if (st != DB_OK) {
+		db_exec(c->arena, "ROLLBACK", 0);
+		if (st == DB_REFUSED && strncmp(res.message, "unknown course", 14) == 0)
+			return cli_usage("completion add: %s", res.message);
+		return finish(st, res.message);
+	}
+	if ((st = db_exec(c->arena, "COMMIT", 0)) != DB_OK)
+		return finish(st, NULL);
+	printf("%s\n", res.message);
+	return CLI_OK;
+}

@@ -1,0 +1,26 @@
+/* Loads a candidate's records and an examination's rules from PostgreSQL into the
+ * plain structs of domain/eligibility.h, and answers "may this candidate book?". */
+#ifndef ESONR_PROGRAMME_H
+#define ESONR_PROGRAMME_H
+#include "db/db.h"
+#include "domain/eligibility.h"
+
+enum db_status records_load(struct arena *a, const char *user_id, struct records *out);
+/* Every rule of the exam, in force or not (rules_in_force() picks). */
+enum db_status rules_load(struct arena *a, const char *exam_code, struct rule **out, size_t *n);
+
+struct exam_answer {
+	const char *exam;
+	struct rule *rules;      /* the rules in force */
+	struct rule_result *results;
+	size_t n;
+	struct eligibility e;
+};
+
+/* Rules in force now, checked against the candidate's records as of today. */
+enum db_status exam_eligibility(struct arena *a, const char *user_id, const char *exam_code,
+    const struct records *r, struct exam_answer *out);
+/* The database's clock: now as unix seconds and today's date in the office's time zone. */
+enum db_status db_now(struct arena *a, int64_t *now, const char **today);
+
+#endif

@@ -1,0 +1,91 @@
+#include "db/sessions.h"
+
+#include <string.h>
+
+enum db_status session_create(struct arena *a, const struct session_input *in, long long *id,
+    const char **why)
+{
+	enum db_status st;
+	const char *tz = in->time_zone != NULL ? in->time_zone : "Europe/Vienna";
+	PGresult *r = db_query(a, &st,
+	    "SELECT (SELECT count(*) FROM exams WHERE code = $1),"
+	    "   (SELECT count(*) FROM pg_timezone_names WHERE name = $2)", 2, in->exam, tz);
+	if (st != DB_OK)
+		return st;
+	if (db_int(r, 0, 0) != 1) {
+		*why = arena_printf(a, "unknown examination %s", in->exam);
+		return DB_REFUSED;
+	}
+	if (db_int(r, 0, 1) != 1) {
+		*why = arena_printf(a, "unknown time zone %s", tz);
+		return DB_REFUSED;
+	}
+	/* Defaults: booking opens now, closes when the exam day begins (so the last day to
+	 * book is the day before), and cancelling is possible until booking closes. */
+	r = db_query(a, &st,
+	    "WITH v AS (SELECT ($2::date + time '09:00') AT TIME ZONE $3 AS starts_at,"
+	    "   coalesce($6::timestamptz, now()) AS opens_at,"
+	    "   coalesce($7::timestamptz, $2::date::timestamp AT TIME ZONE $3) AS closes_at)"
+	    " INSERT INTO exam_sessions (exam_code, starts_at, time_zone, location, capacity, opens_at,"
+	    "   closes_at, cancel_until, created_by)"
+	    " SELECT $1, starts_at, $3, $4, $5::int, opens_at, closes_at,"
+	    "   coalesce($8::timestamptz, closes_at), $9 FROM v"
+	    " WHERE closes_at > opens_at AND closes_at <= starts_at"
+	    " RETURNING id",
+	    9, in->exam, in->date, tz, in->location, in->capacity, in->opens, in->closes,
+	    in->cancel_until, in->created_by);
+	if (st == DB_INVALID) {
+		*why = "capacity must be between 1 and 10000 and the location at most 200 characters";
+		return DB_REFUSED;
+	}
+	if (st != DB_OK)
+		return st;
+	if (db_rows(r) != 1) {
+		*why = "booking must open before it closes, and close no later than the exam starts";
+		return DB_REFUSED;
+	}
+	*id = db_int(r, 0, 0);
+	return DB_OK;
+}
+
+enum db_status session_assign_examiner(struct arena *a, const char *session_id, const char *email,
+    const char **why)
+{
+	enum db_status st;
+	PGresult *u = db_query(a, &st, "SELECT id, role FROM users WHERE email = lower($1)", 1, email);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(u) != 1) {
+		*why = arena_printf(a, "no user with e-mail %s", email);
+		return DB_REFUSED;
+	}
+	if (strcmp(db_val(u, 0, 1), "examiner") != 0) {
+		*why = arena_printf(a, "%s is not an examiner", email);
+		return DB_REFUSED;
+	}
+	PGresult *s = db_query(a, &st, "SELECT published_at IS NOT NULL FROM exam_sessions WHERE id = $1",
+	    1, session_id);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(s) != 1) {
+		*why = arena_printf(a, "no session %s", session_id);
+		return DB_REFUSED;
+	}
+	return db_exec(a, "INSERT INTO session_examiners (session_id, user_id) VALUES ($1, $2)"
+	    " ON CONFLICT DO NOTHING", 2, session_id, db_val(u, 0, 0));
+}
+
+enum db_status session_close(struct arena *a, const char *session_id, const char **why)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "UPDATE exam_sessions SET closed_at = coalesce(closed_at, now()) WHERE id = $1 RETURNING id",
+	    1, session_id);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(r) != 1) {
+		*why = arena_printf(a, "no session %s", session_id);
+		return DB_REFUSED;
+	}
+	return DB_OK;
+}

@@ -1,0 +1,26 @@
+/* Examination sessions: creation, examiners, closing. Shared by admin pages and esonrctl. */
+#ifndef ESONR_SESSIONS_H
+#define ESONR_SESSIONS_H
+#include "db/db.h"
+
+struct session_input {
+	const char *exam;
+	const char *date;          /* YYYY-MM-DD: the exam day, starting 09:00 local */
+	const char *time_zone;     /* NULL: Europe/Vienna */
+	const char *location;
+	const char *capacity;
+	const char *opens;         /* NULL: now */
+	const char *closes;        /* NULL: the end of the day before the exam */
+	const char *cancel_until;  /* NULL: when booking closes */
+	const char *created_by;    /* user id or NULL (CLI) */
+};
+
+/* DB_OK with *id; DB_REFUSED with *why (unknown exam or zone, window the wrong way round). */
+enum db_status session_create(struct arena *a, const struct session_input *in, long long *id,
+    const char **why);
+enum db_status session_assign_examiner(struct arena *a, const char *session_id, const char *email,
+    const char **why);
+/* Ends booking now: the roster is fixed and results may be entered. */
+enum db_status session_close(struct arena *a, const char *session_id, const char **why);
+
+#endif
