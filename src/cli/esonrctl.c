@@ -11,7 +11,7 @@
 struct command {
 	const char *words[3];   /* the command's own words, e.g. { "user", "add" } */
 	int positional;         /* how many further words it takes */
-	const char *options[CLI_MAX_OPTS]; /* options it accepts, each with a value */
+	const char *options[CLI_MAX_OPTS]; /* options it accepts, each with a value; "name!" is a flag */
 	int (*run)(struct cli *c);
 	const char *usage;
 };
@@ -29,6 +29,10 @@ static const struct command commands[] = {
 	{ { "session", "examiner" }, 2, { NULL }, cmd_session_examiner, "session examiner SESSION EMAIL" },
 	{ { "session", "close" }, 1, { NULL }, cmd_session_close, "session close SESSION" },
 	{ { "session", "roster" }, 1, { NULL }, cmd_session_roster, "session roster SESSION" },
+	{ { "import", "completions" }, 1, { "dry-run!" }, cmd_import_completions,
+	  "import completions FILE.csv [--dry-run]   (columns: docs/import.md)" },
+	{ { "attestation", "add" }, 2, { "evidence-date" }, cmd_attestation_add,
+	  "attestation add EMAIL KIND --evidence-date YYYY-MM-DD" },
 };
 
 const char *cli_opt(const struct cli *c, const char *name)
@@ -101,11 +105,19 @@ static int word_count(const struct command *cmd)
 	return n;
 }
 
+/* 0: not accepted; 1: takes a value; 2: a flag, which takes none. */
 static int accepts(const struct command *cmd, const char *opt)
 {
-	for (int i = 0; i < CLI_MAX_OPTS && cmd->options[i] != NULL; i++)
-		if (strcmp(cmd->options[i], opt) == 0)
+	size_t n = strlen(opt);
+	if (strchr(opt, '!') != NULL)
+		return 0;
+	for (int i = 0; i < CLI_MAX_OPTS && cmd->options[i] != NULL; i++) {
+		const char *o = cmd->options[i];
+		if (strncmp(o, opt, n) == 0 && o[n] == '\0')
 			return 1;
+		if (strncmp(o, opt, n) == 0 && o[n] == '!' && o[n + 1] == '\0')
+			return 2;
+	}
 	return 0;
 }
 
@@ -159,14 +171,15 @@ int main(int argc, char **argv)
 	for (int i = nw; i < nargs; i++) {
 		if (strncmp(args[i], "--", 2) == 0) {
 			const char *name = args[i] + 2;
-			if (!accepts(cmd, name))
+			int takes = accepts(cmd, name);
+			if (!takes)
 				return cli_usage("%s: unknown option --%s (usage: %s)", cmd->words[0], name, cmd->usage);
-			if (i + 1 >= nargs)
+			if (takes == 1 && i + 1 >= nargs)
 				return cli_usage("option --%s needs a value", name);
 			if (cli_opt(&c, name) != NULL)
 				return cli_usage("option --%s given twice", name);
 			c.opts[c.nopts].name = name;
-			c.opts[c.nopts++].value = args[++i];
+			c.opts[c.nopts++].value = takes == 2 ? "yes" : args[++i];
 		} else if (c.nwords < cmd->positional) {
 			c.words[c.nwords++] = args[i];
 		} else {

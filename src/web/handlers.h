@@ -18,8 +18,29 @@ void post_logout(struct request *req);
 void page_dashboard(struct request *req);
 
 /* h_candidate.c */
+/* Fills the candidate's dashboard: progress, eligibility, bookings. */
+enum db_status candidate_dashboard(struct request *req, struct tdict *page);
+void page_exams(struct request *req);
+void post_book(struct request *req);
+void page_booking(struct request *req);
+void booking_calendar(struct request *req);
+void post_cancel(struct request *req);
 
 /* h_admin.c */
+void page_admin(struct request *req);
+void page_admin_sessions(struct request *req);
+void post_admin_sessions(struct request *req);
+void page_admin_session(struct request *req);
+void post_admin_session_examiners(struct request *req);
+void post_admin_session_close(struct request *req);
+void page_admin_candidates(struct request *req);
+void page_admin_candidate(struct request *req);
+void post_admin_candidate_records(struct request *req);
+void post_admin_candidate_attestations(struct request *req);
+void page_admin_editions(struct request *req);
+void post_admin_editions(struct request *req);
+void page_admin_import(struct request *req);
+void post_admin_import(struct request *req);
 
 /* Answers a failed database call: 503 when PostgreSQL is away, 500 otherwise. */
 void fail_db(struct request *req, enum db_status st);

@@ -14,8 +14,27 @@ static const struct route routes[] = {
 	{ "GET",  "/dashboard", ROLES_SIGNED_IN, page_dashboard },
 
 	/* candidates: h_candidate.c */
+	{ "GET",  "/exams",                      ROLE_CANDIDATE, page_exams },
+	{ "POST", "/exams/{}/book",              ROLE_CANDIDATE, post_book },
+	{ "GET",  "/bookings/{}",                ROLE_CANDIDATE, page_booking },
+	{ "GET",  "/bookings/{}/calendar.ics",   ROLE_CANDIDATE, booking_calendar },
+	{ "POST", "/bookings/{}/cancel",         ROLE_CANDIDATE, post_cancel },
 
 	/* the ESNR office: h_admin.c */
+	{ "GET",  "/admin",                          ROLE_ADMIN, page_admin },
+	{ "GET",  "/admin/sessions",                 ROLE_ADMIN, page_admin_sessions },
+	{ "POST", "/admin/sessions",                 ROLE_ADMIN, post_admin_sessions },
+	{ "GET",  "/admin/sessions/{}",              ROLE_ADMIN, page_admin_session },
+	{ "POST", "/admin/sessions/{}/examiners",    ROLE_ADMIN, post_admin_session_examiners },
+	{ "POST", "/admin/sessions/{}/close",        ROLE_ADMIN, post_admin_session_close },
+	{ "GET",  "/admin/candidates",               ROLE_ADMIN, page_admin_candidates },
+	{ "GET",  "/admin/candidates/{}",            ROLE_ADMIN, page_admin_candidate },
+	{ "POST", "/admin/candidates/{}/records",    ROLE_ADMIN, post_admin_candidate_records },
+	{ "POST", "/admin/candidates/{}/attestations", ROLE_ADMIN, post_admin_candidate_attestations },
+	{ "GET",  "/admin/editions",                 ROLE_ADMIN, page_admin_editions },
+	{ "POST", "/admin/editions",                 ROLE_ADMIN, post_admin_editions },
+	{ "GET",  "/admin/import",                   ROLE_ADMIN, page_admin_import },
+	{ "POST", "/admin/import",                   ROLE_ADMIN, post_admin_import },
 };
 
 static int value_char(char c)
