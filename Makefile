@@ -22,34 +22,60 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/test/%)
 UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=build/test-asan/%)
 
 .PHONY: all deps run start stop test unit integration bench fuzz clean
+# Objects and test binaries are kept between runs, not treated as intermediates.
+.SECONDARY:
 all: bin/esonr-portal bin/esonrctl
 
 deps:
 	@scripts/deps.sh
 
+# Quiet by default (one line per file); `make V=1` shows the commands.
+Q = $(if $(V),,@)
+
 bin/esonr-portal: $(PORTAL_SRC:src/%.c=build/obj/%.o) $(LIB_OBJ)
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LINK $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
 bin/esonrctl: $(CLI_SRC:src/%.c=build/obj/%.o) $(LIB_OBJ)
 	@mkdir -p bin
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LINK $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC   $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 build/asan/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+	@echo "  CC   $< (asan)"
+	$(Q)$(CC) $(ASAN_CFLAGS) -c -o $@ $<
 
 build/test/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS)
+	@echo "  TEST $@"
+	$(Q)$(CC) $(CFLAGS) -Itests/unit -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 build/test-asan/%: tests/unit/%.c $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) -Itests/unit -o $@ $^ $(LDLIBS)
+	@echo "  TEST $@"
+	$(Q)$(CC) $(ASAN_CFLAGS) -Itests/unit -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
+# Fuzz inputs (corpus and saved crashers) replayed by the normal test run, under ASan.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=build/fuzz/replay_%)
+build/fuzz/replay_%: tests/fuzz/fuzz_%.c $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ $@"
+	$(Q)$(CC) $(ASAN_CFLAGS) -DFUZZ_REPLAY -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
+# libFuzzer builds for a real fuzzing run: make fuzz, then see tests/fuzz/README.md.
+fuzz:
+	@mkdir -p build/fuzz
+	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+		clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -I/usr/include/postgresql \
+		-fsanitize=fuzzer,address,undefined -o build/fuzz/$$n $$f $(LIB_SRC) $(LDLIBS) || exit 1; done
 
 run: deps all
 	@scripts/stack.sh run
@@ -60,7 +86,7 @@ start: deps all
 stop:
 	@scripts/stack.sh stop
 
-unit: $(UNIT_BIN) $(UNIT_ASAN)
+unit: $(UNIT_BIN) $(UNIT_ASAN) $(FUZZ_REPLAY)
 
 test: deps all unit
 	@tests/run.sh
