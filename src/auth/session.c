@@ -7,7 +7,7 @@
 
 #define TOKEN_BYTES 32
 
-static int token_decode(const char *hex, unsigned char raw[TOKEN_BYTES])
+int session_token_parse(const char *hex, unsigned char raw[TOKEN_BYTES])
 {
 	size_t len;
 	if (hex == NULL || strlen(hex) != 2 * TOKEN_BYTES)
@@ -29,7 +29,7 @@ static const char *token_hash_param(struct arena *a, const unsigned char raw[TOK
 	return out;
 }
 
-static const char *csrf_of(struct arena *a, const unsigned char raw[TOKEN_BYTES])
+const char *session_csrf_of(struct arena *a, const unsigned char raw[TOKEN_BYTES])
 {
 	static const unsigned char key[] = "esonr csrf token, derived from the session token";
 	unsigned char h[24];
@@ -51,7 +51,7 @@ enum db_status session_load(struct request *req)
 	unsigned char raw[TOKEN_BYTES];
 	enum db_status st;
 	const char *hex = fields_get(&req->cookies, SESSION_COOKIE);
-	if (token_decode(hex, raw) != 0)
+	if (session_token_parse(hex, raw) != 0)
 		return DB_OK;
 	const char *hash = token_hash_param(req->arena, raw);
 	char idle[16];
@@ -71,7 +71,7 @@ enum db_status session_load(struct request *req)
 	if (db_rows(r) != 1)
 		return DB_OK;
 	req->session_token = hex;
-	req->csrf = csrf_of(req->arena, raw);
+	req->csrf = session_csrf_of(req->arena, raw);
 	if (db_val(r, 0, 0) != NULL) {
 		struct user *u = arena_zalloc(req->arena, sizeof *u);
 		u->id = db_int(r, 0, 0);
@@ -99,7 +99,7 @@ static enum db_status session_new(struct request *req, const char *user_id, int 
 	if (st != DB_OK)
 		return st;
 	req->session_token = arena_strdup(req->arena, hex);
-	req->csrf = csrf_of(req->arena, raw);
+	req->csrf = session_csrf_of(req->arena, raw);
 	set_cookie(req, hex, 0);
 	return DB_OK;
 }
@@ -114,7 +114,7 @@ enum db_status session_ensure_csrf(struct request *req)
 static enum db_status session_delete_current(struct request *req)
 {
 	unsigned char raw[TOKEN_BYTES];
-	if (token_decode(req->session_token, raw) != 0)
+	if (session_token_parse(req->session_token, raw) != 0)
 		return DB_OK;
 	return db_exec(req->arena, "DELETE FROM sessions WHERE token_hash = $1", 1,
 	    token_hash_param(req->arena, raw));

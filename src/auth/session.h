@@ -17,6 +17,11 @@ enum db_status session_ensure_csrf(struct request *req);
 /* Signs user_id in with a fresh token; the previous one (pre-session or not) is gone. */
 enum db_status session_start(struct request *req, long long user_id);
 enum db_status session_end(struct request *req);
+/* Pure pieces, exposed for unit tests: the cookie's hex token → 32 raw bytes (0 ok),
+ * and the CSRF token derived from raw bytes. */
+int session_token_parse(const char *hex, unsigned char raw[32]);
+const char *session_csrf_of(struct arena *a, const unsigned char raw[32]);
+
 /* Constant-time comparison of the posted csrf field with the session's. */
 int session_csrf_ok(const struct request *req);
 

@@ -42,6 +42,8 @@ int cmd_session_examiner(struct cli *c);
 int cmd_session_close(struct cli *c);
 int cmd_session_roster(struct cli *c);
 int cmd_completion_add(struct cli *c);
+int cmd_session_publish(struct cli *c);
+int cmd_audit_verify(struct cli *c);
 int cmd_import_completions(struct cli *c);
 int cmd_attestation_add(struct cli *c);
 

@@ -103,8 +103,10 @@ int cmd_session_roster(struct cli *c)
 	if (db_rows(s) != 1)
 		return cli_fail("no session %s", c->words[0]);
 	PGresult *r = db_query(c->arena, &st,
-	    "SELECT b.id, u.email, b.status, '-'"
-	    " FROM bookings b JOIN users u ON u.id = b.user_id"
+	    "SELECT b.id, u.email, b.status,"
+	    "   CASE WHEN coalesce(r.decision, r.computed_outcome) IN ('pass', 'fail', 'absent')"
+	    "        THEN coalesce(r.decision, r.computed_outcome) ELSE '-' END"
+	    " FROM bookings b JOIN users u ON u.id = b.user_id LEFT JOIN results r ON r.booking_id = b.id"
 	    " WHERE b.session_id = $1 ORDER BY b.id", 1, c->words[0]);
 	if (st != DB_OK)
 		return cli_fail("%s", db_error());

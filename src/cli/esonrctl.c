@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	{ { "session", "examiner" }, 2, { NULL }, cmd_session_examiner, "session examiner SESSION EMAIL" },
 	{ { "session", "close" }, 1, { NULL }, cmd_session_close, "session close SESSION" },
 	{ { "session", "roster" }, 1, { NULL }, cmd_session_roster, "session roster SESSION" },
+	{ { "session", "publish" }, 1, { NULL }, cmd_session_publish, "session publish SESSION" },
+	{ { "audit", "verify" }, 0, { NULL }, cmd_audit_verify, "audit verify" },
 	{ { "import", "completions" }, 1, { "dry-run!" }, cmd_import_completions,
 	  "import completions FILE.csv [--dry-run]   (columns: docs/import.md)" },
 	{ { "attestation", "add" }, 2, { "evidence-date" }, cmd_attestation_add,

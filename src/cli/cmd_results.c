@@ -1,0 +1,41 @@
+/* esonrctl session publish, audit verify. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "db/audit.h"
+#include "db/results.h"
+
+int cmd_session_publish(struct cli *c)
+{
+	const char *id = c->words[0];
+	if (strspn(id, "0123456789") != strlen(id) || strlen(id) == 0 || strlen(id) > 18)
+		return cli_usage("session publish: SESSION must be a session id");
+	int rc = cli_connect(c);
+	if (rc != CLI_OK)
+		return rc;
+	int issued = 0;
+	struct result_refusal ref = { 0, NULL };
+	enum db_status st = session_publish(c->arena, id, NULL, &issued, &ref);
+	if (st == DB_REFUSED)
+		return cli_fail("%s", ref.why);
+	if (st != DB_OK)
+		return cli_fail("%s", db_error());
+	printf("session %s published: %d certificate%s issued\n", id, issued, issued == 1 ? "" : "s");
+	return CLI_OK;
+}
+
+int cmd_audit_verify(struct cli *c)
+{
+	int rc = cli_connect(c);
+	if (rc != CLI_OK)
+		return rc;
+	long long n = 0;
+	const char *why = NULL;
+	if (audit_verify(c->arena, &n, &why) != 0) {
+		printf("audit log NOT intact: %s\n", why);
+		return CLI_FAIL;
+	}
+	printf("audit log intact: %lld entries\n", n);
+	return CLI_OK;
+}
