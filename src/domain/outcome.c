@@ -48,3 +48,25 @@ enum outcome outcome_compute(const struct marks *m, const struct exam_marks *x)
 		return OUTCOME_PENDING;
 	return m->written >= x->pass_written && oral >= x->pass_oral * 10 ? OUTCOME_PASS : OUTCOME_FAIL;
 }
+
+int score_parse(const char *s)
+{
+	if (s == NULL)
+		return SCORE_EMPTY;
+	while (*s == ' ')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return SCORE_EMPTY;
+	if (n > 3)
+		return SCORE_INVALID;
+	int v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return SCORE_INVALID;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v <= 100 ? v : SCORE_INVALID;
+}

@@ -31,6 +31,12 @@ struct marks {
 int outcome_oral_tenths(const struct marks *m, const struct exam_marks *x);
 enum outcome outcome_compute(const struct marks *m, const struct exam_marks *x);
 const char *outcome_name(enum outcome o);
+/* A part score as typed: 0..100, digits only (spaces around allowed).
+ * Returns the score, SCORE_EMPTY for "" or SCORE_INVALID. */
+#define SCORE_EMPTY (-1)
+#define SCORE_INVALID (-2)
+int score_parse(const char *s);
+
 /* -1 when s is not an outcome name. */
 int outcome_parse(const char *s);
 

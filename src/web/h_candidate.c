@@ -349,3 +349,60 @@ void booking_calendar(struct request *req)
 	http_header(req, "Content-Disposition",
 	    arena_printf(req->arena, "attachment; filename=\"esonr-booking-%s.ics\"", db_val(r, 0, 0)));
 }
+
+void page_results(struct request *req)
+{
+	enum db_status st;
+	/* Published sessions only: before publication a result does not exist for the candidate. */
+	PGresult *r = db_query(req->arena, &st,
+	    "SELECT b.exam_code, e.title, to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD FMMonth YYYY'),"
+	    "   s.location, r.absent, r.written, e.pass_written,"
+	    "   CASE WHEN r.oral_resolved IS NOT NULL THEN r.oral_resolved::numeric"
+	    "        WHEN e.double_oral THEN (r.oral_a + r.oral_b) / 2.0 ELSE r.oral_a END,"
+	    "   e.pass_oral, coalesce(r.decision, r.computed_outcome), r.decision_reason,"
+	    "   r.amended_at IS NOT NULL, r.amendment_reason,"
+	    "   to_char(r.amended_at AT TIME ZONE s.time_zone, 'FMDD FMMonth YYYY'),"
+	    "   (SELECT c.number FROM certificates c WHERE c.session_id = s.id AND c.user_id = b.user_id"
+	    "      AND c.revoked_at IS NULL AND c.superseded_by IS NULL)"
+	    " FROM bookings b JOIN exam_sessions s ON s.id = b.session_id JOIN exams e ON e.code = b.exam_code"
+	    " JOIN results r ON r.booking_id = b.id"
+	    " WHERE b.user_id = $1 AND s.published_at IS NOT NULL ORDER BY s.starts_at DESC",
+	    1, req->user->id_text);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	struct tdict *d = http_page(req, "Your results");
+	for (int i = 0; i < db_rows(r); i++) {
+		struct tdict *x = tdict_push(d, "results");
+		const char *outcome = db_val(r, i, 9);
+		tdict_set(x, "exam", db_val(r, i, 0));
+		tdict_set(x, "exam_title", db_val(r, i, 1));
+		tdict_set(x, "date", db_val(r, i, 2));
+		tdict_set(x, "location", db_val(r, i, 3));
+		tdict_set_bool(x, "absent", strcmp(db_val(r, i, 4), "t") == 0);
+		tdict_set(x, "written", db_val(r, i, 5));
+		tdict_set(x, "pass_written", db_val(r, i, 6));
+		const char *oral = db_val(r, i, 7);
+		/* "72.50" → "72.5"; whole numbers stay whole. */
+		if (oral != NULL && strchr(oral, '.') != NULL) {
+			char *o = arena_strdup(req->arena, oral);
+			size_t n = strlen(o);
+			while (n > 0 && o[n - 1] == '0')
+				o[--n] = '\0';
+			if (n > 0 && o[n - 1] == '.')
+				o[--n] = '\0';
+			oral = o;
+		}
+		tdict_set(x, "oral", oral);
+		tdict_set(x, "pass_oral", db_val(r, i, 8));
+		tdict_set(x, "outcome", outcome);
+		tdict_set_bool(x, "passed", strcmp(outcome, "pass") == 0);
+		tdict_set(x, "decision_reason", db_val(r, i, 10));
+		tdict_set_bool(x, "amended", strcmp(db_val(r, i, 11), "t") == 0);
+		tdict_set(x, "amendment_reason", db_val(r, i, 12));
+		tdict_set(x, "amended_on", db_val(r, i, 13));
+		tdict_set(x, "certificate", db_val(r, i, 14));
+	}
+	http_render(req, 200, "results", d);
+}

@@ -26,6 +26,15 @@ void page_booking(struct request *req);
 void booking_calendar(struct request *req);
 void post_cancel(struct request *req);
 
+/* h_examiner.c */
+void page_examiner_session(struct request *req);
+void post_results(struct request *req);
+void post_publish(struct request *req);
+void post_decision(struct request *req);
+void post_resolve(struct request *req);
+void post_amend(struct request *req);
+void page_results(struct request *req);
+
 /* h_admin.c */
 void page_admin(struct request *req);
 void page_admin_sessions(struct request *req);

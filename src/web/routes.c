@@ -20,6 +20,15 @@ static const struct route routes[] = {
 	{ "GET",  "/bookings/{}/calendar.ics",   ROLE_CANDIDATE, booking_calendar },
 	{ "POST", "/bookings/{}/cancel",         ROLE_CANDIDATE, post_cancel },
 
+	/* examiners (and the office): h_examiner.c */
+	{ "GET",  "/examiner/sessions/{}",         ROLE_EXAMINER | ROLE_ADMIN, page_examiner_session },
+	{ "POST", "/examiner/sessions/{}/results", ROLE_EXAMINER, post_results },
+	{ "POST", "/admin/sessions/{}/publish",    ROLE_ADMIN, post_publish },
+	{ "POST", "/admin/bookings/{}/decision",   ROLE_ADMIN, post_decision },
+	{ "POST", "/admin/bookings/{}/resolve",    ROLE_ADMIN, post_resolve },
+	{ "POST", "/admin/bookings/{}/amend",      ROLE_ADMIN, post_amend },
+	{ "GET",  "/results",                      ROLE_CANDIDATE, page_results },
+
 	/* the ESNR office: h_admin.c */
 	{ "GET",  "/admin",                          ROLE_ADMIN, page_admin },
 	{ "GET",  "/admin/sessions",                 ROLE_ADMIN, page_admin_sessions },
