@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "core/utf8.h"
+
 static char dummy_hash[crypto_pwhash_STRBYTES];
 
 int password_init(void)
@@ -38,7 +40,8 @@ int password_needs_rehash(const char *hash)
 const char *password_problem(const char *password)
 {
 	size_t n = strlen(password);
-	if (n < PASSWORD_MIN)
+	/* Characters, not bytes, for the minimum: the message says characters. */
+	if (utf8_codepoints(password, n) < PASSWORD_MIN)
 		return "Choose a password of at least 8 characters.";
 	if (n > PASSWORD_MAX)
 		return "A password may have at most 1024 characters.";

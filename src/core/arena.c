@@ -20,7 +20,8 @@ struct deferred {
 };
 
 struct arena {
-	struct chunk *head;
+	struct chunk *head;   /* the chunk being filled; older ones follow */
+	struct chunk *first;  /* kept across resets so small requests never malloc */
 	struct deferred *deferred;
 };
 
@@ -51,7 +52,7 @@ struct arena *arena_new(void)
 	struct arena *a = malloc(sizeof *a);
 	if (a == NULL)
 		abort();
-	a->head = chunk_new(ARENA_CHUNK);
+	a->head = a->first = chunk_new(ARENA_CHUNK);
 	a->deferred = NULL;
 	return a;
 }
@@ -74,14 +75,16 @@ void arena_free(struct arena *a)
 void arena_reset(struct arena *a)
 {
 	run_deferred(a);
-	struct chunk *c = a->head->next;
+	struct chunk *c = a->head;
 	while (c != NULL) {
 		struct chunk *next = c->next;
-		free(c);
+		if (c != a->first)
+			free(c);
 		c = next;
 	}
-	a->head->next = NULL;
-	a->head->used = 0;
+	a->head = a->first;
+	a->first->next = NULL;
+	a->first->used = 0;
 }
 
 void *arena_alloc(struct arena *a, size_t n)
@@ -94,11 +97,16 @@ void *arena_alloc(struct arena *a, size_t n)
 	n = (n + align - 1) & ~(align - 1);
 	struct chunk *c = a->head;
 	if (c->size - c->used < n) {
-		/* New chunk goes second so the big first chunk stays the one reused. */
 		struct chunk *fresh = chunk_new(n);
-		fresh->next = c->next;
-		c->next = fresh;
 		fresh->used = n;
+		if (n >= ARENA_CHUNK / 4) {
+			/* A big block gets its own chunk behind the current one, which keeps filling. */
+			fresh->next = c->next;
+			c->next = fresh;
+			return fresh->data;
+		}
+		fresh->next = c;
+		a->head = fresh;
 		return fresh->data;
 	}
 	void *p = (char *)c->data + c->used;

@@ -51,8 +51,8 @@ char *email_normalise(struct arena *a, const char *in, const char **why)
 			ats++;
 		}
 	}
-	if (ats != 1 || at == 0 || at == n - 1 || out[at + 1] == '.' || out[n - 1] == '.' ||
-	    strstr(out + at, "..") != NULL) {
+	if (ats != 1 || at == 0 || at == n - 1 || out[0] == '.' || out[at - 1] == '.' ||
+	    out[at + 1] == '.' || out[n - 1] == '.' || strstr(out, "..") != NULL) {
 		*why = "Enter an e-mail address like name@hospital.eu.";
 		return NULL;
 	}
@@ -71,11 +71,16 @@ char *name_normalise(struct arena *a, const char *in, const char **why)
 		*why = "The name is not valid UTF-8 text.";
 		return NULL;
 	}
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *u = (const unsigned char *)s + i;
+		/* C0 and DEL; C1 (U+0080–U+009F, NEL among them); U+2028/U+2029 separators. */
+		int c1 = u[0] == 0xC2 && i + 1 < n && u[1] >= 0x80 && u[1] <= 0x9F;
+		int sep = u[0] == 0xE2 && i + 2 < n && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9);
+		if (u[0] < 0x20 || u[0] == 0x7f || c1 || sep) {
 			*why = "A name cannot contain control characters or line breaks.";
 			return NULL;
 		}
+	}
 	if (utf8_codepoints(s, n) > NAME_MAX_CHARS) {
 		*why = "A name has at most 200 characters.";
 		return NULL;
