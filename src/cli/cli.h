@@ -44,6 +44,11 @@ int cmd_session_roster(struct cli *c);
 int cmd_completion_add(struct cli *c);
 int cmd_session_publish(struct cli *c);
 int cmd_audit_verify(struct cli *c);
+int cmd_keygen(struct cli *c);
+int cmd_cert_revoke(struct cli *c);
+int cmd_cert_reissue(struct cli *c);
+int cmd_cert_verify(struct cli *c);
+int cmd_cert_verify_qr(struct cli *c);
 int cmd_import_completions(struct cli *c);
 int cmd_attestation_add(struct cli *c);
 

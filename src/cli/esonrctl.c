@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "db/certificates.h"
 #include "db/db.h"
 #include "db/migrate.h"
 
@@ -31,6 +32,11 @@ static const struct command commands[] = {
 	{ { "session", "roster" }, 1, { NULL }, cmd_session_roster, "session roster SESSION" },
 	{ { "session", "publish" }, 1, { NULL }, cmd_session_publish, "session publish SESSION" },
 	{ { "audit", "verify" }, 0, { NULL }, cmd_audit_verify, "audit verify" },
+	{ { "keygen" }, 0, { NULL }, cmd_keygen, "keygen   (a new signing key; the previous one is retired)" },
+	{ { "cert", "revoke" }, 1, { "reason" }, cmd_cert_revoke, "cert revoke NUMBER --reason TEXT" },
+	{ { "cert", "reissue" }, 1, { "reason" }, cmd_cert_reissue, "cert reissue NUMBER --reason TEXT" },
+	{ { "cert", "verify" }, 1, { "key" }, cmd_cert_verify, "cert verify FILE.pdf [--key PUBKEYFILE]" },
+	{ { "cert", "verify-qr" }, 1, { "key" }, cmd_cert_verify_qr, "cert verify-qr TEXT [--key PUBKEYFILE]" },
 	{ { "import", "completions" }, 1, { "dry-run!" }, cmd_import_completions,
 	  "import completions FILE.csv [--dry-run]   (columns: docs/import.md)" },
 	{ { "attestation", "add" }, 2, { "evidence-date" }, cmd_attestation_add,
@@ -196,6 +202,7 @@ int main(int argc, char **argv)
 		return cli_fail("%s", err);
 	c.arena = arena_new();
 	db_log_errors(0);
+	certificates_configure(c.cfg.base_url, c.cfg.keys, NULL, NULL);
 	int rc = cmd->run(&c);
 	arena_free(c.arena);
 	db_close();

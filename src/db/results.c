@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "db/audit.h"
+#include "db/certificates.h"
 #include "domain/outcome.h"
 
 static enum db_status refuse(struct result_refusal *ref, int status, const char *why)
@@ -166,8 +167,10 @@ enum db_status results_save(struct arena *a, const char *session_id, const char 
 	return db_tx(a, DB_READ_COMMITTED, save_body, &c);
 }
 
-/* Issues the certificate of a passed booking, numbered without gaps per exam and year. */
-static enum db_status certificate_issue(struct arena *a, const char *booking_id, const char *actor_id)
+/* Issues the certificate of a passed booking, numbered without gaps per exam and year,
+ * and produces its signed PDF; a refusal (no key, a name the font cannot draw) undoes all. */
+static enum db_status certificate_issue(struct arena *a, const char *booking_id, const char *actor_id,
+    struct result_refusal *ref)
 {
 	enum db_status st;
 	PGresult *b = db_query(a, &st,
@@ -191,6 +194,11 @@ static enum db_status certificate_issue(struct arena *a, const char *booking_id,
 	if ((st = db_exec(a, "INSERT INTO certificates (number, user_id, exam_code, session_id, year,"
 	    " serial, holder_name) VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, number, db_val(b, 0, 2),
 	    exam, db_val(b, 0, 4), year, serial, db_val(b, 0, 3))) != DB_OK)
+		return st;
+	const char *why = NULL;
+	if ((st = certificate_build(a, number, &why)) == DB_REFUSED)
+		return refuse(ref, 409, arena_printf(a, "The results cannot be published: %s", why));
+	if (st != DB_OK)
 		return st;
 	PGresult *j = db_query(a, &st, "SELECT jsonb_build_object('booking', $1::bigint,"
 	    " 'holder', $2::text, 'exam', $3::text)::text", 3, booking_id, db_val(b, 0, 3), exam);
@@ -250,7 +258,7 @@ static enum db_status publish_body(struct arena *a, void *p)
 	for (int i = 0; i < db_rows(r); i++) {
 		if (strcmp(db_val(r, i, 2), "pass") != 0)
 			continue;
-		if ((st = certificate_issue(a, db_val(r, i, 0), c->actor_id)) != DB_OK)
+		if ((st = certificate_issue(a, db_val(r, i, 0), c->actor_id, c->ref)) != DB_OK)
 			return st;
 		(*c->issued)++;
 	}
@@ -283,7 +291,7 @@ static enum db_status lock_result(struct arena *a, const char *booking_id, int *
 
 /* After a change to a published result, the certificate follows the outcome. */
 static enum db_status certificates_follow(struct arena *a, const char *booking_id,
-    const char *actor_id, const char *reason)
+    const char *actor_id, const char *reason, struct result_refusal *ref)
 {
 	enum db_status st;
 	PGresult *r = db_query(a, &st,
@@ -295,7 +303,7 @@ static enum db_status certificates_follow(struct arena *a, const char *booking_i
 		return st;
 	const char *outcome = db_val(r, 0, 0), *number = db_val(r, 0, 1);
 	if (strcmp(outcome, "pass") == 0 && number == NULL)
-		return certificate_issue(a, booking_id, actor_id);
+		return certificate_issue(a, booking_id, actor_id, ref);
 	if (strcmp(outcome, "pass") != 0 && number != NULL) {
 		const char *why = arena_printf(a, "result amended: %s", reason);
 		if ((st = db_exec(a, "UPDATE certificates SET revoked_at = now(), revoked_reason = $2"
@@ -334,7 +342,7 @@ static enum db_status decide_body(struct arena *a, void *p)
 	if ((st = audit_record(a, c->actor_id, published ? "result.amend" : "result.decide", "booking",
 	    c->booking_id, before, result_json(a, c->booking_id))) != DB_OK)
 		return st;
-	return published ? certificates_follow(a, c->booking_id, c->actor_id, c->reason) : DB_OK;
+	return published ? certificates_follow(a, c->booking_id, c->actor_id, c->reason, c->ref) : DB_OK;
 }
 
 enum db_status result_decide(struct arena *a, const char *booking_id, const char *actor_id,
@@ -392,7 +400,7 @@ static enum db_status amend_body(struct arena *a, void *p)
 	if ((st = audit_record(a, c->actor_id, "result.amend", "booking", c->booking_id, before,
 	    result_json(a, c->booking_id))) != DB_OK)
 		return st;
-	return certificates_follow(a, c->booking_id, c->actor_id, c->reason);
+	return certificates_follow(a, c->booking_id, c->actor_id, c->reason, c->ref);
 }
 
 enum db_status result_amend(struct arena *a, const char *booking_id, const char *actor_id,

@@ -35,6 +35,16 @@ void post_resolve(struct request *req);
 void post_amend(struct request *req);
 void page_results(struct request *req);
 
+/* h_certificates.c */
+void page_certificates(struct request *req);
+void certificate_download(struct request *req);
+void page_verify_form(struct request *req);
+void page_verify_number(struct request *req);
+void post_verify(struct request *req);
+void page_verify_keys(struct request *req);
+void post_cert_revoke(struct request *req);
+void post_cert_reissue(struct request *req);
+
 /* h_admin.c */
 void page_admin(struct request *req);
 void page_admin_sessions(struct request *req);

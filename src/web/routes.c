@@ -20,6 +20,16 @@ static const struct route routes[] = {
 	{ "GET",  "/bookings/{}/calendar.ics",   ROLE_CANDIDATE, booking_calendar },
 	{ "POST", "/bookings/{}/cancel",         ROLE_CANDIDATE, post_cancel },
 
+	/* certificates and verification: h_certificates.c */
+	{ "GET",  "/certificates",                 ROLES_SIGNED_IN, page_certificates },
+	{ "GET",  "/certificates/{}.pdf",          ROLES_SIGNED_IN, certificate_download },
+	{ "GET",  "/verify",                       ROLES_PUBLIC, page_verify_form },
+	{ "POST", "/verify",                       ROLES_PUBLIC, post_verify },
+	{ "GET",  "/verify/keys",                  ROLES_PUBLIC, page_verify_keys },
+	{ "GET",  "/verify/{}",                    ROLES_PUBLIC, page_verify_number },
+	{ "POST", "/admin/certificates/{}/revoke", ROLE_ADMIN, post_cert_revoke },
+	{ "POST", "/admin/certificates/{}/reissue", ROLE_ADMIN, post_cert_reissue },
+
 	/* examiners (and the office): h_examiner.c */
 	{ "GET",  "/examiner/sessions/{}",         ROLE_EXAMINER | ROLE_ADMIN, page_examiner_session },
 	{ "POST", "/examiner/sessions/{}/results", ROLE_EXAMINER, post_results },

@@ -7,6 +7,7 @@
 
 #include "auth/password.h"
 #include "auth/session.h"
+#include "db/certificates.h"
 #include "db/db.h"
 #include "web/handlers.h"
 #include "web/routes.h"
@@ -83,6 +84,7 @@ int worker_run(const struct config *cfg, int listen_fd)
 		return 1;
 	}
 	db_configure(cfg->db);
+	certificates_configure(cfg->base_url, cfg->keys, NULL, NULL);
 	(void)db_ensure(); /* a database that is down now is retried per request */
 
 	FCGX_Request fcgi;
