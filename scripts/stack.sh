@@ -1,0 +1,437 @@
+#!/bin/bash
+# One local ESoNR stack: PostgreSQL, the portal's FastCGI workers and nginx, all
+# living under $VAR so that several stacks (different PORT and VAR) run side by side.
+#
+#   scripts/stack.sh run|start|stop|status
+#
+# Environment: PORT (default 8080), VAR (default ./var), ESONR_DEMO=0 to skip the
+# demo data. Layout under $VAR:
+#   pg/data  pg/socket            PostgreSQL cluster and its unix socket (no TCP)
+#   run/     portal.sock portal.pid nginx.pid
+#   log/     postgresql.log portal.log nginx-access.log nginx-error.log
+#   nginx/   nginx.conf (rendered from nginx/portal.conf.in), tmp/
+#   keys/    certificate signing keys
+#   esonr.conf
+set -eu
+umask 022
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PORT=${PORT:-8080}
+VAR=${VAR:-./var}
+PGBIN=/usr/lib/postgresql/15/bin
+URL=http://127.0.0.1:$PORT
+ESONRCTL=$ROOT/bin/esonrctl
+PORTAL=$ROOT/bin/esonr-portal
+DEMO_OUTPUT=
+
+# VAR made absolute (the daemons do not share our working directory), and the
+# paths derived from it.
+set_paths() {
+	case $VAR in /*) ;; *) VAR=$PWD/$VAR ;; esac
+	[ -d "$VAR" ] && VAR=$(cd "$VAR" && pwd)
+	PGDATA=$VAR/pg/data
+	PGSOCK=$VAR/pg/socket
+	CONF=$VAR/esonr.conf
+	NGINX_CONF=$VAR/nginx/nginx.conf
+}
+
+say() { printf 'stack: %s\n' "$*"; }
+die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# PostgreSQL refuses to run as root: its tools run as the postgres user then.
+# From / because postgres may not be allowed into the caller's working directory.
+# 9>&-: the server must not inherit (and so keep) our lock.
+as_pg() {
+	if is_root; then
+		(cd / && runuser -u postgres -- "$@" 9>&-)
+	else
+		(cd / && "$@" 9>&-)
+	fi
+}
+
+check_args() {
+	case $PORT in
+	'' | *[!0-9]*) die "PORT must be a number, got '$PORT'" ;;
+	esac
+	[ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] || die "PORT out of range: $PORT"
+	# The paths go verbatim into nginx.conf, sed and pg_ctl -o: keep them plain.
+	case "$VAR$ROOT" in
+	*[[:space:]\'\"\\\|\;\&\$\{\}]*) die "VAR and the repository path must not contain spaces, quotes or shell/nginx metacharacters: $VAR" ;;
+	esac
+	# A unix socket path holds at most 107 bytes.
+	[ ${#PGSOCK} -le 90 ] || die "VAR is too long for a unix socket path (at most 80 characters): $VAR"
+}
+
+# Is $1 (a pid file) naming a live process whose command line contains $2?
+# The name check guards against a stale pid file and a recycled pid.
+pid_alive() {
+	local pidfile=$1 name=$2 pid
+	[ -f "$pidfile" ] || return 1
+	pid=$(cat "$pidfile" 2>/dev/null) || return 1
+	case $pid in '' | *[!0-9]*) return 1 ;; esac
+	kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$name"
+}
+
+# Waits up to $2 seconds for pid $1 to exit.
+wait_gone() {
+	local pid=$1 tries=$(($2 * 10))
+	while kill -0 "$pid" 2>/dev/null && [ "$tries" -gt 0 ]; do
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	! kill -0 "$pid" 2>/dev/null
+}
+
+pg_running() { [ -f "$PGDATA/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+portal_running() { pid_alive "$VAR/run/portal.pid" esonr-portal; }
+nginx_running() { pid_alive "$VAR/run/nginx.pid" "nginx -p $VAR/nginx"; }
+
+show_logs() {
+	local f
+	for f in postgresql portal nginx-error; do
+		[ -s "$VAR/log/$f.log" ] || continue
+		printf -- '--- last lines of %s ---\n' "$VAR/log/$f.log" >&2
+		tail -n 20 "$VAR/log/$f.log" >&2
+	done
+}
+
+# Serialises concurrent stack.sh calls on the same VAR (e.g. two `make start`).
+# Daemons are started with 9>&- so that they do not inherit the lock.
+take_lock() {
+	mkdir -p "$VAR/run"
+	exec 9>"$VAR/run/stack.lock"
+	flock -w 120 9 || die "another stack.sh is still busy with $VAR"
+}
+release_lock() { exec 9>&-; }
+
+make_dirs() {
+	mkdir -p "$VAR/pg/socket" "$VAR/run" "$VAR/log" "$VAR/nginx/tmp" "$VAR/keys"
+	chmod 700 "$VAR/keys" # the signing key never leaves var/keys
+	touch "$VAR/log/postgresql.log"
+	if is_root; then
+		chown postgres: "$VAR/pg" "$VAR/pg/socket" "$VAR/log/postgresql.log"
+	fi
+}
+
+# Adds o+x to every directory from $2 up to / that lacks it, so that user $1
+# (postgres, or nginx's worker user www-data) can reach $2.
+open_path_for() {
+	local user=$1 path=$2 d fixed=
+	runuser -u "$user" -- test -x "$path" && return 0
+	d=$path
+	while :; do
+		if [ -z "$(find "$d" -maxdepth 0 -perm -o=x 2>/dev/null)" ]; then
+			chmod o+x "$d"
+			fixed="$fixed $d"
+		fi
+		[ "$d" = / ] && break
+		d=$(dirname "$d")
+	done
+	[ -z "$fixed" ] || say "added o+x (search only) to$fixed so that $user can reach $path"
+}
+
+# nginx's workers (www-data) serve static/ and must read every file in it.
+open_tree_for() {
+	local user=$1 dir=$2 unreadable
+	[ -d "$dir" ] || return 0
+	open_path_for "$user" "$dir"
+	unreadable=$(find "$dir" \( -type d ! -perm -o=rx \) -o \( -type f ! -perm -o=r \) -print -quit)
+	if [ -n "$unreadable" ]; then
+		chmod -R o+rX "$dir"
+		say "added o+r to $dir so that $user can read it"
+	fi
+}
+
+fix_permissions() {
+	is_root || return 0
+	open_path_for postgres "$VAR"
+	open_path_for www-data "$VAR"
+	open_tree_for www-data "$ROOT/static"
+	open_tree_for www-data "$ROOT/templates"
+}
+
+pg_init() {
+	[ -f "$PGDATA/PG_VERSION" ] && return 0
+	say "creating the PostgreSQL cluster in $PGDATA"
+	mkdir -p "$PGDATA"
+	chmod 700 "$PGDATA"
+	is_root && chown postgres: "$PGDATA"
+	as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres -E UTF8 --locale=C.UTF-8 \
+		--auth-local=trust --auth-host=reject >"$VAR/log/initdb.log" 2>&1 ||
+		{ tail -n 20 "$VAR/log/initdb.log" >&2; die "initdb failed"; }
+}
+
+# Unix socket only (listen_addresses=''); the port only names the socket file.
+pg_start() {
+	pg_running && return 0
+	as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$VAR/log/postgresql.log" -w -t 60 \
+		-o "-c listen_addresses='' -c unix_socket_directories='$PGSOCK' -c port=5432" \
+		start >/dev/null || { show_logs; die "PostgreSQL did not start"; }
+}
+
+psql_admin() {
+	"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGSOCK" -U postgres -d postgres "$@"
+}
+
+pg_create_db() {
+	if [ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = 'esonr'")" != 1 ]; then
+		psql_admin -c 'CREATE DATABASE esonr'
+		say "created database esonr"
+	fi
+}
+
+# The portal and esonrctl read their settings from $VAR/esonr.conf. Written once;
+# afterwards only base_url follows PORT, so local edits survive.
+write_conf() {
+	if [ ! -f "$CONF" ]; then
+		cat >"$CONF.tmp" <<-EOF
+			# ESoNR portal settings for the stack under $VAR.
+			# Written by scripts/stack.sh when missing; only base_url is updated (from PORT).
+			db = host=$PGSOCK dbname=esonr user=esonr_app
+			db_admin = host=$PGSOCK dbname=esonr user=postgres
+			base_url = $URL
+			workers = $((2 * $(nproc)))
+			socket = $VAR/run/portal.sock
+			templates = $ROOT/templates
+			static = $ROOT/static
+			keys = $VAR/keys
+		EOF
+		mv "$CONF.tmp" "$CONF"
+	elif ! grep -qx "base_url = $URL" "$CONF"; then
+		sed -i "s|^base_url[[:space:]]*=.*|base_url = $URL|" "$CONF"
+		say "base_url in $CONF set to $URL"
+	fi
+}
+
+need_programs() {
+	[ -x "$ESONRCTL" ] && [ -x "$PORTAL" ] ||
+		die "bin/esonrctl and bin/esonr-portal are missing: run make first"
+}
+
+migrate() {
+	"$ESONRCTL" --var "$VAR" migrate || { show_logs; die "esonrctl migrate failed"; }
+}
+
+# keygen arrives with the certificates: until then esonrctl answers "unknown
+# command" (exit 2) and the stack runs without signing keys.
+signing_keys() {
+	local rc=0 err
+	ls "$VAR/keys"/*.key >/dev/null 2>&1 && return 0
+	err=$("$ESONRCTL" --var "$VAR" keygen 2>&1 >/dev/null) || rc=$?
+	case $rc in
+	0) say "created signing keys in $VAR/keys" ;;
+	2) say "note: esonrctl keygen not available (yet): no signing keys, certificates cannot be issued" ;;
+	*) die "esonrctl keygen failed (exit $rc): $err" ;;
+	esac
+}
+
+demo_data() {
+	[ "${ESONR_DEMO:-1}" = 0 ] && return 0
+	DEMO_OUTPUT=$("$ESONRCTL" --var "$VAR" demo) || die "esonrctl demo failed"
+}
+
+# The portal binds $VAR/run/portal.sock itself and forks its workers. setsid: its
+# own session, so a Ctrl-C in our terminal reaches only us and we stop it in order.
+portal_start() {
+	local pid tries=100
+	portal_running && return 0
+	rm -f "$VAR/run/portal.sock" "$VAR/run/portal.pid"
+	setsid "$PORTAL" --var "$VAR" </dev/null >>"$VAR/log/portal.log" 2>&1 9>&- &
+	pid=$!
+	echo "$pid" >"$VAR/run/portal.pid"
+	while [ ! -S "$VAR/run/portal.sock" ]; do
+		kill -0 "$pid" 2>/dev/null || { show_logs; die "the portal exited at start-up"; }
+		[ "$tries" -gt 0 ] || { show_logs; die "the portal did not open $VAR/run/portal.sock"; }
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+}
+
+# When root, nginx's workers run as www-data; otherwise as us (no user line).
+nginx_render() {
+	local user_sed='/^user @USER@;/d'
+	is_root && user_sed='s|@USER@|www-data|g'
+	sed -e "$user_sed" -e "s|@PORT@|$PORT|g" -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" \
+		"$ROOT/nginx/portal.conf.in" >"$NGINX_CONF.tmp"
+	mv "$NGINX_CONF.tmp" "$NGINX_CONF"
+}
+
+# -e: nginx's start-up errors go to our log, not /var/log/nginx.
+nginx_cmd() { nginx -p "$VAR/nginx" -c "$NGINX_CONF" -e "$VAR/log/nginx-error.log" "$@" 9>&-; }
+
+nginx_start() {
+	nginx_running && return 0
+	nginx_render
+	nginx_cmd -t -q || die "nginx rejects $NGINX_CONF"
+	nginx_cmd || { show_logs; die "nginx did not start (is port $PORT taken?)"; }
+}
+
+# Fail fast, before anything starts, when another program holds our port.
+check_port_free() {
+	nginx_running && return 0
+	command -v ss >/dev/null || return 0
+	[ -z "$(ss -Hltn "sport = :$PORT" 2>/dev/null)" ] ||
+		die "port $PORT is already in use by another program: choose another PORT"
+}
+
+wait_http() {
+	local tries=60 code
+	while :; do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$URL/" || true)
+		[ "$code" = 200 ] && return 0
+		[ "$tries" -gt 0 ] || break
+		sleep 0.5
+		tries=$((tries - 1))
+	done
+	show_logs
+	die "$URL/ did not answer 200 within 30 s (last status: ${code:-none})"
+}
+
+all_running() { pg_running && portal_running && nginx_running; }
+
+conf_url() { sed -n 's/^base_url[[:space:]]*=[[:space:]]*//p' "$CONF" 2>/dev/null; }
+
+print_ready() {
+	say "ESoNR portal running at $URL/  (VAR=$VAR)"
+	[ -z "$DEMO_OUTPUT" ] || printf '%s\n' "$DEMO_OUTPUT"
+}
+
+start_stack() {
+	set_paths
+	check_args
+	mkdir -p "$VAR"
+	set_paths
+	take_lock
+	if all_running; then
+		say "already running at $(conf_url)/  (VAR=$VAR)"
+		release_lock
+		return 0
+	fi
+	need_programs
+	check_port_free
+	make_dirs
+	fix_permissions
+	write_conf
+	pg_init
+	pg_start
+	pg_create_db
+	migrate
+	signing_keys
+	demo_data
+	portal_start
+	nginx_start
+	release_lock
+	wait_http
+	print_ready
+}
+
+nginx_stop() {
+	local pid
+	if nginx_running; then
+		pid=$(cat "$VAR/run/nginx.pid")
+		kill -QUIT "$pid" 2>/dev/null || true # graceful: finish requests in flight
+		wait_gone "$pid" 10 || { kill -TERM "$pid" 2>/dev/null || true; wait_gone "$pid" 5 || true; }
+		say "stopped nginx"
+	fi
+	rm -f "$VAR/run/nginx.pid"
+}
+
+# The portal is the leader of its own process group (setsid): once it is gone,
+# any worker it left behind is in that group and nowhere else.
+portal_stop() {
+	local pid
+	if portal_running; then
+		pid=$(cat "$VAR/run/portal.pid")
+		kill -TERM "$pid" 2>/dev/null || true
+		if ! wait_gone "$pid" 10; then
+			say "portal did not stop within 10 s: killing its process group"
+			kill -KILL -- "-$pid" 2>/dev/null || true
+			wait_gone "$pid" 5 || true
+		fi
+		kill -TERM -- "-$pid" 2>/dev/null || true
+		say "stopped the portal"
+	fi
+	rm -f "$VAR/run/portal.pid" "$VAR/run/portal.sock"
+}
+
+pg_stop() {
+	if pg_running; then
+		as_pg "$PGBIN/pg_ctl" -D "$PGDATA" stop -m fast -w >/dev/null
+		say "stopped PostgreSQL"
+	fi
+}
+
+stop_stack() {
+	set_paths
+	[ -d "$VAR" ] || return 0
+	take_lock
+	nginx_stop
+	portal_stop
+	pg_stop
+	release_lock
+}
+
+status_stack() {
+	local rc=0 pid
+	set_paths
+	if pg_running; then
+		pid=$(head -n 1 "$PGDATA/postmaster.pid")
+		echo "postgresql: running (pid $pid, socket $PGSOCK)"
+	else
+		echo "postgresql: stopped"
+		rc=3
+	fi
+	if portal_running; then echo "portal:     running (pid $(cat "$VAR/run/portal.pid"))"; else echo "portal:     stopped"; rc=3; fi
+	if nginx_running; then echo "nginx:      running (pid $(cat "$VAR/run/nginx.pid"), $(conf_url)/)"; else echo "nginx:      stopped"; rc=3; fi
+	return $rc
+}
+
+# Foreground mode for `make run`: Ctrl-C (or TERM) stops the whole stack, and so
+# does a failed start, so that nothing is left running behind the user's back.
+on_signal() {
+	trap - INT TERM EXIT
+	echo
+	stop_stack
+	exit 0
+}
+
+on_failed_run() {
+	local rc=$?
+	trap - INT TERM EXIT
+	[ "$rc" -eq 0 ] && return 0
+	say "start failed: stopping what was started"
+	stop_stack || true
+	exit "$rc"
+}
+
+run_stack() {
+	trap on_signal INT TERM
+	trap on_failed_run EXIT
+	start_stack
+	say "Ctrl-C stops the stack"
+	while :; do
+		# sleep in the background so that a signal interrupts `wait` at once
+		sleep 2 &
+		wait $! || true
+		if ! portal_running && ! nginx_running && ! pg_running; then
+			say "the stack was stopped from elsewhere"
+			exit 0
+		fi
+	done
+}
+
+case ${1:-} in
+run) run_stack ;;
+start)
+	start_stack
+	say "stop it with: make stop VAR=$VAR"
+	;;
+stop) stop_stack ;;
+status) status_stack ;;
+*)
+	echo "usage: $0 run|start|stop|status   (env PORT=$PORT VAR=$VAR)" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,79 @@
+#!/bin/bash
+# Integration tests over a real stack (PostgreSQL + portal + nginx) of their own:
+# a free port, a fresh VAR under build/itest/, no demo data. Runs every
+# tests/integration/test_*.py with ESONR_URL, ESONR_VAR and ESONR_ROOT set and
+# prints their "ok - ..." / "not ok - ..." lines, the test file name prefixed.
+# The stack is always stopped at the end; its VAR is kept only if something failed.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+VAR=$ROOT/build/itest/var-$$
+FAILED=0
+
+stop_stack() {
+	PORT=$PORT VAR=$VAR scripts/stack.sh stop >/dev/null 2>&1 || true
+}
+
+# Stop on every exit, Ctrl-C included; drop the state of a fully green run.
+on_exit() {
+	stop_stack
+	if [ "$FAILED" -eq 0 ]; then
+		rm -rf "$VAR"
+	else
+		echo "# integration: stack state and logs kept in $VAR"
+	fi
+}
+
+start_stack() {
+	rm -rf "$VAR"
+	mkdir -p "$VAR"
+	echo "# integration: starting a stack on 127.0.0.1:$PORT, VAR=$VAR"
+	if ! ESONR_DEMO=0 PORT=$PORT VAR=$VAR scripts/stack.sh start >"$VAR/stack-start.log" 2>&1; then
+		sed 's/^/# /' "$VAR/stack-start.log"
+		echo "not ok - integration: the stack starts (scripts/stack.sh start failed)"
+		FAILED=1
+		exit 1
+	fi
+	echo "ok - integration: the stack starts"
+}
+
+# One test file: its check names get the file's name; a crash is one failure.
+run_test() {
+	local file=$1 name rc out
+	name=integration/$(basename "$file" .py)
+	out=$(mktemp)
+	set +e
+	ESONR_URL=http://127.0.0.1:$PORT ESONR_VAR=$VAR ESONR_ROOT=$ROOT \
+		python3 "$file" 2>&1 | awk -v p="$name" '{
+			if (match($0, /^(not )?ok( [0-9]+)? - /))
+				print substr($0, 1, RLENGTH) p ": " substr($0, RLENGTH + 1)
+			else
+				print
+			fflush()
+		}' | tee "$out"
+	rc=${PIPESTATUS[0]}
+	set -e
+	if grep -qE '^not ok' "$out"; then
+		FAILED=1
+	elif [ "$rc" -ne 0 ]; then
+		echo "not ok - $name (exit $rc without a failed check)"
+		FAILED=1
+	fi
+	rm -f "$out"
+}
+
+main() {
+	local file
+	trap on_exit EXIT
+	trap 'exit 130' INT TERM
+	start_stack
+	for file in tests/integration/test_*.py; do
+		[ -f "$file" ] && run_test "$file"
+	done
+	[ "$FAILED" -eq 0 ]
+}
+
+main

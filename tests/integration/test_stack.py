@@ -1,0 +1,122 @@
+"""The stack itself: nginx in front of the portal, as a visitor sees it."""
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.parse
+
+from harness import ROOT, URL, VAR, Client, check, finish
+
+CSP_NEEDS = ("default-src 'none'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'")
+
+
+def security_headers(headers, where):
+    csp = headers.get("Content-Security-Policy", "")
+    check(all(part in csp for part in CSP_NEEDS) and "unsafe-inline" not in csp
+          and "unsafe-eval" not in csp, f"{where}: strict Content-Security-Policy", csp)
+    check(headers.get("X-Content-Type-Options") == "nosniff", f"{where}: X-Content-Type-Options nosniff")
+    check(headers.get("X-Frame-Options") == "DENY", f"{where}: X-Frame-Options DENY")
+    check(headers.get("Referrer-Policy") == "same-origin", f"{where}: Referrer-Policy same-origin")
+    server = headers.get("Server", "")
+    check(not re.search(r"[0-9/]", server), f"{where}: Server header without a version", server)
+
+
+def landing_page():
+    status, headers, body = Client().get("/")
+    check(status == 200, "GET / answers 200", status)
+    security_headers(headers, "GET /")
+    check("<script" not in body.lower(), "GET / has no script element")
+
+
+def static_file():
+    if not os.path.exists(os.path.join(ROOT, "static", "style.css")):
+        print("ok - GET /static/style.css # SKIP static/style.css not written yet")
+        return
+    status, headers, _ = Client().get("/static/style.css")
+    check(status == 200, "GET /static/style.css answers 200", status)
+    check(headers.get("Content-Type", "").startswith("text/css"), "style.css is served as text/css",
+          headers.get("Content-Type"))
+    check("max-age" in headers.get("Cache-Control", ""), "style.css carries caching headers")
+    security_headers(headers, "GET /static/style.css")
+    status, _, _ = Client().get("/static/no-such-file.css")
+    check(status == 404, "a missing static file answers 404", status)
+
+
+def post_oversized(path, size):
+    """POSTs size bytes over a raw socket; nginx may answer before the body is sent."""
+    u = urllib.parse.urlsplit(URL)
+    sock = socket.create_connection((u.hostname, u.port), timeout=30)
+    head = (f"POST {path} HTTP/1.1\r\nHost: {u.hostname}:{u.port}\r\n"
+            f"Content-Type: application/octet-stream\r\nContent-Length: {size}\r\n"
+            "Connection: close\r\n\r\n").encode()
+    chunk = b"x" * 65536
+    try:
+        sock.sendall(head)
+        sent = 0
+        while sent < size:
+            sock.sendall(chunk[:size - sent])
+            sent += len(chunk)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the answer came first: read it below
+    data = b""
+    try:
+        while True:
+            part = sock.recv(65536)
+            if not part:
+                break
+            data += part
+    except (ConnectionResetError, socket.timeout):
+        pass
+    sock.close()
+    return data.decode("latin-1")
+
+
+def oversized_body():
+    answer = post_oversized("/verify", 12 * 1024 * 1024)
+    status_line = answer.split("\r\n", 1)[0]
+    check(" 413 " in status_line + " ", "a 12 MB POST answers 413", status_line)
+    check(not re.search(r"nginx/[0-9]", answer), "the 413 page does not reveal the nginx version")
+    status, _, _ = Client().get("/")
+    check(status == 200, "GET / still answers 200 after the 413", status)
+
+
+def stack(*args):
+    port = urllib.parse.urlsplit(URL).port
+    env = dict(os.environ, PORT=str(port), VAR=VAR, ESONR_DEMO="0")
+    return subprocess.run([os.path.join(ROOT, "scripts", "stack.sh"), *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def portal_down():
+    """The portal of this test stack stopped: nginx answers 503 with the static page."""
+    with open(os.path.join(VAR, "run", "portal.pid")) as f:
+        pid = int(f.read().strip())
+    os.kill(pid, 15)
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    status, headers, body = Client().get("/")
+    check(status == 503, "portal down: GET / answers 503", status)
+    check("temporarily unavailable" in body.lower(), "portal down: the static unavailable page")
+    security_headers(headers, "portal down")
+    status, _, _ = Client().post_raw("/login", b"email=a", "application/x-www-form-urlencoded")
+    check(status == 503, "portal down: a POST answers 503 too", status)
+    p = stack("start")
+    check(p.returncode == 0, "stack.sh start restarts the missing portal", p.stdout + p.stderr)
+    status, _, _ = Client().get("/")
+    check(status == 200, "portal back: GET / answers 200", status)
+
+
+def main():
+    landing_page()
+    static_file()
+    oversized_body()
+    portal_down()
+    finish()
+
+
+main()
