@@ -91,8 +91,13 @@ unit: $(UNIT_BIN) $(UNIT_ASAN) $(FUZZ_REPLAY)
 test: deps all unit
 	@tests/run.sh
 
-bench: deps all
+bench: deps all build/bench/bench_cert
 	@tests/bench/run.sh
+
+build/bench/bench_cert: tests/bench/bench_cert.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  BENCH $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 clean:
 	rm -rf build bin

@@ -5,6 +5,9 @@
 #include "auth/password.h"
 #include "cli/cli.h"
 #include "db/db.h"
+#include "db/records.h"
+#include "db/results.h"
+#include "db/sessions.h"
 #include "domain/account.h"
 #include "web/http.h"
 
@@ -63,7 +66,123 @@ static const struct demo_user {
 	{ "examiner@esonr.example", "Prof. Giulia Ferrari", "examiner" },
 	{ "zoe@esonr.example", "Zoë Łukasiewicz-Ørsted", "candidate" },
 	{ "nikos@esonr.example", "Νίκος Παπαδόπουλος", "candidate" },
+	{ "anna@esonr.example", "Анна Каренина", "candidate" },
 };
+
+/* Records that put the candidates at different stages of the programme. */
+static const struct demo_record {
+	const char *email, *course, *kind, *date;
+} demo_records[] = {
+	/* Zoë: Level 1 done; ECNR-1 done, ECNR-2 MCQ failed twice, ECNR-3 resit pending. */
+	{ "zoe@esonr.example", "GALEN", "completion", "2025-03-14" },
+	{ "zoe@esonr.example", "ECNR-1", "completion", "2025-04-25" },
+	{ "zoe@esonr.example", "ECNR-2", "attendance", "2025-10-17" },
+	{ "zoe@esonr.example", "ECNR-2", "mcq-fail", "2025-10-17" },
+	{ "zoe@esonr.example", "ECNR-2", "mcq-fail", "2025-12-05" },
+	{ "zoe@esonr.example", "ECNR-3", "attendance", "2026-04-24" },
+	{ "zoe@esonr.example", "ECNR-3", "mcq-fail", "2026-04-24" },
+	/* Νίκος: every ECNR module done, ready for the European Diploma (L2). */
+	{ "nikos@esonr.example", "GALEN", "completion", "2024-03-15" },
+	{ "nikos@esonr.example", "ECNR-1", "completion", "2024-04-26" },
+	{ "nikos@esonr.example", "ECNR-2", "completion", "2024-10-18" },
+	{ "nikos@esonr.example", "ECNR-3", "completion", "2025-04-25" },
+	{ "nikos@esonr.example", "ECNR-4", "completion", "2025-10-24" },
+	{ "nikos@esonr.example", "HQ-DIAG", "completion", "2026-06-12" },
+	/* Анна: just registered; the Galen course is her next step. */
+};
+
+static int demo_records_add(struct cli *c)
+{
+	enum db_status st = db_exec(c->arena, "BEGIN", 0);
+	for (size_t i = 0; st == DB_OK && i < sizeof demo_records / sizeof demo_records[0]; i++) {
+		const struct demo_record *d = &demo_records[i];
+		const char *user_id;
+		struct record_result res = { 0, NULL };
+		if ((st = candidate_find(c->arena, d->email, &user_id, &res)) != DB_OK)
+			break;
+		if (strcmp(d->kind, "completion") == 0)
+			st = completion_record(c->arena, user_id, d->course, d->date, NULL, &res);
+		else if (strcmp(d->kind, "attendance") == 0)
+			st = attendance_record(c->arena, user_id, d->course, d->date, NULL, NULL, &res);
+		else
+			st = mcq_record(c->arena, user_id, d->course, d->date, 0, NULL, &res);
+		/* Already recorded (a second `make start`) is fine: records are idempotent. */
+		if (st == DB_REFUSED)
+			st = DB_OK;
+	}
+	if (st == DB_OK)
+		st = db_exec(c->arena, "COMMIT", 0);
+	if (st != DB_OK) {
+		db_exec(c->arena, "ROLLBACK", 0);
+		return cli_fail("demo records: %s", db_error());
+	}
+	return CLI_OK;
+}
+
+/* History, once: Νίκος passed L1 in June 2024; his signed certificate was issued then. */
+static int demo_history_add(struct cli *c)
+{
+	enum db_status st;
+	PGresult *r = db_query(c->arena, &st,
+	    "WITH s AS (INSERT INTO exam_sessions (exam_code, starts_at, location, capacity, opens_at,"
+	    "     closes_at, cancel_until, closed_at)"
+	    "   VALUES ('L1', '2024-06-07 09:00 Europe/Vienna', 'Vienna, ESNR office', 20,"
+	    "     '2024-03-01 00:00 Europe/Vienna', '2024-06-07 00:00 Europe/Vienna',"
+	    "     '2024-06-07 00:00 Europe/Vienna', '2024-06-07 00:00 Europe/Vienna') RETURNING id)"
+	    " INSERT INTO bookings (session_id, exam_code, user_id, status, ics_uid)"
+	    " SELECT s.id, 'L1', u.id, 'booked', 'booking-demo-' || s.id || '@esonr-portal'"
+	    " FROM s, users u WHERE u.email = 'nikos@esonr.example'"
+	    " RETURNING session_id, id, (SELECT id FROM users WHERE email = 'examiner@esonr.example')", 0);
+	if (st != DB_OK)
+		return cli_fail("demo history: %s", db_error());
+	const char *session = db_val(r, 0, 0), *examiner = db_val(r, 0, 2);
+	const char *why = NULL;
+	struct result_row row = { db_val(r, 0, 1), 0, 82, 77 };
+	struct result_refusal ref = { 0, NULL };
+	int issued = 0;
+	if ((st = session_assign_examiner(c->arena, session, "examiner@esonr.example", &why)) != DB_OK ||
+	    (st = results_save(c->arena, session, examiner, &row, 1, &ref)) != DB_OK ||
+	    (st = session_publish(c->arena, session, NULL, &issued, &ref)) != DB_OK)
+		return cli_fail("demo history: %s", st == DB_REFUSED ? (why ? why : ref.why) : db_error());
+	return CLI_OK;
+}
+
+/* Open sessions to book, once: L1 and L2 next spring, L3-DIAG in the autumn. */
+static int demo_sessions_add(struct cli *c)
+{
+	enum db_status st;
+	PGresult *r = db_query(c->arena, &st, "SELECT count(*) FROM exam_sessions", 0);
+	if (st != DB_OK)
+		return cli_fail("%s", db_error());
+	if (db_int(r, 0, 0) > 0)
+		return CLI_OK;
+	int rc = demo_history_add(c);
+	if (rc != CLI_OK)
+		return rc;
+	r = db_query(c->arena, &st,
+	    "SELECT to_char(now() + interval '60 days', 'YYYY-MM-DD'),"
+	    "   to_char(now() + interval '75 days', 'YYYY-MM-DD'),"
+	    "   to_char(now() + interval '200 days', 'YYYY-MM-DD')", 0);
+	if (st != DB_OK)
+		return cli_fail("%s", db_error());
+	struct session_input in[] = {
+		{ .exam = "L1", .date = db_val(r, 0, 0), .location = "Vienna, ESNR office", .capacity = "20" },
+		{ .exam = "L2", .date = db_val(r, 0, 1), .location = "Lisbon, Centro de Congressos", .capacity = "3" },
+		{ .exam = "L3-DIAG", .date = db_val(r, 0, 2), .location = "Zürich, University Hospital",
+		  .capacity = "8", .time_zone = "Europe/Zurich" },
+	};
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		long long id;
+		const char *why = NULL;
+		if ((st = session_create(c->arena, &in[i], &id, &why)) != DB_OK)
+			return cli_fail("demo session: %s", st == DB_REFUSED ? why : db_error());
+		char sid[24];
+		snprintf(sid, sizeof sid, "%lld", id);
+		if ((st = session_assign_examiner(c->arena, sid, "examiner@esonr.example", &why)) != DB_OK)
+			return cli_fail("demo examiner: %s", st == DB_REFUSED ? why : db_error());
+	}
+	return CLI_OK;
+}
 #define DEMO_PASSWORD "esonr-demo"
 
 int cmd_demo(struct cli *c)
@@ -84,5 +203,10 @@ int cmd_demo(struct cli *c)
 			return rc;
 		printf("  %-9s %s  (%s)\n", u->role, u->email, u->name);
 	}
+	if ((rc = demo_records_add(c)) != CLI_OK || (rc = demo_sessions_add(c)) != CLI_OK)
+		return rc;
+	puts("Stages: Zoë has completed the Galen course (she may book L1) and is midway through the\n"
+	    "ECNR modules; Νίκος holds the Level 1 certificate and may book the L2 diploma; Анна has\n"
+	    "just registered. Sessions for L1, L2 and L3-DIAG are open for booking.");
 	return CLI_OK;
 }
