@@ -53,7 +53,7 @@ static enum db_status book_body(struct arena *a, void *p)
 	r = db_query(a, &st,
 	    "SELECT b.status, to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY'), s.location"
 	    " FROM bookings b JOIN exam_sessions s ON s.id = b.session_id"
-	    " WHERE b.user_id = $1 AND b.exam_code = $2 AND b.status <> 'cancelled'", 2, c->user_id, exam);
+	    " WHERE b.user_id = $1 AND b.exam_code = $2 AND b.status <> 'cancelled' AND b.live", 2, c->user_id, exam);
 	if (st != DB_OK)
 		return st;
 	if (db_rows(r) > 0)

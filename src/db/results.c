@@ -253,6 +253,8 @@ static enum db_status publish_body(struct arena *a, void *p)
 		return refuse(c->ref, 409, arena_printf(a, "The results cannot be published yet: %s.",
 		    missing.data));
 	if ((st = db_exec(a, "UPDATE exam_sessions SET published_at = now() WHERE id = $1", 1,
+	    c->session_id)) != DB_OK ||
+	    (st = db_exec(a, "UPDATE bookings SET live = false WHERE session_id = $1", 1,
 	    c->session_id)) != DB_OK)
 		return st;
 	for (int i = 0; i < db_rows(r); i++) {

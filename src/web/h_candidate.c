@@ -123,7 +123,7 @@ static enum db_status add_bookings(struct request *req, struct tdict *page)
 	    "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone,"
 	    "   s.location"
 	    " FROM bookings b JOIN exam_sessions s ON s.id = b.session_id"
-	    " WHERE b.user_id = $1 AND b.status <> 'cancelled' ORDER BY s.starts_at", 1, req->user->id_text);
+	    " WHERE b.user_id = $1 AND b.status <> 'cancelled' AND b.live ORDER BY s.starts_at", 1, req->user->id_text);
 	if (st != DB_OK)
 		return st;
 	for (int i = 0; i < db_rows(r); i++) {
@@ -172,7 +172,7 @@ void page_exams(struct request *req)
 	    "   to_char(s.opens_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone,"
 	    "   to_char(s.closes_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone,"
 	    "   to_char(s.cancel_until AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone,"
-	    "   (SELECT b.id FROM bookings b WHERE b.session_id = s.id AND b.user_id = $1 AND b.status <> 'cancelled')"
+	    "   (SELECT b.id FROM bookings b WHERE b.session_id = s.id AND b.user_id = $1 AND b.status <> 'cancelled' AND b.live)"
 	    " FROM exam_sessions s JOIN exams e ON e.code = s.exam_code"
 	    " WHERE s.closed_at IS NULL AND s.closes_at > now() ORDER BY s.starts_at, s.id",
 	    1, req->user->id_text);
