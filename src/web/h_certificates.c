@@ -160,6 +160,10 @@ void post_verify(struct request *req)
 	struct pdf_signature sig;
 	const char *why;
 	const unsigned char *file = (const unsigned char *)f->value;
+	if (f->len < 5 || memcmp(file, "%PDF-", 5) != 0) {
+		not_genuine(req, "Not a certificate of ours: the file is not a PDF.");
+		return;
+	}
 	if (pdf_signature_parse(file, f->len, &sig, &why) != 0) {
 		not_genuine(req, why);
 		return;

@@ -15,10 +15,10 @@ static const struct route routes[] = {
 
 	/* candidates: h_candidate.c */
 	{ "GET",  "/exams",                      ROLE_CANDIDATE, page_exams },
-	{ "POST", "/exams/{}/book",              ROLE_CANDIDATE, post_book },
-	{ "GET",  "/bookings/{}",                ROLE_CANDIDATE, page_booking },
-	{ "GET",  "/bookings/{}/calendar.ics",   ROLE_CANDIDATE, booking_calendar },
-	{ "POST", "/bookings/{}/cancel",         ROLE_CANDIDATE, post_cancel },
+	{ "POST", "/exams/{#}/book",              ROLE_CANDIDATE, post_book },
+	{ "GET",  "/bookings/{#}",                ROLE_CANDIDATE, page_booking },
+	{ "GET",  "/bookings/{#}/calendar.ics",   ROLE_CANDIDATE, booking_calendar },
+	{ "POST", "/bookings/{#}/cancel",         ROLE_CANDIDATE, post_cancel },
 
 	/* certificates and verification: h_certificates.c */
 	{ "GET",  "/certificates",                 ROLES_SIGNED_IN, page_certificates },
@@ -31,25 +31,25 @@ static const struct route routes[] = {
 	{ "POST", "/admin/certificates/{}/reissue", ROLE_ADMIN, post_cert_reissue },
 
 	/* examiners (and the office): h_examiner.c */
-	{ "GET",  "/examiner/sessions/{}",         ROLE_EXAMINER | ROLE_ADMIN, page_examiner_session },
-	{ "POST", "/examiner/sessions/{}/results", ROLE_EXAMINER, post_results },
-	{ "POST", "/admin/sessions/{}/publish",    ROLE_ADMIN, post_publish },
-	{ "POST", "/admin/bookings/{}/decision",   ROLE_ADMIN, post_decision },
-	{ "POST", "/admin/bookings/{}/resolve",    ROLE_ADMIN, post_resolve },
-	{ "POST", "/admin/bookings/{}/amend",      ROLE_ADMIN, post_amend },
+	{ "GET",  "/examiner/sessions/{#}",         ROLE_EXAMINER | ROLE_ADMIN, page_examiner_session },
+	{ "POST", "/examiner/sessions/{#}/results", ROLE_EXAMINER, post_results },
+	{ "POST", "/admin/sessions/{#}/publish",    ROLE_ADMIN, post_publish },
+	{ "POST", "/admin/bookings/{#}/decision",   ROLE_ADMIN, post_decision },
+	{ "POST", "/admin/bookings/{#}/resolve",    ROLE_ADMIN, post_resolve },
+	{ "POST", "/admin/bookings/{#}/amend",      ROLE_ADMIN, post_amend },
 	{ "GET",  "/results",                      ROLE_CANDIDATE, page_results },
 
 	/* the ESNR office: h_admin.c */
 	{ "GET",  "/admin",                          ROLE_ADMIN, page_admin },
 	{ "GET",  "/admin/sessions",                 ROLE_ADMIN, page_admin_sessions },
 	{ "POST", "/admin/sessions",                 ROLE_ADMIN, post_admin_sessions },
-	{ "GET",  "/admin/sessions/{}",              ROLE_ADMIN, page_admin_session },
-	{ "POST", "/admin/sessions/{}/examiners",    ROLE_ADMIN, post_admin_session_examiners },
-	{ "POST", "/admin/sessions/{}/close",        ROLE_ADMIN, post_admin_session_close },
+	{ "GET",  "/admin/sessions/{#}",              ROLE_ADMIN, page_admin_session },
+	{ "POST", "/admin/sessions/{#}/examiners",    ROLE_ADMIN, post_admin_session_examiners },
+	{ "POST", "/admin/sessions/{#}/close",        ROLE_ADMIN, post_admin_session_close },
 	{ "GET",  "/admin/candidates",               ROLE_ADMIN, page_admin_candidates },
-	{ "GET",  "/admin/candidates/{}",            ROLE_ADMIN, page_admin_candidate },
-	{ "POST", "/admin/candidates/{}/records",    ROLE_ADMIN, post_admin_candidate_records },
-	{ "POST", "/admin/candidates/{}/attestations", ROLE_ADMIN, post_admin_candidate_attestations },
+	{ "GET",  "/admin/candidates/{#}",            ROLE_ADMIN, page_admin_candidate },
+	{ "POST", "/admin/candidates/{#}/records",    ROLE_ADMIN, post_admin_candidate_records },
+	{ "POST", "/admin/candidates/{#}/attestations", ROLE_ADMIN, post_admin_candidate_attestations },
 	{ "GET",  "/admin/editions",                 ROLE_ADMIN, page_admin_editions },
 	{ "POST", "/admin/editions",                 ROLE_ADMIN, post_admin_editions },
 	{ "GET",  "/admin/import",                   ROLE_ADMIN, page_admin_import },
@@ -67,14 +67,17 @@ int route_pattern_match(struct arena *a, const char *pattern, const char *path,
 {
 	int n = 0;
 	while (*pattern != '\0') {
-		if (pattern[0] == '{' && pattern[1] == '}') {
+		/* {} is a code or number ([A-Za-z0-9_-]+); {#} a database id (1 to 18 digits),
+		 * so that handlers never see an id that is not one. */
+		int id = pattern[0] == '{' && pattern[1] == '#' && pattern[2] == '}';
+		if ((pattern[0] == '{' && pattern[1] == '}') || id) {
 			const char *start = path;
-			while (value_char(*path))
+			while (id ? (*path >= '0' && *path <= '9') : value_char(*path))
 				path++;
-			if (path == start || n == HTTP_MAX_PARAMS)
+			if (path == start || n == HTTP_MAX_PARAMS || (id && path - start > 18))
 				return 0;
 			params[n++] = arena_strndup(a, start, (size_t)(path - start));
-			pattern += 2;
+			pattern += id ? 3 : 2;
 			continue;
 		}
 		if (*pattern != *path)

@@ -8,7 +8,7 @@
 
 struct route {
 	const char *method;
-	const char *pattern; /* literal path; {} matches one value of [A-Za-z0-9_-]+ */
+	const char *pattern; /* literal path; {} matches [A-Za-z0-9_-]+, {#} an id of 1-18 digits */
 	unsigned roles;      /* ROLES_PUBLIC, or the roles allowed (others: 403) */
 	void (*handler)(struct request *req);
 };
