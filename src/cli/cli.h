@@ -50,6 +50,7 @@ int cmd_cert_reissue(struct cli *c);
 int cmd_cert_verify(struct cli *c);
 int cmd_cert_verify_qr(struct cli *c);
 int cmd_import_completions(struct cli *c);
+int cmd_import_results(struct cli *c);
 int cmd_attestation_add(struct cli *c);
 
 #endif

@@ -1,4 +1,4 @@
-/* esonrctl import completions, attestation add. */
+/* esonrctl import completions, import results, attestation add. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 #include "core/datetime.h"
 #include "db/db.h"
 #include "db/import.h"
+#include "db/import_results.h"
 #include "db/records.h"
 #include "domain/account.h"
 
@@ -15,21 +16,33 @@ static const char *kind_text(const struct import_row *r)
 	return r->kind_text[0] != '\0' ? r->kind_text : "-";
 }
 
+/* The file, NUL-terminated; one byte more than max is enough to know it is too large.
+ * NULL with errno when it cannot be read. */
+static char *read_file(struct arena *a, const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	char *data = arena_alloc(a, max + 2);
+	*len = fread(data, 1, max + 1, f);
+	int failed = ferror(f);
+	fclose(f);
+	if (failed) {
+		errno = EIO;
+		return NULL;
+	}
+	data[*len] = '\0';
+	return data;
+}
+
 int cmd_import_completions(struct cli *c)
 {
 	const char *path = c->words[0];
 	int dry_run = cli_opt(c, "dry-run") != NULL;
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
+	size_t len;
+	char *data = read_file(c->arena, path, IMPORT_MAX_BYTES, &len);
+	if (data == NULL)
 		return cli_usage("import completions: cannot read %s: %s", path, strerror(errno));
-	/* One byte more than the limit is enough to know the file is too large. */
-	char *data = arena_alloc(c->arena, IMPORT_MAX_BYTES + 2);
-	size_t len = fread(data, 1, IMPORT_MAX_BYTES + 1, f);
-	int failed = ferror(f);
-	fclose(f);
-	if (failed)
-		return cli_usage("import completions: cannot read %s", path);
-	data[len] = '\0';
 
 	struct import_report rep;
 	if (import_parse(c->arena, data, len, &rep) == 0) {
@@ -49,6 +62,63 @@ int cmd_import_completions(struct cli *c)
 	}
 	printf("%s\n", import_summary(c->arena, &rep));
 	return rep.file_error != NULL || rep.errors > 0 ? CLI_FAIL : CLI_OK;
+}
+
+static int is_id(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 18)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+int cmd_import_results(struct cli *c)
+{
+	const char *session = c->words[0], *path = c->words[1];
+	int dry_run = cli_opt(c, "dry-run") != NULL;
+	if (!is_id(session))
+		return cli_usage("import results: SESSION must be a session id");
+	const char *why, *given = cli_opt(c, "examiner");
+	if (given == NULL)
+		return cli_usage("import results: --examiner EMAIL is required: the marks are entered "
+		    "in the name of an examiner assigned to the session");
+	const char *email = email_normalise(c->arena, given, &why);
+	if (email == NULL)
+		return cli_usage("import results: --examiner: %s", why);
+	size_t len;
+	char *data = read_file(c->arena, path, RESULTS_IMPORT_MAX_BYTES, &len);
+	if (data == NULL)
+		return cli_usage("import results: cannot read %s: %s", path, strerror(errno));
+
+	struct results_import rep;
+	results_import_parse(c->arena, data, len, &rep);
+	if (rep.file_error == NULL) {
+		int rc = cli_connect(c);
+		if (rc != CLI_OK)
+			return rc;
+		enum db_status st;
+		PGresult *u = db_query(c->arena, &st, "SELECT id FROM users WHERE email = $1 AND role = "
+		    "'examiner'", 1, email);
+		if (st != DB_OK)
+			return cli_fail("import results: %s", db_error());
+		if (db_rows(u) != 1)
+			return cli_fail("import results: %s is not an examiner's account", email);
+		/* Rows are checked against the roster even when some are invalid: every error at once. */
+		st = results_import_run(c->arena, &rep, session, db_val(u, 0, 0), dry_run);
+		if (st != DB_OK)
+			return cli_fail("import results: %s", db_error());
+	}
+	for (int i = 0; i < rep.nrows; i++) {
+		const struct results_import_row *r = &rep.rows[i];
+		const char *what = r->error != NULL ? arena_printf(c->arena, "error: %s", r->error) :
+		    r->message != NULL ? r->message : "valid";
+		const char *line = r->line > 0 ? arena_printf(c->arena, "%d", r->line) : "-";
+		printf("line %s: %s: %s\n", line, results_import_row_name(c->arena, r), what);
+	}
+	printf("%s\n", results_import_summary(c->arena, &rep));
+	return rep.file_error != NULL || rep.refused != NULL || rep.errors > 0 ? CLI_FAIL : CLI_OK;
 }
 
 static int kind_code_valid(const char *s)

@@ -39,6 +39,8 @@ static const struct command commands[] = {
 	{ { "cert", "verify-qr" }, 1, { "key" }, cmd_cert_verify_qr, "cert verify-qr TEXT [--key PUBKEYFILE]" },
 	{ { "import", "completions" }, 1, { "dry-run!" }, cmd_import_completions,
 	  "import completions FILE.csv [--dry-run]   (columns: docs/import.md)" },
+	{ { "import", "results" }, 2, { "examiner", "dry-run!" }, cmd_import_results,
+	  "import results SESSION FILE.csv --examiner EMAIL [--dry-run]   (columns: docs/import.md)" },
 	{ { "attestation", "add" }, 2, { "evidence-date" }, cmd_attestation_add,
 	  "attestation add EMAIL KIND --evidence-date YYYY-MM-DD" },
 };

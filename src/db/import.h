@@ -1,5 +1,6 @@
-/* CSV import of completion records (docs/import.md): every row is checked first, then all
- * run in one transaction, each in a savepoint; any error anywhere and nothing is stored. */
+/* CSV import of completion records (docs/import.md), read by core/csv_reader.h: every row
+ * is checked first, then all run in one transaction, each in a savepoint; any error
+ * anywhere and nothing is stored. */
 #ifndef ESONR_IMPORT_H
 #define ESONR_IMPORT_H
 #include <stddef.h>

@@ -63,6 +63,19 @@ static enum db_status add_next_session(struct request *req, struct tdict *e, con
 
 #define MAX_EXAMS 32
 
+/* A session or booking number from the path: digits only, within bigint. Anything
+ * else names nothing (404), rather than reaching PostgreSQL as a bad cast (500). */
+static int is_id(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+	if (n == 0 || n > 18)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
 /* Which exams the candidate may book now, to mark the sessions of /exams. */
 struct exam_flags {
 	const char *code[MAX_EXAMS];
@@ -226,6 +239,10 @@ void post_book(struct request *req)
 		http_error(req, 400, "The booking form sent a field it does not have.");
 		return;
 	}
+	if (!is_id(req->params[0])) {
+		http_error(req, 404, "There is no such examination session.");
+		return;
+	}
 	enum db_status st = booking_create(req->arena, req->user->id_text, req->params[0], &out);
 	if (st == DB_REFUSED) {
 		show_refusal(req, &out, "Booking not possible");
@@ -246,6 +263,10 @@ void post_cancel(struct request *req)
 		http_error(req, 400, "The cancellation form sent a field it does not have.");
 		return;
 	}
+	if (!is_id(req->params[0])) {
+		http_error(req, 404, "There is no such booking.");
+		return;
+	}
 	enum db_status st = booking_cancel(req->arena, req->user->id_text, req->params[0], &out);
 	if (st == DB_REFUSED) {
 		show_refusal(req, &out, "Cancellation not possible");
@@ -262,6 +283,10 @@ void post_cancel(struct request *req)
 static PGresult *own_booking(struct request *req)
 {
 	enum db_status st;
+	if (!is_id(req->params[0])) {
+		http_error(req, 404, "There is no such booking.");
+		return NULL;
+	}
 	PGresult *r = db_query(req->arena, &st,
 	    "SELECT b.id, b.exam_code, e.title, b.status,"
 	    "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDay FMDD FMMonth YYYY, HH24:MI') || ' ' || s.time_zone,"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/import_results.h"
 #include "db/results.h"
 #include "domain/outcome.h"
 #include "web/handlers.h"
@@ -369,4 +370,68 @@ void post_amend(struct request *req)
 	struct result_refusal ref = { 0, NULL };
 	after_change(req, result_amend(req->arena, req->params[0], req->user->id_text, &row, reason,
 	    &ref), &ref);
+}
+
+/* ---- CSV import of the results (docs/import.md) ---- */
+
+static void render_import(struct request *req, int status, const struct session_view *s,
+    const struct results_import *rep, const char *filename, const char *form_error)
+{
+	struct tdict *d = http_page(req, arena_printf(req->arena, "%s session: results import", s->exam));
+	tdict_set(d, "session_id", s->id);
+	tdict_set(d, "exam", s->exam);
+	tdict_set(d, "when", s->when);
+	tdict_set(d, "filename", filename);
+	tdict_set(d, "form_error", form_error);
+	if (rep != NULL) {
+		tdict_set_bool(d, "dry_run", rep->dry_run);
+		tdict_set_bool(d, "has_report", 1);
+		tdict_set_bool(d, "report_ok", rep->file_error == NULL && rep->refused == NULL &&
+		    rep->errors == 0);
+		tdict_set(d, "summary", results_import_summary(req->arena, rep));
+		tdict_set_bool(d, "has_rows", rep->nrows > 0);
+	}
+	for (int i = 0; rep != NULL && i < rep->nrows; i++) {
+		const struct results_import_row *r = &rep->rows[i];
+		struct tdict *t = tdict_push(d, "rows");
+		tdict_set(t, "line", r->line > 0 ? arena_printf(req->arena, "%d", r->line) : "—");
+		tdict_set(t, "booking", r->booking);
+		tdict_set(t, "row_email", r->email);
+		tdict_set_bool(t, "row_bad", r->error != NULL);
+		tdict_set(t, "row_message", r->error != NULL ? r->error :
+		    r->message != NULL ? r->message : "valid");
+	}
+	http_render(req, status, "results_import", d);
+}
+
+void post_results_import(struct request *req)
+{
+	static const char *const allowed[] = { "csv", "dry_run", NULL };
+	struct session_view s;
+	if (session_access(req, &s) != 0)
+		return;
+	if (http_unexpected_field(req, allowed) != NULL) {
+		render_import(req, 400, &s, NULL, NULL, "The import form sent a field it does not have; "
+		    "nothing was saved.");
+		return;
+	}
+	int dry_run = http_form(req, "dry_run")[0] != '\0';
+	const struct field *f = fields_find(&req->form, "csv");
+	if (f == NULL || f->filename == NULL || f->filename[0] == '\0') {
+		render_import(req, 400, &s, NULL, NULL, "Choose the CSV file to import.");
+		return;
+	}
+	struct results_import rep;
+	results_import_parse(req->arena, f->value, f->len, &rep);
+	enum db_status st = results_import_run(req->arena, &rep, s.id, req->user->id_text, dry_run);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	if (rep.refused != NULL && rep.refused_status != 409) {
+		http_error(req, rep.refused_status, rep.refused);
+		return;
+	}
+	int status = rep.refused != NULL ? 409 : rep.file_error != NULL || rep.errors > 0 ? 400 : 200;
+	render_import(req, status, &s, &rep, f->filename, NULL);
 }

@@ -29,6 +29,7 @@ void post_cancel(struct request *req);
 /* h_examiner.c */
 void page_examiner_session(struct request *req);
 void post_results(struct request *req);
+void post_results_import(struct request *req);
 void post_publish(struct request *req);
 void post_decision(struct request *req);
 void post_resolve(struct request *req);

@@ -33,6 +33,7 @@ static const struct route routes[] = {
 	/* examiners (and the office): h_examiner.c */
 	{ "GET",  "/examiner/sessions/{#}",         ROLE_EXAMINER | ROLE_ADMIN, page_examiner_session },
 	{ "POST", "/examiner/sessions/{#}/results", ROLE_EXAMINER, post_results },
+	{ "POST", "/examiner/sessions/{#}/import",  ROLE_EXAMINER, post_results_import },
 	{ "POST", "/admin/sessions/{#}/publish",    ROLE_ADMIN, post_publish },
 	{ "POST", "/admin/bookings/{#}/decision",   ROLE_ADMIN, post_decision },
 	{ "POST", "/admin/bookings/{#}/resolve",    ROLE_ADMIN, post_resolve },

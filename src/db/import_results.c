@@ -1,0 +1,405 @@
+#include "db/import_results.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/csv_reader.h"
+#include "db/results.h"
+#include "domain/account.h"
+#include "domain/outcome.h"
+
+enum column { COL_BOOKING, COL_EMAIL, COL_WRITTEN, COL_ORAL, COL_ABSENT, COL__MAX };
+
+static const struct csv_column csv_columns[COL__MAX] = {
+	{ "booking", 0 }, { "email", 0 }, { "written", 1 }, { "oral", 1 }, { "absent", 0 },
+};
+
+static const struct csv_spec csv_spec = { csv_columns, COL__MAX, RESULTS_IMPORT_MAX_BYTES,
+	RESULTS_IMPORT_MAX_ROWS };
+
+static int id_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 18 || s[0] == '0')
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* 1 absent, 0 present, -1 not a value the column takes. Spreadsheets tick with an "x". */
+static int absent_parse(const char *s)
+{
+	static const char *const yes[] = { "yes", "true", "1", "x" }, *const no[] = { "", "no", "false", "0" };
+	while (*s == ' ')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strlen(yes[i]) == n && strncasecmp(s, yes[i], n) == 0)
+			return 1;
+		if (strlen(no[i]) == n && strncasecmp(s, no[i], n) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static void row_problem(struct arena *a, struct results_import_row *r, const char *why)
+{
+	r->error = r->error == NULL ? why : arena_printf(a, "%s; %s", r->error, why);
+}
+
+static void score_problem(struct arena *a, struct results_import_row *r, const char *part, int v)
+{
+	if (v == SCORE_EMPTY)
+		row_problem(a, r, arena_printf(a, "%s: a score from 0 to 100 is needed, or mark the "
+		    "candidate absent", part));
+	else if (v == SCORE_INVALID)
+		row_problem(a, r, arena_printf(a, "%s: must be a whole number from 0 to 100", part));
+}
+
+static void check_row(struct arena *a, const struct csv_record *rec, struct results_import_row *r)
+{
+	const char *booking = rec->value[COL_BOOKING], *email = rec->value[COL_EMAIL];
+	int named = 0;
+	if (booking[0] != '\0') {
+		if (id_valid(booking))
+			named = 1;
+		else
+			row_problem(a, r, "booking: must be a booking number, as on the roster");
+	}
+	if (email[0] != '\0') {
+		const char *why;
+		char *e = email_normalise(a, email, &why);
+		if (e == NULL) {
+			size_t n = strlen(why);
+			n -= n > 0 && why[n - 1] == '.'; /* the reasons are joined with "; " */
+			row_problem(a, r, arena_printf(a, "email: %.*s", (int)n, why));
+		} else {
+			r->email = e;
+			named = named || booking[0] == '\0';
+		}
+	}
+	if (booking[0] == '\0' && email[0] == '\0')
+		row_problem(a, r, "booking or email: one is needed to name the candidate");
+	r->named = named && r->error == NULL;
+
+	int absent = absent_parse(rec->value[COL_ABSENT]);
+	int w = score_parse(rec->value[COL_WRITTEN]), o = score_parse(rec->value[COL_ORAL]);
+	if (absent < 0) {
+		row_problem(a, r, "absent: must be empty, yes, no, true, false, 1, 0 or x");
+		score_problem(a, r, "written", w == SCORE_EMPTY ? 0 : w);
+		score_problem(a, r, "oral", o == SCORE_EMPTY ? 0 : o);
+	} else if (absent) {
+		r->absent = 1;
+		if (w != SCORE_EMPTY || o != SCORE_EMPTY)
+			row_problem(a, r, "absent: leave the scores empty for an absent candidate");
+	} else {
+		score_problem(a, r, "written", w);
+		score_problem(a, r, "oral", o);
+		r->written = w;
+		r->oral = o;
+	}
+}
+
+int results_import_parse(struct arena *a, const char *data, size_t len, struct results_import *rep)
+{
+	struct csv_table t;
+	memset(rep, 0, sizeof *rep);
+	csv_read(a, &csv_spec, data, len, &t);
+	if (t.error == NULL && t.field_of[COL_BOOKING] < 0 && t.field_of[COL_EMAIL] < 0) {
+		t.error = "the header has no column booking or email: one of them (or both) names "
+		    "the candidate of each row";
+		t.error_line = 1;
+		t.nrecords = 0;
+	}
+	rep->file_error = t.error;
+	rep->file_error_line = t.error_line;
+	rep->rows = arena_zalloc(a, (size_t)t.nrecords * sizeof *rep->rows + 1);
+	for (int i = 0; i < t.nrecords; i++) {
+		const struct csv_record *rec = &t.records[i];
+		struct results_import_row *r = &rep->rows[rep->nrows++];
+		r->line = rec->line;
+		r->booking = rec->value[COL_BOOKING];
+		r->email = rec->value[COL_EMAIL];
+		r->written = r->oral = -1;
+		if (rec->error != NULL)
+			r->error = rec->error;
+		else
+			check_row(a, rec, r);
+		rep->errors += r->error != NULL;
+	}
+	return rep->file_error != NULL || rep->errors > 0 ? -1 : 0;
+}
+
+/* ---- against the database ---- */
+
+enum { R_ID, R_EMAIL, R_HAS, R_ABSENT, R_WRITTEN, R_ORAL_A, R_ORAL_A_BY, R_ORAL_B, R_ORAL_B_BY,
+	R_RESOLVED, R_ENTERED_BY, R_OUTCOME };
+
+static int int_or_none(const PGresult *r, int row, int col)
+{
+	const char *v = db_val(r, row, col);
+	return v == NULL ? -1 : atoi(v);
+}
+
+static int same_id(const char *stored, const char *id)
+{
+	return stored != NULL && id != NULL ? strcmp(stored, id) == 0 : stored == id;
+}
+
+/* Whether results_save() would leave the stored result exactly as it is (then it writes no
+ * audit entry either): the same marks in the examiner's own oral slot, entered by them.
+ * -1 when both oral slots belong to other examiners (results_save refuses that). */
+static int result_unchanged(const PGresult *ro, int i, const struct results_import_row *r,
+    const char *me, const struct exam_marks *x)
+{
+	if (strcmp(db_val(ro, i, R_HAS), "t") != 0)
+		return 0;
+	int slot_b = 0;
+	if (x->double_oral) {
+		const char *by_a = db_val(ro, i, R_ORAL_A_BY), *by_b = db_val(ro, i, R_ORAL_B_BY);
+		if (by_a != NULL && strcmp(by_a, me) != 0) {
+			if (by_b != NULL && strcmp(by_b, me) != 0)
+				return -1;
+			slot_b = 1;
+		}
+	}
+	struct marks now = {
+		.absent = strcmp(db_val(ro, i, R_ABSENT), "t") == 0,
+		.written = int_or_none(ro, i, R_WRITTEN),
+		.oral_a = int_or_none(ro, i, R_ORAL_A),
+		.oral_b = int_or_none(ro, i, R_ORAL_B),
+		.oral_resolved = int_or_none(ro, i, R_RESOLVED),
+	};
+	struct marks after = now;
+	const char *a_by = db_val(ro, i, R_ORAL_A_BY), *b_by = db_val(ro, i, R_ORAL_B_BY);
+	after.absent = r->absent;
+	if (r->absent) {
+		after.written = after.oral_a = after.oral_b = -1;
+		a_by = b_by = NULL;
+	} else if (slot_b) {
+		after.written = r->written;
+		after.oral_b = r->oral;
+		b_by = me;
+	} else {
+		after.written = r->written;
+		after.oral_a = r->oral;
+		a_by = me;
+	}
+	return now.absent == after.absent && now.written == after.written &&
+	    now.oral_a == after.oral_a && now.oral_b == after.oral_b &&
+	    same_id(db_val(ro, i, R_ORAL_A_BY), a_by) && same_id(db_val(ro, i, R_ORAL_B_BY), b_by) &&
+	    same_id(db_val(ro, i, R_ENTERED_BY), me) &&
+	    strcmp(db_val(ro, i, R_OUTCOME), outcome_name(outcome_compute(&after, x))) == 0;
+}
+
+static const char *marks_text(struct arena *a, const struct results_import_row *r)
+{
+	return r->absent ? "absent" : arena_printf(a, "written %d, oral %d", r->written, r->oral);
+}
+
+/* Ties each valid row to a booked candidate; each candidate must be named exactly once. */
+static void resolve(struct arena *a, struct results_import *rep, const PGresult *ro, int *claimed)
+{
+	int n = db_rows(ro);
+	for (int k = 0; k < rep->nrows; k++) {
+		struct results_import_row *r = &rep->rows[k];
+		if (!r->named)
+			continue;
+		int i = 0;
+		if (r->booking[0] != '\0') {
+			while (i < n && strcmp(db_val(ro, i, R_ID), r->booking) != 0)
+				i++;
+			if (i == n) {
+				row_problem(a, r, arena_printf(a, "booking %s is not booked in this session",
+				    r->booking));
+				continue;
+			}
+			if (r->email[0] != '\0' && strcmp(r->email, db_val(ro, i, R_EMAIL)) != 0) {
+				row_problem(a, r, arena_printf(a, "booking %s is %s's booking, not %s's",
+				    r->booking, db_val(ro, i, R_EMAIL), r->email));
+				continue;
+			}
+		} else {
+			while (i < n && strcmp(db_val(ro, i, R_EMAIL), r->email) != 0)
+				i++;
+			if (i == n) {
+				row_problem(a, r, arena_printf(a, "%s is not booked in this session", r->email));
+				continue;
+			}
+		}
+		r->booking = db_val(ro, i, R_ID);
+		r->email = db_val(ro, i, R_EMAIL);
+		if (claimed[i] != 0) {
+			row_problem(a, r, arena_printf(a, "booking %s appears twice (also line %d): each "
+			    "candidate needs exactly one row", r->booking, claimed[i]));
+			continue;
+		}
+		claimed[i] = r->line;
+		r->resolved = 1;
+	}
+}
+
+enum db_status results_import_run(struct arena *a, struct results_import *rep,
+    const char *session_id, const char *examiner_id, int dry_run)
+{
+	enum db_status st;
+	rep->dry_run = dry_run;
+	rep->committed = 0;
+	if (rep->file_error != NULL)
+		return DB_OK;
+	PGresult *s = db_query(a, &st,
+	    "SELECT s.closed_at IS NOT NULL OR s.closes_at <= now(), s.published_at IS NOT NULL,"
+	    "   e.double_oral, e.pass_written, e.pass_oral, e.oral_tolerance,"
+	    "   EXISTS (SELECT 1 FROM session_examiners x WHERE x.session_id = s.id AND x.user_id = $2)"
+	    " FROM exam_sessions s JOIN exams e ON e.code = s.exam_code WHERE s.id = $1",
+	    2, session_id, examiner_id);
+	if (st != DB_OK)
+		return st;
+	const char *refused = NULL;
+	int status = 409;
+	if (db_rows(s) != 1)
+		status = 404, refused = "There is no such session.";
+	else if (strcmp(db_val(s, 0, 6), "t") != 0)
+		status = 403, refused = "Only the examiners assigned to this session can enter its results.";
+	else if (strcmp(db_val(s, 0, 0), "t") != 0)
+		refused = "Booking for this session has not closed yet: the roster is not final, so "
+		    "results cannot be entered.";
+	else if (strcmp(db_val(s, 0, 1), "t") == 0)
+		refused = "The results of this session are published: a change now needs an "
+		    "amendment by the ESNR office.";
+	if (refused != NULL) {
+		rep->refused = refused;
+		rep->refused_status = status;
+		return DB_OK;
+	}
+	struct exam_marks x = {
+		.double_oral = strcmp(db_val(s, 0, 2), "t") == 0,
+		.pass_written = (int)db_int(s, 0, 3),
+		.pass_oral = (int)db_int(s, 0, 4),
+		.tolerance = (int)db_int(s, 0, 5),
+	};
+
+	PGresult *ro = db_query(a, &st,
+	    "SELECT b.id, u.email, r.booking_id IS NOT NULL, r.absent, r.written, r.oral_a, r.oral_a_by,"
+	    "   r.oral_b, r.oral_b_by, r.oral_resolved, r.entered_by, r.computed_outcome"
+	    " FROM bookings b JOIN users u ON u.id = b.user_id LEFT JOIN results r ON r.booking_id = b.id"
+	    " WHERE b.session_id = $1 AND b.status = 'booked' ORDER BY b.id", 1, session_id);
+	if (st != DB_OK)
+		return st;
+	int n = db_rows(ro);
+	int *claimed = arena_zalloc(a, (size_t)n * sizeof *claimed + 1);
+	resolve(a, rep, ro, claimed);
+
+	/* The missing candidates follow the file's rows, with line 0. */
+	struct results_import_row *rows = arena_zalloc(a, (size_t)(rep->nrows + n) * sizeof *rows + 1);
+	if (rep->nrows > 0)
+		memcpy(rows, rep->rows, (size_t)rep->nrows * sizeof *rows);
+	rep->rows = rows;
+	int nfile = rep->nrows;
+	for (int i = 0; i < n; i++) {
+		if (claimed[i] != 0)
+			continue;
+		struct results_import_row *r = &rep->rows[rep->nrows++];
+		r->booking = db_val(ro, i, R_ID);
+		r->email = db_val(ro, i, R_EMAIL);
+		r->written = r->oral = -1;
+		r->error = "booked in this session but not in the file: every booked candidate needs a row";
+		rep->missing++;
+	}
+
+	rep->changed = 0;
+	for (int k = 0; k < nfile; k++) {
+		struct results_import_row *r = &rep->rows[k];
+		if (r->error != NULL || !r->resolved)
+			continue;
+		int i = 0;
+		while (strcmp(db_val(ro, i, R_ID), r->booking) != 0)
+			i++;
+		int same = result_unchanged(ro, i, r, examiner_id, &x);
+		if (same < 0) {
+			row_problem(a, r, "two other examiners have already marked the oral part");
+			continue;
+		}
+		r->changed = !same;
+		rep->changed += r->changed;
+	}
+	rep->errors = 0;
+	for (int k = 0; k < rep->nrows; k++)
+		rep->errors += rep->rows[k].error != NULL;
+
+	const char *verb = rep->errors > 0 ? "valid" : dry_run ? "would be recorded" : "recorded";
+	for (int k = 0; k < nfile; k++) {
+		struct results_import_row *r = &rep->rows[k];
+		if (r->error == NULL)
+			r->message = r->changed || rep->errors > 0 ?
+			    arena_printf(a, "%s: %s", verb, marks_text(a, r)) : "unchanged";
+	}
+	if (rep->errors > 0 || dry_run)
+		return DB_OK;
+	if (rep->changed == 0) {
+		rep->committed = 1; /* nothing to write: no transaction, no audit entry */
+		return DB_OK;
+	}
+
+	/* All rows or none: results_save() checks the roster again, in its transaction. */
+	struct result_row *save = arena_zalloc(a, (size_t)nfile * sizeof *save + 1);
+	for (int k = 0; k < nfile; k++) {
+		const struct results_import_row *r = &rep->rows[k];
+		save[k] = (struct result_row){ r->booking, r->absent, r->absent ? -1 : r->written,
+			r->absent ? -1 : r->oral };
+	}
+	struct result_refusal ref = { 0, NULL };
+	st = results_save(a, session_id, examiner_id, save, (size_t)nfile, &ref);
+	if (st == DB_REFUSED) {
+		rep->refused = ref.why;
+		rep->refused_status = ref.http_status;
+		for (int k = 0; k < nfile; k++)
+			rep->rows[k].message = NULL;
+		return DB_OK;
+	}
+	if (st != DB_OK)
+		return st;
+	rep->committed = 1;
+	return DB_OK;
+}
+
+const char *results_import_row_name(struct arena *a, const struct results_import_row *r)
+{
+	return arena_printf(a, "booking %s (%s)", r->booking[0] ? r->booking : "-",
+	    r->email[0] ? r->email : "-");
+}
+
+const char *results_import_summary(struct arena *a, const struct results_import *rep)
+{
+	int nfile = rep->nrows - rep->missing;
+	const char *rows = nfile == 1 ? "row" : "rows";
+	if (rep->file_error != NULL)
+		return rep->file_error_line > 0 ?
+		    arena_printf(a, "nothing was imported: line %d: %s", rep->file_error_line,
+		    rep->file_error) : arena_printf(a, "nothing was imported: %s", rep->file_error);
+	if (rep->refused != NULL)
+		return arena_printf(a, "nothing was imported: %s", rep->refused);
+	if (rep->errors > 0) {
+		int bad = rep->errors - rep->missing;
+		const char *what = bad == 0 ? NULL : arena_printf(a, "%d of %d %s %s an error", bad,
+		    nfile, rows, bad == 1 ? "has" : "have");
+		if (rep->missing > 0)
+			what = arena_printf(a, "%s%s%d booked candidate%s no row", what ? what : "",
+			    what ? ", " : "", rep->missing, rep->missing == 1 ? " has" : "s have");
+		return arena_printf(a, "nothing was imported: %s (every booked candidate needs exactly "
+		    "one valid row)", what);
+	}
+	int same = nfile - rep->changed;
+	if (rep->dry_run)
+		return arena_printf(a, "dry run, nothing was stored: %d %s, %d would be recorded, "
+		    "%d unchanged", nfile, rows, rep->changed, same);
+	if (rep->committed)
+		return arena_printf(a, "imported %d %s: %d recorded, %d unchanged", nfile, rows,
+		    rep->changed, same);
+	return arena_printf(a, "%d %s checked, nothing stored yet", nfile, rows);
+}
