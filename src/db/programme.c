@@ -79,8 +79,8 @@ enum db_status rules_load(struct arena *a, const char *exam_code, struct rule **
 	PGresult *r = db_query(a, &st,
 	    "SELECT r.kind, coalesce(r.course_code, r.certificate_exam, r.attestation),"
 	    "   coalesce(c.title, x.title, k.title), coalesce(k.min_years_since_evidence, 0),"
-	    "   extract(epoch FROM r.valid_from)::bigint,"
-	    "   coalesce(extract(epoch FROM r.valid_until)::bigint, 0)"
+	    "   (extract(epoch FROM r.valid_from) * 1000000)::bigint,"
+	    "   coalesce((extract(epoch FROM r.valid_until) * 1000000)::bigint, 0)"
 	    " FROM exam_rules r"
 	    " LEFT JOIN courses c ON c.code = r.course_code"
 	    " LEFT JOIN exams x ON x.code = r.certificate_exam"
@@ -107,7 +107,8 @@ enum db_status db_now(struct arena *a, int64_t *now, const char **today)
 {
 	enum db_status st;
 	PGresult *r = db_query(a, &st,
-	    "SELECT extract(epoch FROM now())::bigint, (now() AT TIME ZONE 'Europe/Vienna')::date::text", 0);
+	    "SELECT (extract(epoch FROM now()) * 1000000)::bigint,"
+	    "   (now() AT TIME ZONE 'Europe/Vienna')::date::text", 0);
 	if (st != DB_OK)
 		return st;
 	*now = db_int(r, 0, 0);
@@ -132,4 +133,121 @@ enum db_status exam_eligibility(struct arena *a, const char *user_id, const char
 	out->results = arena_zalloc(a, sizeof *out->results * (out->n + 1));
 	out->e = eligibility_check(a, r, out->rules, out->n, today, out->results);
 	return DB_OK;
+}
+
+struct marks_ctx {
+	const char *exam, *actor_id;
+	int written, oral, double_oral, tolerance;
+	const char **why;
+};
+
+static enum db_status marks_body(struct arena *a, void *p)
+{
+	struct marks_ctx *c = p;
+	enum db_status st;
+	PGresult *before = db_query(a, &st,
+	    "SELECT jsonb_build_object('pass_written', pass_written, 'pass_oral', pass_oral,"
+	    "   'double_oral', double_oral, 'oral_tolerance', oral_tolerance)::text"
+	    " FROM exams WHERE code = $1 FOR UPDATE", 1, c->exam);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(before) != 1) {
+		*c->why = "no such examination";
+		return DB_REFUSED;
+	}
+	PGresult *after = db_query(a, &st,
+	    "UPDATE exams SET pass_written = $2::int, pass_oral = $3::int, double_oral = $4::boolean,"
+	    "   oral_tolerance = $5::int WHERE code = $1"
+	    " RETURNING jsonb_build_object('pass_written', pass_written, 'pass_oral', pass_oral,"
+	    "   'double_oral', double_oral, 'oral_tolerance', oral_tolerance)::text", 5, c->exam,
+	    arena_printf(a, "%d", c->written), arena_printf(a, "%d", c->oral),
+	    c->double_oral ? "t" : "f", arena_printf(a, "%d", c->tolerance));
+	if (st != DB_OK)
+		return st;
+	if (strcmp(db_val(before, 0, 0), db_val(after, 0, 0)) == 0)
+		return DB_OK;
+	return db_exec(a, "SELECT audit_append($1, 'exam.marks', 'exam', $2, $3::jsonb, $4::jsonb)", 4,
+	    c->actor_id, c->exam, db_val(before, 0, 0), db_val(after, 0, 0));
+}
+
+enum db_status exam_marks_update(struct arena *a, const char *exam, int pass_written, int pass_oral,
+    int double_oral, int tolerance, const char *actor_id, const char **why)
+{
+	struct marks_ctx c = { exam, actor_id, pass_written, pass_oral, double_oral, tolerance, why };
+	return db_tx(a, DB_SERIALIZABLE, marks_body, &c);
+}
+
+struct rule_ctx {
+	const char *exam, *kind, *ref, *rule_id, *actor_id;
+	const char **why;
+};
+
+static enum db_status rule_add_body(struct arena *a, void *p)
+{
+	struct rule_ctx *c = p;
+	enum db_status st;
+	const char *column = strcmp(c->kind, "course") == 0 ? "course_code" :
+	    strcmp(c->kind, "certificate") == 0 ? "certificate_exam" : "attestation";
+	PGresult *r = db_query(a, &st, arena_printf(a,
+	    "SELECT 1 FROM exam_rules WHERE exam_code = $1 AND kind = $2 AND %s = $3"
+	    " AND valid_from <= now() AND (valid_until IS NULL OR valid_until > now())", column),
+	    3, c->exam, c->kind, c->ref);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(r) > 0) {
+		*c->why = arena_printf(a, "%s already requires %s", c->exam, c->ref);
+		return DB_REFUSED;
+	}
+	r = db_query(a, &st, arena_printf(a,
+	    "INSERT INTO exam_rules (exam_code, kind, %s, valid_from, note)"
+	    " VALUES ($1, $2, $3, now(), 'added by the office') RETURNING id::text,"
+	    " jsonb_build_object('exam', exam_code, 'kind', kind, 'ref', $3::text, 'valid_from', valid_from)::text",
+	    column), 3, c->exam, c->kind, c->ref);
+	if (st == DB_INVALID) {
+		*c->why = arena_printf(a, "%s is not a known %s", c->ref, c->kind);
+		return DB_REFUSED;
+	}
+	if (st != DB_OK)
+		return st;
+	return db_exec(a, "SELECT audit_append($1, 'rule.add', 'exam_rule', $2, NULL, $3::jsonb)", 3,
+	    c->actor_id, db_val(r, 0, 0), db_val(r, 0, 1));
+}
+
+enum db_status exam_rule_add(struct arena *a, const char *exam, const char *kind, const char *ref,
+    const char *actor_id, const char **why)
+{
+	if (strcmp(kind, "course") != 0 && strcmp(kind, "certificate") != 0 &&
+	    strcmp(kind, "attestation") != 0) {
+		*why = "a rule is a course, a certificate or an attestation";
+		return DB_REFUSED;
+	}
+	struct rule_ctx c = { exam, kind, ref, NULL, actor_id, why };
+	return db_tx(a, DB_SERIALIZABLE, rule_add_body, &c);
+}
+
+static enum db_status rule_retire_body(struct arena *a, void *p)
+{
+	struct rule_ctx *c = p;
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "UPDATE exam_rules SET valid_until = now() WHERE id = $1 AND valid_until IS NULL"
+	    "   AND valid_from < now()"
+	    " RETURNING jsonb_build_object('exam', exam_code, 'kind', kind,"
+	    "   'ref', coalesce(course_code, certificate_exam, attestation), 'valid_until', valid_until)::text",
+	    1, c->rule_id);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(r) != 1) {
+		*c->why = "no such rule in force";
+		return DB_REFUSED;
+	}
+	return db_exec(a, "SELECT audit_append($1, 'rule.retire', 'exam_rule', $2, NULL, $3::jsonb)", 3,
+	    c->actor_id, c->rule_id, db_val(r, 0, 0));
+}
+
+enum db_status exam_rule_retire(struct arena *a, const char *rule_id, const char *actor_id,
+    const char **why)
+{
+	struct rule_ctx c = { NULL, NULL, NULL, rule_id, actor_id, why };
+	return db_tx(a, DB_SERIALIZABLE, rule_retire_body, &c);
 }

@@ -20,7 +20,17 @@ struct exam_answer {
 /* Rules in force now, checked against the candidate's records as of today. */
 enum db_status exam_eligibility(struct arena *a, const char *user_id, const char *exam_code,
     const struct records *r, struct exam_answer *out);
-/* The database's clock: now as unix seconds and today's date in the office's time zone. */
+/* The database's clock: now as unix microseconds and today's date in the office's time zone. */
 enum db_status db_now(struct arena *a, int64_t *now, const char **today);
+
+/* The office edits an exam's pass marks and marker settings (audited). */
+enum db_status exam_marks_update(struct arena *a, const char *exam, int pass_written, int pass_oral,
+    int double_oral, int tolerance, const char *actor_id, const char **why);
+/* A new prerequisite, in force from now on. kind: course | certificate | attestation. */
+enum db_status exam_rule_add(struct arena *a, const char *exam, const char *kind, const char *ref,
+    const char *actor_id, const char **why);
+/* Ends a rule now; it stays on record, so earlier bookings remain explainable. */
+enum db_status exam_rule_retire(struct arena *a, const char *rule_id, const char *actor_id,
+    const char **why);
 
 #endif

@@ -47,7 +47,7 @@ struct rule {
 	const char *ref;       /* course code, exam code of the certificate, or attestation kind */
 	const char *title;     /* the ref's title, for reasons */
 	int min_years;         /* attestations: years since the evidence date */
-	int64_t valid_from;    /* unix seconds; the rule is in force in [valid_from, valid_until) */
+	int64_t valid_from;    /* unix microseconds: the rule is in force in [valid_from, valid_until) */
 	int64_t valid_until;   /* 0: open-ended */
 };
 

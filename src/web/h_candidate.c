@@ -301,7 +301,9 @@ static PGresult *own_booking(struct request *req)
 	    "   0,"
 	    "   ((s.starts_at AT TIME ZONE s.time_zone) - (s.starts_at AT TIME ZONE 'UTC')) >"
 	    "   ((date_trunc('year', s.starts_at) AT TIME ZONE s.time_zone) - (date_trunc('year', s.starts_at) AT TIME ZONE 'UTC')),"
-	    "   extract(epoch FROM ((s.starts_at AT TIME ZONE s.time_zone) - (s.starts_at AT TIME ZONE 'UTC')))::int / 60"
+	    "   extract(epoch FROM ((s.starts_at AT TIME ZONE s.time_zone) - (s.starts_at AT TIME ZONE 'UTC')))::int / 60,"
+	    "   (extract(epoch FROM b.created_at) * 1000000)::bigint,"
+	    "   to_char(b.created_at AT TIME ZONE s.time_zone, 'FMDD FMMonth YYYY, HH24:MI')"
 	    " FROM bookings b JOIN exam_sessions s ON s.id = b.session_id JOIN exams e ON e.code = b.exam_code"
 	    " WHERE b.id = $1 AND b.user_id = $2", 2, req->params[0], req->user->id_text);
 	if (st != DB_OK) {
@@ -334,6 +336,22 @@ void page_booking(struct request *req)
 	tdict_set_bool(d, "can_cancel", strcmp(db_val(r, 0, 6), "t") == 0);
 	tdict_set(d, "cancel_until", db_val(r, 0, 7));
 	tdict_set(d, "position", db_val(r, 0, 8));
+	tdict_set(d, "booked_at", db_val(r, 0, 19));
+	/* The prerequisites as they stood when the booking was made, even if changed since. */
+	struct rule *all, *then;
+	size_t n;
+	enum db_status st = rules_load(req->arena, db_val(r, 0, 1), &all, &n);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	then = arena_zalloc(req->arena, sizeof *then * (n + 1));
+	size_t k = rules_in_force(all, n, db_int(r, 0, 18), then);
+	for (size_t i = 0; i < k; i++) {
+		struct tdict *x = tdict_push(d, "rules_then");
+		tdict_set(x, "ref", then[i].ref);
+		tdict_set(x, "title", then[i].title);
+	}
 	http_render(req, 200, "booking", d);
 }
 

@@ -46,6 +46,12 @@ void page_verify_keys(struct request *req);
 void post_cert_revoke(struct request *req);
 void post_cert_reissue(struct request *req);
 
+/* h_programme.c */
+void page_admin_exams(struct request *req);
+void post_admin_exam_marks(struct request *req);
+void post_admin_exam_rules(struct request *req);
+void post_admin_rule_retire(struct request *req);
+
 /* h_admin.c */
 void page_admin(struct request *req);
 void page_admin_sessions(struct request *req);

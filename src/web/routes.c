@@ -40,6 +40,12 @@ static const struct route routes[] = {
 	{ "POST", "/admin/bookings/{#}/amend",      ROLE_ADMIN, post_amend },
 	{ "GET",  "/results",                      ROLE_CANDIDATE, page_results },
 
+	/* the programme's rules: h_programme.c */
+	{ "GET",  "/admin/exams",                  ROLE_ADMIN, page_admin_exams },
+	{ "POST", "/admin/exams/{}/marks",         ROLE_ADMIN, post_admin_exam_marks },
+	{ "POST", "/admin/exams/{}/rules",         ROLE_ADMIN, post_admin_exam_rules },
+	{ "POST", "/admin/rules/{#}/retire",       ROLE_ADMIN, post_admin_rule_retire },
+
 	/* the ESNR office: h_admin.c */
 	{ "GET",  "/admin",                          ROLE_ADMIN, page_admin },
 	{ "GET",  "/admin/sessions",                 ROLE_ADMIN, page_admin_sessions },

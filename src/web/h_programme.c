@@ -1,0 +1,134 @@
+/* The office's view of the programme: each exam's pass marks and its dated prerequisites. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/programme.h"
+#include "domain/outcome.h"
+#include "web/handlers.h"
+
+static enum db_status add_choices(struct request *req, struct tdict *d)
+{
+	enum db_status st;
+	PGresult *r = db_query(req->arena, &st,
+	    "SELECT 'course', code, code || ' — ' || title FROM courses"
+	    " UNION ALL SELECT 'certificate', code, code || ' — ' || title FROM exams"
+	    " UNION ALL SELECT 'attestation', code, title FROM attestation_kinds ORDER BY 1, 2", 0);
+	if (st != DB_OK)
+		return st;
+	for (int i = 0; i < db_rows(r); i++) {
+		struct tdict *o = tdict_push(d, "choices");
+		tdict_set(o, "kind", db_val(r, i, 0));
+		tdict_set(o, "value", arena_printf(req->arena, "%s:%s", db_val(r, i, 0), db_val(r, i, 1)));
+		tdict_set(o, "label", db_val(r, i, 2));
+	}
+	return DB_OK;
+}
+
+static void show_exams(struct request *req, int status, const char *notice)
+{
+	enum db_status st;
+	PGresult *ex = db_query(req->arena, &st,
+	    "SELECT code, title, pass_written, pass_oral, double_oral, oral_tolerance FROM exams ORDER BY sort", 0);
+	PGresult *rules = st == DB_OK ? db_query(req->arena, &st,
+	    "SELECT r.id, r.exam_code, r.kind, coalesce(r.course_code, r.certificate_exam, r.attestation),"
+	    "   coalesce(c.title, x.title, k.title),"
+	    "   to_char(r.valid_from AT TIME ZONE 'Europe/Vienna', 'YYYY-MM-DD HH24:MI'),"
+	    "   to_char(r.valid_until AT TIME ZONE 'Europe/Vienna', 'YYYY-MM-DD HH24:MI'),"
+	    "   r.valid_until IS NULL OR r.valid_until > now()"
+	    " FROM exam_rules r LEFT JOIN courses c ON c.code = r.course_code"
+	    " LEFT JOIN exams x ON x.code = r.certificate_exam LEFT JOIN attestation_kinds k ON k.code = r.attestation"
+	    " ORDER BY r.exam_code, r.valid_until NULLS FIRST, r.id", 0) : NULL;
+	struct tdict *d = http_page(req, "Examinations and prerequisites");
+	if (st == DB_OK)
+		st = add_choices(req, d);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	tdict_set(d, "notice", notice);
+	for (int i = 0; i < db_rows(ex); i++) {
+		const char *code = db_val(ex, i, 0);
+		struct tdict *e = tdict_push(d, "exams");
+		tdict_set(e, "exam", code);
+		tdict_set(e, "exam_title", db_val(ex, i, 1));
+		tdict_set(e, "pass_written", db_val(ex, i, 2));
+		tdict_set(e, "pass_oral", db_val(ex, i, 3));
+		tdict_set_bool(e, "double_oral", strcmp(db_val(ex, i, 4), "t") == 0);
+		tdict_set(e, "tolerance", db_val(ex, i, 5));
+		tdict_set_list(e, "in_force");
+		tdict_set_list(e, "history");
+		for (int k = 0; k < db_rows(rules); k++) {
+			if (strcmp(db_val(rules, k, 1), code) != 0)
+				continue;
+			int live = strcmp(db_val(rules, k, 7), "t") == 0;
+			struct tdict *r = tdict_push(e, live ? "in_force" : "history");
+			tdict_set(r, "rule_id", db_val(rules, k, 0));
+			tdict_set(r, "kind", db_val(rules, k, 2));
+			tdict_set(r, "ref", db_val(rules, k, 3));
+			tdict_set(r, "ref_title", db_val(rules, k, 4));
+			tdict_set(r, "from", db_val(rules, k, 5));
+			tdict_set(r, "until", db_val(rules, k, 6));
+		}
+	}
+	http_render(req, status, "admin_exams", d);
+}
+
+void page_admin_exams(struct request *req)
+{
+	show_exams(req, 200, NULL);
+}
+
+static void answer(struct request *req, enum db_status st, const char *why)
+{
+	if (st == DB_REFUSED) {
+		http_error(req, 409, why);
+		return;
+	}
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	http_redirect(req, "/admin/exams");
+}
+
+void post_admin_exam_marks(struct request *req)
+{
+	static const char *const allowed[] = { "pass_written", "pass_oral", "double_oral", "tolerance", NULL };
+	if (http_unexpected_field(req, allowed) != NULL) {
+		http_error(req, 400, "The form sent a field it does not have.");
+		return;
+	}
+	int w = score_parse(http_form(req, "pass_written")), o = score_parse(http_form(req, "pass_oral"));
+	int t = score_parse(http_form(req, "tolerance"));
+	if (w < 0 || o < 0 || t < 0) {
+		show_exams(req, 400, "Pass marks and the tolerance are whole numbers from 0 to 100; nothing was changed.");
+		return;
+	}
+	const char *why = NULL;
+	answer(req, exam_marks_update(req->arena, req->params[0], w, o,
+	    fields_get(&req->form, "double_oral") != NULL, t, req->user->id_text, &why), why);
+}
+
+void post_admin_exam_rules(struct request *req)
+{
+	static const char *const allowed[] = { "requirement", NULL };
+	const char *value = http_form(req, "requirement");
+	const char *colon = strchr(value, ':');
+	if (http_unexpected_field(req, allowed) != NULL || colon == NULL || colon[1] == '\0') {
+		http_error(req, 400, "Choose the requirement to add.");
+		return;
+	}
+	const char *kind = arena_strndup(req->arena, value, (size_t)(colon - value)), *why = NULL;
+	answer(req, exam_rule_add(req->arena, req->params[0], kind, colon + 1, req->user->id_text, &why), why);
+}
+
+void post_admin_rule_retire(struct request *req)
+{
+	static const char *const allowed[] = { NULL };
+	if (http_unexpected_field(req, allowed) != NULL) {
+		http_error(req, 400, "The form sent a field it does not have.");
+		return;
+	}
+	const char *why = NULL;
+	answer(req, exam_rule_retire(req->arena, req->params[0], req->user->id_text, &why), why);
+}

@@ -1,0 +1,78 @@
+"""The office changes an exam's prerequisites and pass marks; earlier bookings stay explainable."""
+import re
+
+from harness import Client, check, ctl, finish, unique_email
+
+PASSWORD = "programme-pw-1"
+
+
+def user(role, name):
+    email = unique_email(role)
+    rc, out, err = ctl("user", "add", email, "--name", name, "--role", role, stdin=PASSWORD + "\n")
+    assert rc == 0, err
+    c = Client()
+    c.get("/login")
+    c.post("/login", {"email": email, "password": PASSWORD})
+    c.get("/dashboard")  # the session (and its csrf token) changed at login
+    return email, c
+
+
+admin_email, admin = user("admin", "Programme Office")
+cand_email, cand = user("candidate", "Ilse Programme")
+ctl("completion", "add", cand_email, "GALEN", "--date", "2026-01-15")
+rc, sid, _ = ctl("session", "add", "L1", "--date", "2033-05-03", "--location", "Graz", "--capacity", "10")
+sid = sid.strip()
+
+status, _, body = admin.get("/admin/exams")
+check(status == 200 and "L1" in body and "GALEN" in body,
+      "the office sees each exam with its prerequisites in force")
+
+cand.get("/exams")
+status, hdrs, _ = cand.post(f"/exams/{sid}/book")
+booking = hdrs["Location"].rsplit("/", 1)[-1] if status == 303 else None
+check(status == 303, "a candidate with the Galen course books L1 under the default rules")
+
+admin.get("/admin/exams")
+status, _, _ = admin.post("/admin/exams/L1/rules", {"requirement": "attestation:ESNR-MEMBER"})
+check(status == 303, "the office adds 'ESNR full member' to L1's prerequisites")
+
+status, _, body = cand.get("/dashboard")
+l1 = body[body.find("L1: Level 1"):]
+check("ESNR full member is missing" in l1[:2000],
+      "the candidate's dashboard now names the new requirement for L1")
+
+other_email, other = user("candidate", "Otto Later")
+ctl("completion", "add", other_email, "GALEN", "--date", "2026-02-01")
+status, _, body = other.post(f"/exams/{sid}/book")
+check(status == 409 and "ESNR full member" in body,
+      "a later candidate without the attestation is refused with 409 naming it")
+
+status, _, body = cand.get(f"/bookings/{booking}")
+then = re.search(r"Prerequisites then</dt><dd>(.*?)</dd>", body)
+check(then is not None and "GALEN" in then.group(1) and "ESNR-MEMBER" not in then.group(1),
+      "the earlier booking still shows the rules in force when it was made")
+
+status, _, body = admin.get("/admin/exams")
+rule = re.search(r'action="/admin/rules/(\d+)/retire"[^<]*<input type="hidden" name="csrf" value="[^"]*">\s*'
+                 r'<button type="submit">End this rule now</button>', body)
+ids = re.findall(r"<strong>ESNR-MEMBER</strong>.*?/admin/rules/(\d+)/retire", body, re.S)
+check(bool(ids), "the new rule is listed with a way to end it")
+if ids:
+    status, _, _ = admin.post(f"/admin/rules/{ids[0]}/retire", {})
+    check(status == 303, "the office ends the rule")
+    status, _, _ = other.post(f"/exams/{sid}/book")
+    check(status == 303, "with the rule ended the later candidate may book again")
+    status, _, body = admin.get("/admin/exams")
+    check("Earlier rules" in body and re.search(r"ESNR-MEMBER</strong>[^<]*<span class=\"meta\">\(\d{4}-\d\d-\d\d \d\d:\d\d to \d{4}", body),
+          "the ended rule stays on record with its dates")
+
+status, _, body = admin.post("/admin/exams/L1/marks", {"pass_written": "101", "pass_oral": "60", "tolerance": "15"})
+check(status == 400, "a pass mark above 100 is refused with 400")
+status, _, body = admin.post("/admin/exams/L1/rules", {"requirement": "course:NOPE"})
+check(status == 409, "a requirement naming an unknown course is refused")
+status, _, _ = cand.get("/admin/exams")
+check(status == 403, "a candidate cannot open the office's programme page")
+
+rc, out, _ = ctl("audit", "verify")
+check(rc == 0, "the rule changes are in an intact audit log")
+finish()
