@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "cli/cli.h"
 #include "core/datetime.h"
 #include "db/db.h"
@@ -64,21 +65,11 @@ int cmd_import_completions(struct cli *c)
 	return rep.file_error != NULL || rep.errors > 0 ? CLI_FAIL : CLI_OK;
 }
 
-static int is_id(const char *s)
-{
-	if (*s == '\0' || strlen(s) > 18)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
 int cmd_import_results(struct cli *c)
 {
 	const char *session = c->words[0], *path = c->words[1];
 	int dry_run = cli_opt(c, "dry-run") != NULL;
-	if (!is_id(session))
+	if (!text_is_id(session))
 		return cli_usage("import results: SESSION must be a session id");
 	const char *why, *given = cli_opt(c, "examiner");
 	if (given == NULL)

@@ -3,13 +3,14 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/text.h"
 #include "db/audit.h"
 #include "db/results.h"
 
 int cmd_session_publish(struct cli *c)
 {
 	const char *id = c->words[0];
-	if (strspn(id, "0123456789") != strlen(id) || strlen(id) == 0 || strlen(id) > 18)
+	if (!text_is_id(id))
 		return cli_usage("session publish: SESSION must be a session id");
 	int rc = cli_connect(c);
 	if (rc != CLI_OK)

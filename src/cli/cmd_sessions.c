@@ -3,21 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "cli/cli.h"
 #include "core/datetime.h"
 #include "db/db.h"
 #include "db/records.h"
 #include "db/sessions.h"
-
-static int is_id(const char *s)
-{
-	if (*s == '\0' || strlen(s) > 18)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
 
 static int finish(enum db_status st, const char *why)
 {
@@ -44,7 +35,7 @@ int cmd_session_add(struct cli *c)
 		return cli_usage("session add: --date, --location and --capacity are required");
 	if (!date_valid(in.date))
 		return cli_usage("session add: --date must be a date like 2027-05-03");
-	if (!is_id(in.capacity) || atoi(in.capacity) < 1 || atoi(in.capacity) > 10000)
+	if (!text_is_id(in.capacity) || atoi(in.capacity) < 1 || atoi(in.capacity) > 10000)
 		return cli_usage("session add: --capacity must be a whole number from 1 to 10000");
 	if (in.location[0] == '\0' || strlen(in.location) > 200)
 		return cli_usage("session add: --location must have 1 to 200 characters");
@@ -69,7 +60,7 @@ int cmd_session_add(struct cli *c)
 
 int cmd_session_examiner(struct cli *c)
 {
-	if (!is_id(c->words[0]))
+	if (!text_is_id(c->words[0]))
 		return cli_usage("session examiner: SESSION must be a session id");
 	int rc = cli_connect(c);
 	const char *why = NULL;
@@ -80,7 +71,7 @@ int cmd_session_examiner(struct cli *c)
 
 int cmd_session_close(struct cli *c)
 {
-	if (!is_id(c->words[0]))
+	if (!text_is_id(c->words[0]))
 		return cli_usage("session close: SESSION must be a session id");
 	int rc = cli_connect(c);
 	const char *why = NULL;
@@ -91,7 +82,7 @@ int cmd_session_close(struct cli *c)
 
 int cmd_session_roster(struct cli *c)
 {
-	if (!is_id(c->words[0]))
+	if (!text_is_id(c->words[0]))
 		return cli_usage("session roster: SESSION must be a session id");
 	int rc = cli_connect(c);
 	if (rc != CLI_OK)

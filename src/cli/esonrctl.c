@@ -53,26 +53,31 @@ const char *cli_opt(const struct cli *c, const char *name)
 	return NULL;
 }
 
+/* One line on stderr, then the exit code to return. */
+static int say(int code, const char *fmt, va_list ap)
+{
+	fputs("esonrctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	return code;
+}
+
 int cli_usage(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("esonrctl: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	int rc = say(CLI_USAGE, fmt, ap);
 	va_end(ap);
-	return CLI_USAGE;
+	return rc;
 }
 
 int cli_fail(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("esonrctl: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	int rc = say(CLI_FAIL, fmt, ap);
 	va_end(ap);
-	return CLI_FAIL;
+	return rc;
 }
 
 int cli_connect(struct cli *c)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/datetime.h"
 #include "core/utf8.h"
 #include "db/import.h"
@@ -14,17 +15,6 @@
 #define CANDIDATES_SHOWN 100
 
 /* ---- small helpers ---- */
-
-static int is_id(const char *s)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-	if (n == 0 || n > 18)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
 
 /* Outer white space is nobody's intent in a one-line field. */
 static const char *trim(struct arena *a, const char *s)
@@ -221,7 +211,7 @@ void post_admin_sessions(struct request *req)
 		tdict_set(d, "location_error", "Enter the place, at most 200 characters.");
 		bad = 1;
 	}
-	if (!is_id(in.capacity) || atol(in.capacity) < 1 || atol(in.capacity) > 10000) {
+	if (!text_is_id(in.capacity) || atol(in.capacity) < 1 || atol(in.capacity) > 10000) {
 		tdict_set(d, "capacity_error", "Enter a whole number of seats from 1 to 10000.");
 		bad = 1;
 	}
@@ -277,7 +267,7 @@ static void show_session(struct request *req, int status, struct tdict *d, const
 {
 	enum db_status st;
 	struct arena *a = req->arena;
-	if (!is_id(id)) {
+	if (!text_is_id(id)) {
 		http_error(req, 404, "There is no such examination session.");
 		return;
 	}
@@ -323,16 +313,9 @@ static void show_session(struct request *req, int status, struct tdict *d, const
 		fail_db(req, st);
 		return;
 	}
-	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *b = tdict_push(d, "roster");
-		tdict_set(b, "booking_id", db_val(r, i, 0));
-		tdict_set(b, "name", db_val(r, i, 1));
-		tdict_set(b, "email", db_val(r, i, 2));
-		tdict_set(b, "status", db_val(r, i, 3));
-		tdict_set(b, "position", db_val(r, i, 4));
-		tdict_set(b, "booked_at", db_val(r, i, 5));
-		tdict_set(b, "candidate_id", db_val(r, i, 6));
-	}
+	for (int i = 0; i < db_rows(r); i++)
+		http_push_row(d, "roster", r, i, (const char *const[]){ "booking_id", "name", "email",
+		    "status", "position", "booked_at", "candidate_id", NULL });
 	PGresult *x = db_query(a, &st,
 	    "SELECT u.full_name, u.email, to_char(x.assigned_at AT TIME ZONE $2, 'YYYY-MM-DD')"
 	    " FROM session_examiners x JOIN users u ON u.id = x.user_id WHERE x.session_id = $1"
@@ -371,7 +354,7 @@ void post_admin_session_examiners(struct request *req)
 		show_session(req, 400, d, id);
 		return;
 	}
-	if (!is_id(id)) {
+	if (!text_is_id(id)) {
 		http_error(req, 404, "There is no such examination session.");
 		return;
 	}
@@ -401,7 +384,7 @@ void post_admin_session_close(struct request *req)
 		show_session(req, 400, d, id);
 		return;
 	}
-	if (!is_id(id)) {
+	if (!text_is_id(id)) {
 		http_error(req, 404, "There is no such examination session.");
 		return;
 	}
@@ -575,7 +558,7 @@ static enum db_status add_candidate_records(struct request *req, struct tdict *d
 static const char *candidate_of(struct request *req, struct tdict *d, const char *id)
 {
 	enum db_status st;
-	if (!is_id(id)) {
+	if (!text_is_id(id)) {
 		http_error(req, 404, "There is no such candidate.");
 		return NULL;
 	}
@@ -678,7 +661,7 @@ void post_admin_candidate_records(struct request *req)
 		bad = 1;
 	}
 	row.passed = strcmp(result, "pass") == 0;
-	if (edition[0] != '\0' && !is_id(edition)) {
+	if (edition[0] != '\0' && !text_is_id(edition)) {
 		tdict_set(d, "rec_edition_error", "Choose an edition from the list, or none.");
 		bad = 1;
 	} else if (edition[0] != '\0' && row.kind == IMPORT_MCQ) {
@@ -785,16 +768,9 @@ static void show_editions(struct request *req, int status, struct tdict *d)
 		fail_db(req, st);
 		return;
 	}
-	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *e = tdict_push(d, "editions");
-		tdict_set(e, "edition_id", db_val(r, i, 0));
-		tdict_set(e, "ed_course", db_val(r, i, 1));
-		tdict_set(e, "ed_cycle", db_val(r, i, 2));
-		tdict_set(e, "ed_city", db_val(r, i, 3));
-		tdict_set(e, "ed_starts", db_val(r, i, 4));
-		tdict_set(e, "ed_ends", db_val(r, i, 5));
-		tdict_set(e, "ed_attendances", db_val(r, i, 6));
-	}
+	for (int i = 0; i < db_rows(r); i++)
+		http_push_row(d, "editions", r, i, (const char *const[]){ "edition_id", "ed_course",
+		    "ed_cycle", "ed_city", "ed_starts", "ed_ends", "ed_attendances", NULL });
 	http_render(req, status, "admin_editions", d);
 }
 

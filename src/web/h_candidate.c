@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "db/booking.h"
 #include "db/programme.h"
 #include "domain/ics.h"
@@ -62,19 +63,6 @@ static enum db_status add_next_session(struct request *req, struct tdict *e, con
 }
 
 #define MAX_EXAMS 32
-
-/* A session or booking number from the path: digits only, within bigint. Anything
- * else names nothing (404), rather than reaching PostgreSQL as a bad cast (500). */
-static int is_id(const char *s)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-	if (n == 0 || n > 18)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
 
 /* Which exams the candidate may book now, to mark the sessions of /exams. */
 struct exam_flags {
@@ -140,13 +128,9 @@ static enum db_status add_bookings(struct request *req, struct tdict *page)
 	if (st != DB_OK)
 		return st;
 	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *b = tdict_push(page, "bookings");
-		tdict_set(b, "booking_id", db_val(r, i, 0));
-		tdict_set(b, "exam", db_val(r, i, 1));
-		tdict_set(b, "status", db_val(r, i, 2));
+		struct tdict *b = http_push_row(page, "bookings", r, i, (const char *const[]){
+		    "booking_id", "exam", "status", "when", "location", NULL });
 		tdict_set_bool(b, "waitlisted", strcmp(db_val(r, i, 2), "waitlisted") == 0);
-		tdict_set(b, "when", db_val(r, i, 3));
-		tdict_set(b, "location", db_val(r, i, 4));
 	}
 	return DB_OK;
 }
@@ -239,7 +223,7 @@ void post_book(struct request *req)
 		http_error(req, 400, "The booking form sent a field it does not have.");
 		return;
 	}
-	if (!is_id(req->params[0])) {
+	if (!text_is_id(req->params[0])) {
 		http_error(req, 404, "There is no such examination session.");
 		return;
 	}
@@ -263,7 +247,7 @@ void post_cancel(struct request *req)
 		http_error(req, 400, "The cancellation form sent a field it does not have.");
 		return;
 	}
-	if (!is_id(req->params[0])) {
+	if (!text_is_id(req->params[0])) {
 		http_error(req, 404, "There is no such booking.");
 		return;
 	}
@@ -283,7 +267,7 @@ void post_cancel(struct request *req)
 static PGresult *own_booking(struct request *req)
 {
 	enum db_status st;
-	if (!is_id(req->params[0])) {
+	if (!text_is_id(req->params[0])) {
 		http_error(req, 404, "There is no such booking.");
 		return NULL;
 	}

@@ -222,11 +222,8 @@ void page_verify_keys(struct request *req)
 	}
 	struct tdict *d = http_page(req, "Signing keys");
 	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *k = tdict_push(d, "keys");
-		tdict_set(k, "key_id", db_val(r, i, 0));
-		tdict_set(k, "public_key", db_val(r, i, 1));
-		tdict_set(k, "from", db_val(r, i, 2));
-		tdict_set(k, "until", db_val(r, i, 3));
+		struct tdict *k = http_push_row(d, "keys", r, i, (const char *const[]){ "key_id",
+		    "public_key", "from", "until", NULL });
 		tdict_set_bool(k, "in_force", db_val(r, i, 3) == NULL);
 	}
 	http_render(req, 200, "verify_keys", d);

@@ -14,15 +14,9 @@ static enum db_status examiner_dashboard(struct request *req, struct tdict *page
 	    " WHERE x.user_id = $1 ORDER BY s.starts_at DESC", 1, req->user->id_text);
 	if (st != DB_OK)
 		return st;
-	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *s = tdict_push(page, "assigned");
-		tdict_set(s, "session_id", db_val(r, i, 0));
-		tdict_set(s, "exam", db_val(r, i, 1));
-		tdict_set(s, "date", db_val(r, i, 2));
-		tdict_set(s, "location", db_val(r, i, 3));
-		tdict_set(s, "booked", db_val(r, i, 4));
-		tdict_set(s, "state", db_val(r, i, 5));
-	}
+	for (int i = 0; i < db_rows(r); i++)
+		http_push_row(page, "assigned", r, i, (const char *const[]){ "session_id", "exam", "date",
+		    "location", "booked", "state", NULL });
 	return DB_OK;
 }
 
@@ -51,17 +45,9 @@ static enum db_status admin_dashboard(struct request *req, struct tdict *page)
 	    " FROM exam_sessions s WHERE s.published_at IS NULL ORDER BY s.starts_at LIMIT 50", 0);
 	if (st != DB_OK)
 		return st;
-	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *s = tdict_push(page, "sessions");
-		tdict_set(s, "session_id", db_val(r, i, 0));
-		tdict_set(s, "exam", db_val(r, i, 1));
-		tdict_set(s, "date", db_val(r, i, 2));
-		tdict_set(s, "location", db_val(r, i, 3));
-		tdict_set(s, "booked", db_val(r, i, 4));
-		tdict_set(s, "capacity", db_val(r, i, 5));
-		tdict_set(s, "waitlisted", db_val(r, i, 6));
-		tdict_set(s, "state", db_val(r, i, 7));
-	}
+	for (int i = 0; i < db_rows(r); i++)
+		http_push_row(page, "sessions", r, i, (const char *const[]){ "session_id", "exam", "date",
+		    "location", "booked", "capacity", "waitlisted", "state", NULL });
 	return DB_OK;
 }
 

@@ -61,13 +61,8 @@ static void show_exams(struct request *req, int status, const char *notice)
 			if (strcmp(db_val(rules, k, 1), code) != 0)
 				continue;
 			int live = strcmp(db_val(rules, k, 7), "t") == 0;
-			struct tdict *r = tdict_push(e, live ? "in_force" : "history");
-			tdict_set(r, "rule_id", db_val(rules, k, 0));
-			tdict_set(r, "kind", db_val(rules, k, 2));
-			tdict_set(r, "ref", db_val(rules, k, 3));
-			tdict_set(r, "ref_title", db_val(rules, k, 4));
-			tdict_set(r, "from", db_val(rules, k, 5));
-			tdict_set(r, "until", db_val(rules, k, 6));
+			http_push_row(e, live ? "in_force" : "history", rules, k, (const char *const[]){
+			    "rule_id", "", "kind", "ref", "ref_title", "from", "until", NULL });
 		}
 	}
 	http_render(req, status, "admin_exams", d);

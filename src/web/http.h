@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/form.h"
 #include "core/template.h"
+#include "db/db.h"
 
 #define HTTP_MAX_BODY (10 * 1024 * 1024) /* nginx's client_max_body_size answers first */
 #define HTTP_MAX_PARAMS 4
@@ -70,6 +71,10 @@ const char *http_status_text(int status);
 
 /* The first posted field not in the NULL-terminated allowed list ("csrf" always allowed). */
 const char *http_unexpected_field(const struct request *req, const char *const *allowed);
+/* Appends an item to list `list` of d with the row's columns under keys (NULL-terminated;
+ * a key "" skips its column): the one way query rows become a page's list. */
+struct tdict *http_push_row(struct tdict *d, const char *list, const PGresult *r, int row,
+    const char *const *keys);
 /* A posted text field, or "" when absent. */
 const char *http_form(const struct request *req, const char *name);
 #endif
