@@ -111,10 +111,55 @@ def portal_down():
     check(status == 200, "portal back: GET / answers 200", status)
 
 
+def worker_pids():
+    with open(os.path.join(VAR, "run", "portal.pid")) as f:
+        parent = f.read().strip()
+    out = subprocess.run(["pgrep", "-P", parent], capture_output=True, text=True).stdout
+    return sorted(int(p) for p in out.split())
+
+
+def worker_dies():
+    """A worker killed in the middle of the night is replaced; the site keeps answering."""
+    before = worker_pids()
+    check(len(before) >= 2, "the portal runs several workers", before)
+    if not before:
+        return
+    os.kill(before[0], 9)
+    after = []
+    for _ in range(50):
+        after = worker_pids()
+        if len(after) == len(before) and before[0] not in after:
+            break
+        time.sleep(0.1)
+    check(len(after) == len(before) and before[0] not in after,
+          "a worker that dies is replaced by a new one", (before, after))
+    statuses = [Client().get("/")[0] for _ in range(20)]
+    check(all(s == 200 for s in statuses), "the site keeps answering after a worker died", statuses)
+
+
+def database_restarts():
+    """PostgreSQL restarts: pages answer 503 while it is away, then work again by themselves."""
+    pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    ctl = "/usr/lib/postgresql/15/bin/pg_ctl"
+    data = os.path.join(VAR, "pg", "data")
+    subprocess.run(pg + [ctl, "-D", data, "stop", "-m", "fast"], capture_output=True, cwd="/")
+    status, _, body = Client().get("/login")
+    check(status == 503 and "database" in body.lower(),
+          "PostgreSQL down: a page that needs it answers 503 and says why", status)
+    opts = f"-c listen_addresses='' -c unix_socket_directories={VAR}/pg/socket -c port=5432"
+    subprocess.run(pg + [ctl, "-D", data, "-w", "-o", opts, "-l", os.path.join(VAR, "log", "postgresql.log"),
+                        "start"], capture_output=True, cwd="/")
+    statuses = [Client().get("/login")[0] for _ in range(12)]
+    check(statuses[-8:] == [200] * 8, "PostgreSQL back: every worker serves again without a restart",
+          statuses)
+
+
 def main():
     landing_page()
     static_file()
     oversized_body()
+    worker_dies()
+    database_restarts()
     portal_down()
     finish()
 
