@@ -36,6 +36,7 @@ char *cli_read_password(struct arena *a);
 
 int cmd_migrate(struct cli *c);
 int cmd_user_add(struct cli *c);
+int cmd_user_rename(struct cli *c);
 int cmd_demo(struct cli *c);
 int cmd_session_add(struct cli *c);
 int cmd_session_examiner(struct cli *c);

@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "db/records.h"
 #include "db/results.h"
+#include "db/users.h"
 #include "db/sessions.h"
 #include "domain/account.h"
 #include "web/http.h"
@@ -56,6 +57,33 @@ int cmd_user_add(struct cli *c)
 	if (rc == CLI_OK && (rc = user_create(c, email, name, role_in, password, &id)) == CLI_OK)
 		printf("%lld\n", id);
 	return rc;
+}
+
+int cmd_user_rename(struct cli *c)
+{
+	const char *why;
+	char *email = email_normalise(c->arena, c->words[0], &why);
+	if (email == NULL)
+		return cli_usage("user rename: %s", why);
+	const char *name_in = cli_opt(c, "name");
+	if (name_in == NULL)
+		return cli_usage("user rename: --name NAME is required");
+	char *name = name_normalise(c->arena, name_in, &why);
+	if (name == NULL)
+		return cli_usage("user rename: %s", why);
+	int rc = cli_connect(c);
+	if (rc != CLI_OK)
+		return rc;
+	const char *id;
+	enum db_status st = user_find(c->arena, email, &id);
+	if (st == DB_OK && id == NULL)
+		return cli_fail("no user with e-mail %s", email);
+	if (st == DB_OK)
+		st = user_rename(c->arena, id, name, NULL, &why);
+	if (st != DB_OK)
+		return cli_fail("%s", st == DB_REFUSED ? why : db_error());
+	printf("%s is now registered as %s; reissue their certificates to carry the new name\n", email, name);
+	return CLI_OK;
 }
 
 /* The demo accounts of `make run`: one per role, and candidates at different stages. */

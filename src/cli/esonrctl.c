@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	{ { "migrate" }, 0, { NULL }, cmd_migrate, "migrate" },
 	{ { "user", "add" }, 1, { "name", "role" }, cmd_user_add,
 	  "user add EMAIL --name NAME --role candidate|examiner|admin   (password on stdin)" },
+	{ { "user", "rename" }, 1, { "name" }, cmd_user_rename,
+	  "user rename EMAIL --name NAME   (e.g. after marriage; then cert reissue)" },
 	{ { "demo" }, 0, { NULL }, cmd_demo, "demo   (demo accounts and records; never in production)" },
 	{ { "completion", "add" }, 2, { "date" }, cmd_completion_add,
 	  "completion add EMAIL COURSE [--date YYYY-MM-DD]" },

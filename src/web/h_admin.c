@@ -9,6 +9,7 @@
 #include "db/records.h"
 #include "db/sessions.h"
 #include "domain/account.h"
+#include "db/users.h"
 #include "web/handlers.h"
 
 #define OFFICE_ZONE "Europe/Vienna" /* where the office's own timestamps are read */
@@ -916,4 +917,30 @@ void post_admin_import(struct request *req)
 	add_report(req, d, &rep);
 	/* Refused rows undo the whole file: the page says which and why. */
 	http_render(req, rep.errors > 0 ? 409 : 200, "admin_import", d);
+}
+
+/* A change of the registered name (marriage, a correction); certificates follow by reissue. */
+void post_admin_candidate_name(struct request *req)
+{
+	static const char *const allowed[] = { "full_name", NULL };
+	const char *why = NULL;
+	if (http_unexpected_field(req, allowed) != NULL) {
+		http_error(req, 400, "The form sent a field it does not have.");
+		return;
+	}
+	const char *name = name_normalise(req->arena, http_form(req, "full_name"), &why);
+	if (name == NULL) {
+		http_error(req, 400, why);
+		return;
+	}
+	enum db_status st = user_rename(req->arena, req->params[0], name, req->user->id_text, &why);
+	if (st == DB_REFUSED) {
+		http_error(req, 404, why);
+		return;
+	}
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	http_redirect(req, arena_printf(req->arena, "/admin/candidates/%s", req->params[0]));
 }

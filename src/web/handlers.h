@@ -53,6 +53,7 @@ void post_admin_exam_rules(struct request *req);
 void post_admin_rule_retire(struct request *req);
 
 /* h_admin.c */
+void post_admin_candidate_name(struct request *req);
 void page_admin(struct request *req);
 void page_admin_sessions(struct request *req);
 void post_admin_sessions(struct request *req);

@@ -56,6 +56,7 @@ static const struct route routes[] = {
 	{ "GET",  "/admin/candidates",               ROLE_ADMIN, page_admin_candidates },
 	{ "GET",  "/admin/candidates/{#}",            ROLE_ADMIN, page_admin_candidate },
 	{ "POST", "/admin/candidates/{#}/records",    ROLE_ADMIN, post_admin_candidate_records },
+	{ "POST", "/admin/candidates/{#}/name",        ROLE_ADMIN, post_admin_candidate_name },
 	{ "POST", "/admin/candidates/{#}/attestations", ROLE_ADMIN, post_admin_candidate_attestations },
 	{ "GET",  "/admin/editions",                 ROLE_ADMIN, page_admin_editions },
 	{ "POST", "/admin/editions",                 ROLE_ADMIN, post_admin_editions },

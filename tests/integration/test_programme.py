@@ -73,6 +73,25 @@ check(status == 409, "a requirement naming an unknown course is refused")
 status, _, _ = cand.get("/admin/exams")
 check(status == 403, "a candidate cannot open the office's programme page")
 
+# A change of name: the office renames, then reissues; the old certificate is superseded.
+cid = None
+status, _, body = admin.get("/admin/candidates?q=" + cand_email.split("@")[0])
+m = re.search(r'href="/admin/candidates/(\d+)"', body)
+check(m is not None, "the office finds the candidate by e-mail")
+if m:
+    cid = m.group(1)
+    admin.get(f"/admin/candidates/{cid}")
+    status, _, _ = admin.post(f"/admin/candidates/{cid}/name", {"full_name": "Ilse Programme-Neumann"})
+    check(status == 303, "the office changes the candidate's registered name")
+    status, _, body = cand.get("/dashboard")
+    check("Ilse Programme-Neumann" in body, "the candidate's pages show the new name")
+    status, _, _ = admin.post(f"/admin/candidates/{cid}/name", {"full_name": "   "})
+    check(status == 400, "an empty name is refused with 400")
+rc, out, err = ctl("user", "rename", other_email, "--name", "Otto Later-Huber")
+check(rc == 0, "esonrctl user rename changes a registered name", err)
+rc, out, err = ctl("user", "rename", "nobody@example.test", "--name", "X")
+check(rc == 1, "renaming an unknown e-mail fails with exit 1")
+
 rc, out, _ = ctl("audit", "verify")
 check(rc == 0, "the rule changes are in an intact audit log")
 finish()
