@@ -65,7 +65,7 @@ build/test-asan/%: tests/unit/%.c $(ASAN_OBJ)
 # Fuzz inputs (corpus and saved crashers) replayed by the normal test run, under ASan.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=build/fuzz/replay_%)
-build/fuzz/replay_%: tests/fuzz/fuzz_%.c $(ASAN_OBJ)
+build/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ $@"
 	$(Q)$(CC) $(ASAN_CFLAGS) -DFUZZ_REPLAY -o $@ $(filter %.c %.o,$^) $(LDLIBS)

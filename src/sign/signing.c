@@ -142,7 +142,7 @@ int pdf_sign(struct arena *a, const unsigned char *pdf, size_t len, const struct
 {
 	unsigned char sig[crypto_sign_BYTES];
 	char b64[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, B64)];
-	const char *head = arena_printf(a, "%skey=%s number=%s ed25519=", SIG_MARK + 1, k->id, number);
+	const char *head = arena_printf(a, "%%ESNR-SIGNATURE v1 key=%s number=%s ed25519=", k->id, number);
 	size_t hlen = strlen(head);
 	/* A PDF written by libharu ends with "%%EOF\n"; the trailer starts on its own line. */
 	int need_nl = len == 0 || pdf[len - 1] != '\n';
@@ -212,8 +212,17 @@ int pdf_signature_parse(const unsigned char *file, size_t len, struct pdf_signat
 		*why = "the file was altered: its signature is malformed";
 		return -1;
 	}
-	const char *at = strstr(text, " ed25519=");
-	s->signed_len = (size_t)(line - file) + (size_t)(at - text) + strlen(" ed25519=");
+	/* sscanf is lenient with white space: only the exact line we write is accepted, and
+	 * the signed part is measured on that canonical form. */
+	char canonical[256];
+	int head = snprintf(canonical, sizeof canonical, "%%ESNR-SIGNATURE v1 key=%s number=%s ed25519=",
+	    s->key_id, s->number);
+	if (head <= 0 || (size_t)head + strlen(b64) >= sizeof canonical ||
+	    strncmp(canonical, text, (size_t)head) != 0 || strcmp(text + head, b64) != 0) {
+		*why = "the file was altered: its signature line is malformed";
+		return -1;
+	}
+	s->signed_len = (size_t)(line - file) + (size_t)head;
 	return 0;
 }
 

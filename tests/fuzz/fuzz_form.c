@@ -2,7 +2,7 @@
  * libFuzzer target for the one request parser (src/core/form.c).
  * Input: first byte picks the parser (0 urlencoded, 1 cookies, 2 multipart), the rest is fed
  * to it; for multipart, the rest is "Content-Type value\n" then the body.
- * Built with -DFUZZ_REPLAY it is a plain program that replays the files named on the
+ * Linked with tests/fuzz/replay.c it is a plain program that replays the files named on the
  * command line (saved crashers and the corpus) and prints one TAP line per file.
  */
 #include <stddef.h>
@@ -79,59 +79,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	return 0;
 }
-
-#ifdef FUZZ_REPLAY
-#include <dirent.h>
-#include <stdio.h>
-
-static int replay_file(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long len = -1;
-
-	if (fp != NULL && fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 &&
-	    fseek(fp, 0, SEEK_SET) == 0) {
-		/* An exact-size heap copy, so that ASan sees any read past the end. */
-		buf = malloc(len > 0 ? (size_t)len : 1);
-		if (buf != NULL && fread(buf, 1, (size_t)len, fp) != (size_t)len)
-			len = -1;
-	}
-	if (fp != NULL)
-		fclose(fp);
-	if (buf == NULL || len < 0) {
-		free(buf);
-		printf("not ok - replay %s (cannot read)\n", path);
-		return 1;
-	}
-	LLVMFuzzerTestOneInput(buf, (size_t)len);
-	free(buf);
-	printf("ok - replay %s\n", path);
-	return 0;
-}
-
-/* Arguments are files or directories; dot files in a directory (.gitkeep) are skipped. */
-int main(int argc, char **argv)
-{
-	int i, failed = 0;
-
-	for (i = 1; i < argc; i++) {
-		DIR *d = opendir(argv[i]);
-		struct dirent *e;
-		char path[4096];
-
-		if (d == NULL) {
-			failed |= replay_file(argv[i]);
-			continue;
-		}
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof path, "%s/%s", argv[i], e->d_name);
-			failed |= replay_file(path);
-		}
-		closedir(d);
-	}
-	return failed;
-}
-#endif

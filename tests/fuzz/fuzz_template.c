@@ -2,7 +2,7 @@
  * Fuzz target: parse the input as a template and render it with a fixed dictionary.
  * libFuzzer: clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
  *	src/core/arena.c src/core/buf.c src/core/template.c tests/fuzz/fuzz_template.c
- * Replay (crashers, corpus): the same with -DFUZZ_REPLAY and without "fuzzer,"; FILE... as arguments.
+ * Replay (crashers, corpus): without "fuzzer,", linked with tests/fuzz/replay.c; FILE... as arguments.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -87,24 +87,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)template_render_parsed(&out, t, fixed_dict(arena));
 	return 0;
 }
-
-#ifdef FUZZ_REPLAY
-int main(int argc, char *argv[])
-{
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		if (f == NULL) {
-			perror(argv[i]);
-			return 1;
-		}
-		static uint8_t data[1024 * 1024];
-		size_t n = fread(data, 1, sizeof data, f);
-		fclose(f);
-		LLVMFuzzerTestOneInput(data, n);
-		printf("ok - %s\n", argv[i]);
-	}
-	template_unload();
-	arena_free(arena);
-	return 0;
-}
-#endif
