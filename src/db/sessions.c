@@ -21,10 +21,12 @@ enum db_status session_create(struct arena *a, const struct session_input *in, l
 		return DB_REFUSED;
 	}
 	/* Defaults: booking opens now, closes when the exam day begins (so the last day to
-	 * book is the day before), and cancelling is possible until booking closes. */
+	 * book is the day before), and cancelling is possible until booking closes. A session
+	 * recorded after the fact (booking already over) opens a day before it closed. */
 	r = db_query(a, &st,
 	    "WITH v AS (SELECT ($2::date + time '09:00') AT TIME ZONE $3 AS starts_at,"
-	    "   coalesce($6::timestamptz, now()) AS opens_at,"
+	    "   coalesce($6::timestamptz, least(now(), coalesce($7::timestamptz,"
+	    "     $2::date::timestamp AT TIME ZONE $3) - interval '1 day')) AS opens_at,"
 	    "   coalesce($7::timestamptz, $2::date::timestamp AT TIME ZONE $3) AS closes_at)"
 	    " INSERT INTO exam_sessions (exam_code, starts_at, time_zone, location, capacity, opens_at,"
 	    "   closes_at, cancel_until, created_by)"

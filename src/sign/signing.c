@@ -112,11 +112,38 @@ int key_load_secret(const char *dir, const char *id, struct signing_key *k, char
 	return 0;
 }
 
+/* A key published elsewhere: the 64 hex digits of /verify/keys, or the raw 32 bytes. */
+static int read_bare_public(const char *path, struct signing_key *k)
+{
+	unsigned char buf[200];
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return -1;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	if (n == sizeof k->pk) {
+		memcpy(k->pk, buf, n);
+		return 0;
+	}
+	buf[n] = '\0';
+	char *s = (char *)buf;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t len = strcspn(s, " \t\r\n");
+	s[len] = '\0';
+	return key_from_public_hex(s, k);
+}
+
 int key_load_public(const char *path, struct signing_key *k, char *err, size_t errlen)
 {
 	char file_id[KEY_ID_HEX + 1];
-	if (read_key_file(path, "public", file_id, k->pk, sizeof k->pk, err, errlen) != 0)
-		return -1;
+	if (read_key_file(path, "public", file_id, k->pk, sizeof k->pk, err, errlen) != 0) {
+		if (read_bare_public(path, k) != 0)
+			return -1;
+		k->has_secret = 0;
+		key_id_of(k);
+		return 0;
+	}
 	k->has_secret = 0;
 	key_id_of(k);
 	if (strcmp(k->id, file_id) != 0) {

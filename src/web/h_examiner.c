@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "db/import_results.h"
 #include "db/results.h"
@@ -148,6 +149,13 @@ void page_examiner_session(struct request *req)
 		render_session(req, 200, &s, NULL, 0, NULL);
 }
 
+/* A ticked checkbox sends its value ("on" by default); scripts may send "" or "0" for unticked. */
+static int checkbox_on(const char *v)
+{
+	return v != NULL && *v != '\0' && strcmp(v, "0") != 0 && strcasecmp(v, "off") != 0 &&
+	    strcasecmp(v, "false") != 0 && strcasecmp(v, "no") != 0;
+}
+
 /* "written_12" → kind "written", id "12"; 0 when the name has that shape. */
 static int split_field(const char *name, char *kind, size_t kind_cap, const char **id)
 {
@@ -212,7 +220,7 @@ void post_results(struct request *req)
 		const char *id = t->booking_id;
 		t->written = fields_get(&req->form, arena_printf(req->arena, "written_%s", id));
 		t->oral = fields_get(&req->form, arena_printf(req->arena, "oral_%s", id));
-		t->absent = fields_get(&req->form, arena_printf(req->arena, "absent_%s", id)) != NULL;
+		t->absent = checkbox_on(fields_get(&req->form, arena_printf(req->arena, "absent_%s", id)));
 		int w = score_parse(t->written), o = score_parse(t->oral);
 		rows[i].absent = t->absent;
 		rows[i].written = w;

@@ -92,6 +92,14 @@ check(rc == 0, "esonrctl user rename changes a registered name", err)
 rc, out, err = ctl("user", "rename", "nobody@example.test", "--name", "X")
 check(rc == 1, "renaming an unknown e-mail fails with exit 1")
 
+# A session recorded after the fact: booking is already over.
+rc, past, err = ctl("session", "add", "L1", "--date", "2020-05-05", "--location", "Vienna", "--capacity", "3")
+check(rc == 0 and past.strip().isdigit(), "a session dated in the past can be recorded", err)
+if rc == 0:
+    cand.get("/exams")
+    status, _, body = cand.post(f"/exams/{past.strip()}/book")
+    check(status == 409 and "closed" in body, "a past session cannot be booked (409, booking closed)")
+
 rc, out, _ = ctl("audit", "verify")
 check(rc == 0, "the rule changes are in an intact audit log")
 finish()

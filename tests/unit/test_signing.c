@@ -28,6 +28,24 @@ int main(void)
 	snprintf(path, sizeof path, "%s/%s.pub", dir, k.id);
 	CHECK(key_load_public(path, &pub, err, sizeof err) == 0 && !pub.has_secret &&
 	    strcmp(pub.id, k.id) == 0, "the public key file reads back, without the secret");
+	char hex[2 * crypto_sign_PUBLICKEYBYTES + 1];
+	key_public_hex(&k, hex);
+	snprintf(path, sizeof path, "%s/published.txt", dir);
+	FILE *f = fopen(path, "w");
+	fprintf(f, "%s\n", hex);
+	fclose(f);
+	CHECK(key_load_public(path, &pub, err, sizeof err) == 0 && strcmp(pub.id, k.id) == 0,
+	    "a key file holding just the 64 hex digits published on /verify/keys is accepted");
+	f = fopen(path, "wb");
+	fwrite(k.pk, 1, sizeof k.pk, f);
+	fclose(f);
+	CHECK(key_load_public(path, &pub, err, sizeof err) == 0 && strcmp(pub.id, k.id) == 0,
+	    "a key file holding the raw 32 bytes is accepted");
+	f = fopen(path, "w");
+	fputs("not a key\n", f);
+	fclose(f);
+	CHECK(key_load_public(path, &pub, err, sizeof err) != 0, "a file that is no key is refused");
+	unlink(path);
 	CHECK(key_load_secret(dir, "0000000000000000", &loaded, err, sizeof err) != 0,
 	    "an unknown key id is not found");
 
