@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define TOKEN_BYTES 32
 
@@ -46,11 +47,55 @@ static void set_cookie(struct request *req, const char *value, int expire)
 	http_header(req, "Set-Cookie", c);
 }
 
+/* Visitors' pre-sessions live in the cookie alone: "p" + expiry (16 hex digits, unix
+ * seconds) + 24 random bytes, and their CSRF token is keyed with a secret the portal draws
+ * at start-up. So a visitor costs the database nothing; a restart of the portal only means
+ * a login form left open across it has to be reloaded. */
+static unsigned char pre_secret[crypto_generichash_KEYBYTES];
+static int pre_secret_ready;
+
+void session_init(void)
+{
+	if (!pre_secret_ready) {
+		randombytes_buf(pre_secret, sizeof pre_secret);
+		pre_secret_ready = 1;
+	}
+}
+
+#define PRE_LEN (1 + 16 + 48)
+
+static const char *pre_csrf(struct arena *a, const char *token)
+{
+	unsigned char h[24];
+	char *out = arena_alloc(a, 2 * sizeof h + 1);
+	session_init();
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), pre_secret,
+	    sizeof pre_secret);
+	sodium_bin2hex(out, 2 * sizeof h + 1, h, sizeof h);
+	return out;
+}
+
+static int pre_valid(const char *token)
+{
+	if (token == NULL || strlen(token) != PRE_LEN || token[0] != 'p' ||
+	    strspn(token + 1, "0123456789abcdef") != PRE_LEN - 1)
+		return 0;
+	char expiry[17];
+	memcpy(expiry, token + 1, 16);
+	expiry[16] = '\0';
+	return (time_t)strtoull(expiry, NULL, 16) > time(NULL);
+}
+
 enum db_status session_load(struct request *req)
 {
 	unsigned char raw[TOKEN_BYTES];
 	enum db_status st;
 	const char *hex = fields_get(&req->cookies, SESSION_COOKIE);
+	if (pre_valid(hex)) {
+		req->session_token = hex;
+		req->csrf = pre_csrf(req->arena, hex);
+		return DB_OK;
+	}
 	if (session_token_parse(hex, raw) != 0)
 		return DB_OK;
 	const char *hash = token_hash_param(req->arena, raw);
@@ -108,7 +153,16 @@ enum db_status session_ensure_csrf(struct request *req)
 {
 	if (req->csrf != NULL)
 		return DB_OK;
-	return session_new(req, NULL, PRESESSION_SECONDS);
+	unsigned char rnd[24];
+	char hex[2 * sizeof rnd + 1];
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+	const char *token = arena_printf(req->arena, "p%016llx%s",
+	    (unsigned long long)(time(NULL) + PRESESSION_SECONDS), hex);
+	req->session_token = token;
+	req->csrf = pre_csrf(req->arena, token);
+	set_cookie(req, token, 0);
+	return DB_OK;
 }
 
 static enum db_status session_delete_current(struct request *req)

@@ -10,9 +10,12 @@
 #define SESSION_ABSOLUTE_SECONDS (12 * 60 * 60)
 #define PRESESSION_SECONDS (2 * 60 * 60)
 
+/* Draws the secret of visitors' pre-sessions: once in the parent, before the workers fork,
+ * so that every worker accepts the tokens of the others. */
+void session_init(void);
 /* Finds the cookie's live session, fills req->user and req->csrf. */
 enum db_status session_load(struct request *req);
-/* A visitor's form needs a CSRF token: creates a pre-session when there is none. */
+/* A visitor's form needs a CSRF token: gives a pre-session (a signed cookie, no row). */
 enum db_status session_ensure_csrf(struct request *req);
 /* Signs user_id in with a fresh token; the previous one (pre-session or not) is gone. */
 enum db_status session_start(struct request *req, long long user_id);

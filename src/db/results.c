@@ -362,6 +362,11 @@ static enum db_status resolve_body(struct arena *a, void *p)
 	int published;
 	if ((st = lock_result(a, c->booking_id, &published, c->ref)) != DB_OK)
 		return st;
+	/* After publication the outcome may only change by an amendment, which the candidate
+	 * sees and the certificate follows. */
+	if (published)
+		return refuse(c->ref, 409, "The session is published: change this result with an "
+		    "amendment, which the candidate is shown.");
 	const char *before = result_json(a, c->booking_id);
 	if ((st = db_exec(a, "UPDATE results SET oral_resolved = $2, oral_resolved_reason = $3,"
 	    " updated_at = now() WHERE booking_id = $1", 3, c->booking_id, num(a, c->oral),

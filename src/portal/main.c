@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth/session.h"
 #include "core/config.h"
 #include "core/template.h"
 #include "web/worker.h"
@@ -91,6 +93,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "portal: templates: %s\n", err);
 		return 1;
 	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "portal: libsodium failed to initialise\n");
+		return 1;
+	}
+	session_init();
 	if (FCGX_Init() != 0) {
 		fprintf(stderr, "portal: FCGX_Init failed\n");
 		return 1;

@@ -143,13 +143,13 @@ def database_restarts():
     ctl = "/usr/lib/postgresql/15/bin/pg_ctl"
     data = os.path.join(VAR, "pg", "data")
     subprocess.run(pg + [ctl, "-D", data, "stop", "-m", "fast"], capture_output=True, cwd="/")
-    status, _, body = Client().get("/login")
+    status, _, body = Client().get("/verify/keys")
     check(status == 503 and "database" in body.lower(),
           "PostgreSQL down: a page that needs it answers 503 and says why", status)
     opts = f"-c listen_addresses='' -c unix_socket_directories={VAR}/pg/socket -c port=5432"
     subprocess.run(pg + [ctl, "-D", data, "-w", "-o", opts, "-l", os.path.join(VAR, "log", "postgresql.log"),
                         "start"], capture_output=True, cwd="/")
-    statuses = [Client().get("/login")[0] for _ in range(12)]
+    statuses = [Client().get("/verify/keys")[0] for _ in range(12)]
     check(statuses[-8:] == [200] * 8, "PostgreSQL back: every worker serves again without a restart",
           statuses)
 
