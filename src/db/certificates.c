@@ -11,7 +11,9 @@
 static char base_url[256] = "http://127.0.0.1:8080";
 static char keys_dir[512] = "./var/keys";
 static char font_regular[512] = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf";
-static char font_bold[512] = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf";
+/* One face for regular and bold: libharu prepares every font anew for each document,
+ * so a second face doubles the time per certificate (bold is drawn, see pdf/certificate.c). */
+static char font_bold[512] = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf";
 static int fonts_ready;
 static struct signing_key key_cache;
 

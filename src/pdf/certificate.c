@@ -180,21 +180,27 @@ static int parse_date(const char *s, HPDF_Date *out)
 	return 0;
 }
 
+/* A face to draw with; stroke: bold drawn by also stroking the outlines (one font file). */
+struct face {
+	HPDF_Font font;
+	int stroke;
+};
+
 struct canvas {
 	HPDF_Page page;
-	HPDF_Font regular, bold;
+	struct face regular, bold;
 	float w, h;
 };
 
-static float width_at(HPDF_Font f, const char *s, size_t n, float size)
+static float width_at(const struct face *f, const char *s, size_t n, float size)
 {
-	HPDF_TextWidth tw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)s, (HPDF_UINT)n);
+	HPDF_TextWidth tw = HPDF_Font_TextWidth(f->font, (const HPDF_BYTE *)s, (HPDF_UINT)n);
 	return (float)tw.width * size / 1000;
 }
 
 /* The largest size up to max at which s[0..n) fits in width, on a 0.1 pt grid so that
  * rounding can only make it narrower. */
-static float fit(HPDF_Font f, const char *s, size_t n, float max, float width)
+static float fit(const struct face *f, const char *s, size_t n, float max, float width)
 {
 	float w = width_at(f, s, n, max);
 	if (w <= width)
@@ -202,16 +208,29 @@ static float fit(HPDF_Font f, const char *s, size_t n, float max, float width)
 	return floorf(max * width / w * 10) / 10;
 }
 
-static void text_at(struct canvas *c, HPDF_Font f, float size, float x, float y, const char *s)
+static void text_at(struct canvas *c, const struct face *f, float size, float x, float y, const char *s)
 {
+	/* With one face for both (half the cost per document in libharu), bold is drawn by
+	 * stroking the glyph outlines as well as filling them. */
+	int faux_bold = f->stroke;
+	if (faux_bold) {
+		HPDF_Page_GSave(c->page);
+		HPDF_Page_SetLineWidth(c->page, size * 0.045f);
+	}
 	HPDF_Page_BeginText(c->page);
-	HPDF_Page_SetFontAndSize(c->page, f, size);
+	HPDF_Page_SetFontAndSize(c->page, f->font, size);
+	if (faux_bold)
+		HPDF_Page_SetTextRenderingMode(c->page, HPDF_FILL_THEN_STROKE);
 	HPDF_Page_TextOut(c->page, x, y, s);
+	if (faux_bold)
+		HPDF_Page_SetTextRenderingMode(c->page, HPDF_FILL);
 	HPDF_Page_EndText(c->page);
+	if (faux_bold)
+		HPDF_Page_GRestore(c->page);
 }
 
 /* Centred on cx, shrunk below max when it would not fit in width. */
-static void centred(struct canvas *c, HPDF_Font f, float max, const char *s, float cx, float y,
+static void centred(struct canvas *c, const struct face *f, float max, const char *s, float cx, float y,
     float width)
 {
 	float size = fit(f, s, strlen(s), max, width);
@@ -221,7 +240,7 @@ static void centred(struct canvas *c, HPDF_Font f, float max, const char *s, flo
 /* Where a two-line name breaks: line 1 is name[0..*cut), line 2 starts at *resume. The
  * break goes at a space or after a hyphen, wherever it best balances the two lines; a
  * name with neither breaks between code points. */
-static void name_break(HPDF_Font f, const char *name, size_t *cut, size_t *resume)
+static void name_break(const struct face *f, const char *name, size_t *cut, size_t *resume)
 {
 	size_t n = strlen(name);
 	float best = INFINITY;
@@ -258,21 +277,21 @@ static void name_break(HPDF_Font f, const char *name, size_t *cut, size_t *resum
 static void draw_name(struct arena *a, struct canvas *c, const char *name)
 {
 	float avail = c->w - 2 * MARGIN, cx = c->w / 2;
-	float size = fit(c->bold, name, strlen(name), NAME_MAX_SIZE, avail);
+	float size = fit(&c->bold, name, strlen(name), NAME_MAX_SIZE, avail);
 	if (size >= NAME_MIN_SIZE) {
 		/* 0.35 em is about half the height of a capital: the line's visual centre. */
-		centred(c, c->bold, size, name, cx, NAME_MIDDLE - 0.35f * size, avail);
+		centred(c, &c->bold, size, name, cx, NAME_MIDDLE - 0.35f * size, avail);
 		return;
 	}
 	size_t cut, resume;
-	name_break(c->bold, name, &cut, &resume);
+	name_break(&c->bold, name, &cut, &resume);
 	const char *one = arena_strndup(a, name, cut), *two = name + resume;
-	float s1 = fit(c->bold, one, strlen(one), NAME_MIN_SIZE, avail);
-	float s2 = fit(c->bold, two, strlen(two), NAME_MIN_SIZE, avail);
+	float s1 = fit(&c->bold, one, strlen(one), NAME_MIN_SIZE, avail);
+	float s2 = fit(&c->bold, two, strlen(two), NAME_MIN_SIZE, avail);
 	size = s1 < s2 ? s1 : s2;
 	float first = NAME_MIDDLE + 0.25f * size;
-	centred(c, c->bold, size, one, cx, first, avail);
-	centred(c, c->bold, size, two, cx, first - 1.2f * size, avail);
+	centred(c, &c->bold, size, one, cx, first, avail);
+	centred(c, &c->bold, size, two, cx, first - 1.2f * size, avail);
 }
 
 static void signature(struct canvas *c, float cx, const char *name, const char *role)
@@ -282,8 +301,8 @@ static void signature(struct canvas *c, float cx, const char *name, const char *
 	HPDF_Page_MoveTo(c->page, cx - half, line_y);
 	HPDF_Page_LineTo(c->page, cx + half, line_y);
 	HPDF_Page_Stroke(c->page);
-	centred(c, c->bold, 11, name, cx, line_y - 15, 2 * half + 20);
-	centred(c, c->regular, 9, role, cx, line_y - 28, 2 * half + 20);
+	centred(c, &c->bold, 11, name, cx, line_y - 15, 2 * half + 20);
+	centred(c, &c->regular, 9, role, cx, line_y - 28, 2 * half + 20);
 }
 
 static void frame(struct canvas *c)
@@ -303,26 +322,26 @@ static void draw_page(struct arena *a, struct canvas *c, const struct cert_doc *
 	float cx = c->w / 2, avail = c->w - 2 * MARGIN;
 
 	frame(c);
-	centred(c, c->bold, 22, "European Society of Neuroradiology", cx, 505, avail);
-	centred(c, c->regular, 15, "European School of Neuroradiology (ESoNR)", cx, 482, avail);
+	centred(c, &c->bold, 22, "European Society of Neuroradiology", cx, 505, avail);
+	centred(c, &c->regular, 15, "European School of Neuroradiology (ESoNR)", cx, 482, avail);
 	HPDF_Page_SetLineWidth(c->page, 0.8f);
 	HPDF_Page_MoveTo(c->page, cx - 60, 467);
 	HPDF_Page_LineTo(c->page, cx + 60, 467);
 	HPDF_Page_Stroke(c->page);
 
 	black(c->page);
-	centred(c, c->regular, 13, "This is to certify that", cx, 432, avail);
+	centred(c, &c->regular, 13, "This is to certify that", cx, 432, avail);
 	navy(c->page);
 	draw_name(a, c, d->holder_name);
 	black(c->page);
-	centred(c, c->regular, 13, "has been awarded the", cx, 338, avail);
-	centred(c, c->bold, 20, d->qualification, cx, 308, avail);
+	centred(c, &c->regular, 13, "has been awarded the", cx, 338, avail);
+	centred(c, &c->bold, 20, d->qualification, cx, 308, avail);
 	if (d->level != NULL && d->level[0] != '\0')
-		centred(c, c->regular, 15, d->level, cx, 284, avail);
-	centred(c, c->regular, 13,
+		centred(c, &c->regular, 15, d->level, cx, 284, avail);
+	centred(c, &c->regular, 13,
 	    arena_printf(a, "Session of %s, %s", d->session_date, d->session_place), cx, 252, avail);
-	centred(c, c->regular, 11, arena_printf(a, "Issued on %s", d->issue_date), cx, 222, avail);
-	centred(c, c->regular, 11, arena_printf(a, "Certificate number %s", d->number), cx, 206,
+	centred(c, &c->regular, 11, arena_printf(a, "Issued on %s", d->issue_date), cx, 222, avail);
+	centred(c, &c->regular, 11, arena_printf(a, "Certificate number %s", d->number), cx, 206,
 	    avail);
 
 	signature(c, MARGIN + 115, d->signatory_1, d->signatory_1_role);
@@ -337,14 +356,14 @@ static void draw_page(struct arena *a, struct canvas *c, const struct cert_doc *
 	float side = qr_side(code, module), qx = c->w - MARGIN - side;
 	qr_draw(c->page, code, qx, QR_BOTTOM, module);
 	black(c->page);
-	centred(c, c->regular, 8, d->number, qx + side / 2, QR_BOTTOM - 10, side + 10);
+	centred(c, &c->regular, 8, d->number, qx + side / 2, QR_BOTTOM - 10, side + 10);
 
 	/* The URL without its signed #fragment: what a reader without a camera can type. */
 	const char *hash = strchr(d->qr_text, '#');
 	const char *url = hash ? arena_strndup(a, d->qr_text, (size_t)(hash - d->qr_text)) : d->qr_text;
 	const char *small = arena_printf(a, "Signing key %s · Verify at %s", d->key_id, url);
-	float size = fit(c->regular, small, strlen(small), 7, qx - MARGIN - 12);
-	text_at(c, c->regular, size, MARGIN, 44, small);
+	float size = fit(&c->regular, small, strlen(small), 7, qx - MARGIN - 12);
+	text_at(c, &c->regular, size, MARGIN, 44, small);
 }
 
 /* Copies libharu's in-memory output into the arena. 0 ok. */
@@ -442,8 +461,11 @@ int cert_render(struct arena *a, const struct cert_doc *d, unsigned char **pdf, 
 		goto out;
 
 	/* Most of a render's time: libharu maps all of the BMP to glyphs for each UTF-8 font. */
-	c.regular = HPDF_GetFont(doc, fonts.regular, "UTF-8");
-	c.bold = HPDF_GetFont(doc, fonts.bold, "UTF-8");
+	c.regular.font = HPDF_GetFont(doc, fonts.regular, "UTF-8");
+	c.regular.stroke = 0;
+	c.bold.font = strcmp(fonts.regular, fonts.bold) == 0 ? c.regular.font :
+	    HPDF_GetFont(doc, fonts.bold, "UTF-8");
+	c.bold.stroke = c.bold.font == c.regular.font;
 	c.page = HPDF_AddPage(doc);
 	if (hpdf_failed(doc, "page and fonts", err, errlen))
 		goto out;

@@ -21,8 +21,8 @@ int main(int argc, char **argv)
 	struct arena *a = arena_new();
 	struct signing_key k;
 	if (mkdtemp(dir) == NULL || key_generate(dir, &k, err, sizeof err) != 0 ||
-	    cert_fonts_init("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
-	    "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf", err, sizeof err) != 0) {
+	    cert_fonts_init(argc > 2 ? argv[2] : "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+	    argc > 3 ? argv[3] : "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", err, sizeof err) != 0) {
 		fprintf(stderr, "bench: %s\n", err);
 		return 1;
 	}
