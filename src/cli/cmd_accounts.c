@@ -5,6 +5,7 @@
 #include "auth/password.h"
 #include "cli/cli.h"
 #include "db/db.h"
+#include "db/booking.h"
 #include "db/records.h"
 #include "db/results.h"
 #include "db/users.h"
@@ -193,6 +194,26 @@ static int demo_sessions_add(struct cli *c)
 	    "   to_char(now() + interval '200 days', 'YYYY-MM-DD')", 0);
 	if (st != DB_OK)
 		return cli_fail("%s", db_error());
+	/* Zoë sits L1 in three days: booking has closed, so the examiner can enter results. */
+	{
+		PGresult *d = db_query(c->arena, &st, "SELECT to_char(now() + interval '3 days', 'YYYY-MM-DD'),"
+		    " (SELECT id FROM users WHERE email = 'zoe@esonr.example')", 0);
+		if (st != DB_OK)
+			return cli_fail("%s", db_error());
+		struct session_input soon = { .exam = "L1", .date = db_val(d, 0, 0),
+			.location = "Vienna, ESNR office", .capacity = "12" };
+		long long id;
+		const char *why = NULL;
+		struct booking_outcome out;
+		char sid[24];
+		if ((st = session_create(c->arena, &soon, &id, &why)) != DB_OK)
+			return cli_fail("demo session: %s", st == DB_REFUSED ? why : db_error());
+		snprintf(sid, sizeof sid, "%lld", id);
+		if ((st = booking_create(c->arena, db_val(d, 0, 1), sid, &out)) != DB_OK ||
+		    (st = session_assign_examiner(c->arena, sid, "examiner@esonr.example", &why)) != DB_OK ||
+		    (st = session_close(c->arena, sid, &why)) != DB_OK)
+			return cli_fail("demo booking: %s", st == DB_REFUSED ? (why ? why : out.why) : db_error());
+	}
 	struct session_input in[] = {
 		{ .exam = "L1", .date = db_val(r, 0, 0), .location = "Vienna, ESNR office", .capacity = "20" },
 		{ .exam = "L2", .date = db_val(r, 0, 1), .location = "Lisbon, Centro de Congressos", .capacity = "3" },
@@ -233,8 +254,9 @@ int cmd_demo(struct cli *c)
 	}
 	if ((rc = demo_records_add(c)) != CLI_OK || (rc = demo_sessions_add(c)) != CLI_OK)
 		return rc;
-	puts("Stages: Zoë has completed the Galen course (she may book L1) and is midway through the\n"
-	    "ECNR modules; Νίκος holds the Level 1 certificate and may book the L2 diploma; Анна has\n"
-	    "just registered. Sessions for L1, L2 and L3-DIAG are open for booking.");
+	puts("Stages: Zoë sits L1 in three days (booking closed: the examiner can enter her result)\n"
+	    "and is midway through the ECNR modules, one MCQ failed twice; Νίκος holds a signed\n"
+	    "Level 1 certificate and may book the L2 diploma; Анна has just registered. Sessions for\n"
+	    "L1, L2 and L3-DIAG are open for booking.");
 	return CLI_OK;
 }
