@@ -135,20 +135,22 @@ int cmd_attestation_add(struct cli *c)
 	const char *date = cli_opt(c, "evidence-date");
 	if (date == NULL || !date_valid(date))
 		return cli_usage("attestation add: --evidence-date must be a date like 2025-09-01");
+	if (cli_opt(c, "checked-by") == NULL)
+		return cli_usage("attestation add: --checked-by EMAIL (the office member who checked "
+		    "the evidence) is required");
 	int rc = cli_connect(c);
 	if (rc != CLI_OK)
 		return rc;
 
-	/* attestations.checked_by is NOT NULL and the CLI has no user: the office's first
-	 * admin account answers for it. */
+	/* Who checked the evidence is part of the record: the office member says so. */
+	const char *checker_in = cli_opt(c, "checked-by");
 	enum db_status st;
 	PGresult *adm = db_query(c->arena, &st,
-	    "SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1", 0);
+	    "SELECT id FROM users WHERE role = 'admin' AND email = lower($1)", 1, checker_in);
 	if (st != DB_OK)
 		return cli_fail("%s", db_error());
 	if (db_rows(adm) != 1)
-		return cli_fail("attestation add: there is no admin account to record as the checker; "
-		    "add one with esonrctl user add");
+		return cli_fail("attestation add: %s is not an office (admin) account", checker_in);
 	const char *user_id;
 	struct record_result res = { 0, NULL };
 	if ((st = candidate_find(c->arena, email, &user_id, &res)) == DB_OK)

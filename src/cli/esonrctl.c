@@ -43,8 +43,8 @@ static const struct command commands[] = {
 	  "import completions FILE.csv [--dry-run]   (columns: docs/import.md)" },
 	{ { "import", "results" }, 2, { "examiner", "dry-run!" }, cmd_import_results,
 	  "import results SESSION FILE.csv --examiner EMAIL [--dry-run]   (columns: docs/import.md)" },
-	{ { "attestation", "add" }, 2, { "evidence-date" }, cmd_attestation_add,
-	  "attestation add EMAIL KIND --evidence-date YYYY-MM-DD" },
+	{ { "attestation", "add" }, 2, { "evidence-date", "checked-by" }, cmd_attestation_add,
+	  "attestation add EMAIL KIND --evidence-date YYYY-MM-DD --checked-by OFFICE-EMAIL" },
 };
 
 const char *cli_opt(const struct cli *c, const char *name)

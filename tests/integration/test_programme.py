@@ -100,6 +100,18 @@ if rc == 0:
     status, _, body = cand.post(f"/exams/{past.strip()}/book")
     check(status == 409 and "closed" in body, "a past session cannot be booked (409, booking closed)")
 
+rc, out, err = ctl("attestation", "add", cand_email, "ESNR-MEMBER", "--evidence-date", "2025-01-01")
+check(rc == 2, "attestation add without --checked-by is refused: who checked is part of the record", err)
+rc, out, err = ctl("attestation", "add", cand_email, "ESNR-MEMBER", "--evidence-date", "2025-01-01",
+                   "--checked-by", cand_email)
+check(rc == 1, "only an office account can be named as the checker", err)
+rc, out, err = ctl("attestation", "add", cand_email, "ESNR-MEMBER", "--evidence-date", "2025-01-01",
+                   "--checked-by", admin_email)
+check(rc == 0, "the office records an attestation with its evidence date and checker", err)
+status, _, body = admin.get(f"/admin/candidates/{cid}") if cid else (0, None, "")
+check("Programme Office" in body and "2025-01-01" in body,
+      "the candidate's page shows the attestation, its evidence date and who checked it")
+
 rc, out, _ = ctl("audit", "verify")
 check(rc == 0, "the rule changes are in an intact audit log")
 finish()
