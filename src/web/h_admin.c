@@ -515,12 +515,9 @@ static enum db_status add_candidate_records(struct request *req, struct tdict *d
 	if (st != DB_OK)
 		return st;
 	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *t = tdict_push(d, "mcqs");
-		tdict_set(t, "course", db_val(r, i, 0));
-		tdict_set(t, "attempt", db_val(r, i, 1));
-		tdict_set(t, "date", db_val(r, i, 2));
+		struct tdict *t = http_push_row(d, "mcqs", r, i, (const char *const[]){ "course",
+		    "attempt", "date", "", "recorded_by", NULL });
 		tdict_set_bool(t, "passed", strcmp(db_val(r, i, 3), "t") == 0);
-		tdict_set(t, "recorded_by", db_val(r, i, 4));
 	}
 	r = db_query(a, &st,
 	    "SELECT k.title, t.kind, t.evidence_date::text, u.full_name,"
@@ -529,14 +526,9 @@ static enum db_status add_candidate_records(struct request *req, struct tdict *d
 	    " JOIN users u ON u.id = t.checked_by WHERE t.user_id = $1 ORDER BY k.code", 2, id, OFFICE_ZONE);
 	if (st != DB_OK)
 		return st;
-	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *t = tdict_push(d, "attestations");
-		tdict_set(t, "att_title", db_val(r, i, 0));
-		tdict_set(t, "kind", db_val(r, i, 1));
-		tdict_set(t, "evidence_date", db_val(r, i, 2));
-		tdict_set(t, "checked_by", db_val(r, i, 3));
-		tdict_set(t, "checked_at", db_val(r, i, 4));
-	}
+	for (int i = 0; i < db_rows(r); i++)
+		http_push_row(d, "attestations", r, i, (const char *const[]){ "att_title", "kind",
+		    "evidence_date", "checked_by", "checked_at", NULL });
 	r = db_query(a, &st,
 	    "SELECT number, exam_code, to_char(issued_at AT TIME ZONE $2, 'YYYY-MM-DD'),"
 	    "   CASE WHEN revoked_at IS NOT NULL THEN 'revoked: ' || revoked_reason"
@@ -545,13 +537,9 @@ static enum db_status add_candidate_records(struct request *req, struct tdict *d
 	    " FROM certificates WHERE user_id = $1 ORDER BY issued_at", 2, id, OFFICE_ZONE);
 	if (st != DB_OK)
 		return st;
-	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *t = tdict_push(d, "certificates");
-		tdict_set(t, "number", db_val(r, i, 0));
-		tdict_set(t, "exam", db_val(r, i, 1));
-		tdict_set(t, "issued", db_val(r, i, 2));
-		tdict_set(t, "cert_state", db_val(r, i, 3));
-	}
+	for (int i = 0; i < db_rows(r); i++)
+		http_push_row(d, "certificates", r, i, (const char *const[]){ "number", "exam", "issued",
+		    "cert_state", NULL });
 	return DB_OK;
 }
 
