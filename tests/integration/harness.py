@@ -3,7 +3,8 @@
 The tests run against a live stack started by tests/integration/run.sh, which sets
 ESONR_URL (http://127.0.0.1:PORT), ESONR_VAR (the stack's state) and ESONR_ROOT
 (the repository). Each test file prints one "ok - NAME" / "not ok - NAME" line per
-check (check()) and ends with finish(), which exits 1 if any check failed.
+check (check()) and ends with finish(), which exits 1 if any check failed. The helpers
+the test files share (page text, SQL, accounts, sessions, bookings) follow Client.
 """
 import html
 import http.client
@@ -11,6 +12,7 @@ import itertools
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
 import urllib.parse
@@ -148,3 +150,134 @@ class Client:
             out.append(b"\r\n")
         out.append(f"--{boundary}--\r\n".encode())
         return self.post_raw(path, b"".join(out), f"multipart/form-data; boundary={boundary}")
+
+
+# ---------------------------------------------------------------- shared test helpers
+
+PSQL = "/usr/lib/postgresql/15/bin/psql"  # the stack's PostgreSQL (scripts/stack.sh PGBIN)
+
+
+def text_of(body):
+    """A page's visible text (scripts and styles dropped, entities decoded), on one line."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body or "", flags=re.S | re.I)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def psql(sql, *params, user="postgres"):
+    """Runs SQL (one transaction, :'p1'... = PARAMS) as USER over $ESONR_VAR/pg/socket; returns (rc, stdout, stderr)."""
+    cmd = [PSQL, "-X", "-q", "-tA", "-F", "\t", "-1", "-v", "ON_ERROR_STOP=1",
+           "-h", os.path.join(VAR, "pg", "socket"), "-U", user, "-d", "esonr"]
+    for i, p in enumerate(params, 1):
+        cmd += ["-v", f"p{i}={p}"]
+    p = subprocess.run(cmd, input=sql, capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def sql_rows(sql, *params):
+    """Runs SQL as the superuser; returns its rows as lists of text (raises if psql fails)."""
+    rc, out, err = psql(sql, *params)
+    if rc != 0:
+        raise RuntimeError(f"psql: {err.strip()}")
+    return [line.split("\t") for line in out.splitlines() if line != ""]
+
+
+def sql_value(sql, *params):
+    """Runs SQL as the superuser; returns its output, stripped, columns tab-separated (raises if psql fails)."""
+    rc, out, err = psql(sql, *params)
+    if rc != 0:
+        raise RuntimeError(f"psql: {err.strip()}")
+    return out.strip()
+
+
+def add_user(role, name, prefix, password):
+    """Adds an account with `esonrctl user add` under a fresh e-mail (PREFIX-...); returns the e-mail."""
+    email = unique_email(prefix)
+    rc, out, err = ctl("user", "add", email, "--name", name, "--role", role, stdin=password + "\n")
+    if rc != 0:
+        raise RuntimeError(f"user add {email}: {err}")
+    return email
+
+
+def login(email, password):
+    """A Client signed in as EMAIL (GET, POST /login, GET /dashboard for the new csrf token); raises unless 303."""
+    c = Client()
+    c.get("/login")
+    status, _, body = c.post("/login", {"email": email, "password": password})
+    if status != 303:
+        raise RuntimeError(f"login {email}: {status} {body[:200]}")
+    c.get("/dashboard")  # the signed-in session's csrf token
+    c.email = email
+    return c
+
+
+def register(name, prefix, password, courses=(), date=None):
+    """Registers NAME (fresh e-mail) on the web, COURSES completed (on DATE); returns the signed-in Client."""
+    email = unique_email(prefix)
+    c = Client()
+    c.get("/register")
+    status, _, body = c.post("/register", {"email": email, "full_name": name, "password": password})
+    if status != 303:
+        raise RuntimeError(f"register {email}: {status} {text_of(body)[:200]}")
+    c.get("/dashboard")  # the signed-in session's csrf token
+    for course in courses:
+        rc, out, err = ctl("completion", "add", email, course, *(("--date", date) if date else ()))
+        if rc != 0:
+            raise RuntimeError(f"completion add {email} {course}: {rc} {out} {err}")
+    c.email = email
+    return c
+
+
+def add_session(exam, date, location, capacity=20, *extra):
+    """Adds an exam session with `esonrctl session add` (EXTRA: more options); returns its id."""
+    rc, out, err = ctl("session", "add", exam, "--date", date, "--location", location,
+                       "--capacity", capacity, *extra)
+    if rc != 0 or not out.strip().isdigit():
+        raise RuntimeError(f"session add {exam} {date}: {rc} {out} {err}")
+    return out.strip()
+
+
+def book(client, session):
+    """Books SESSION as the signed-in CLIENT; returns the booking id (raises unless 303 to /bookings/ID)."""
+    status, headers, body = client.post(f"/exams/{session}/book")
+    m = re.search(r"/bookings/(\d+)$", headers.get("Location") or "")
+    if status != 303 or not m:
+        raise RuntimeError(f"booking session {session} as {getattr(client, 'email', '?')}: "
+                           f"{status} {text_of(body)[:300]}")
+    return m.group(1)
+
+
+def roster(session):
+    """`esonrctl session roster` as rows [booking id, e-mail, status, outcome]."""
+    rc, out, err = ctl("session", "roster", session)
+    if rc != 0:
+        raise RuntimeError(f"session roster {session}: {rc} {err}")
+    return [line.split("\t") for line in out.splitlines()]
+
+
+def post_oversized(path, size, content_type="application/octet-stream"):
+    """POSTs SIZE bytes over a raw socket (nginx may answer before the body is sent); returns the raw answer."""
+    u = urllib.parse.urlsplit(URL)
+    sock = socket.create_connection((u.hostname, u.port), timeout=30)
+    head = (f"POST {path} HTTP/1.1\r\nHost: {u.hostname}:{u.port}\r\n"
+            f"Content-Type: {content_type}\r\nContent-Length: {size}\r\n"
+            "Connection: close\r\n\r\n").encode()
+    chunk = b"x" * 65536
+    try:
+        sock.sendall(head)
+        sent = 0
+        while sent < size:
+            sock.sendall(chunk[:size - sent])
+            sent += len(chunk)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the answer came first: read it below
+    data = b""
+    try:
+        while True:
+            part = sock.recv(65536)
+            if not part:
+                break
+            data += part
+    except (ConnectionResetError, socket.timeout):
+        pass
+    sock.close()
+    return data.decode("latin-1")

@@ -1,32 +1,17 @@
 """Accounts (issue: foundation): registering, logging in and out, sessions, CSRF,
 throttling, escaping, malformed requests, and `esonrctl user add`, as a visitor and the
 office see them over HTTP through nginx and on the command line."""
-import os
 import re
-import socket
-import subprocess
 import urllib.parse
 
-from harness import URL, VAR, Client, check, ctl, finish, unique_email
+from harness import Client, check, ctl, finish, post_oversized, sql_rows, unique_email
 
 PASSWORD = "correct horse 42"
 SESSION_COOKIE = "esonr_session"
 
 
-def psql(sql, *params):
-    """Runs one query as the database owner; returns the rows (lists of text)."""
-    cmd = ["/usr/lib/postgresql/15/bin/psql", "-X", "-q", "-tA", "-F", "\t",
-           "-h", os.path.join(VAR, "pg", "socket"), "-U", "postgres", "-d", "esonr", "-v", "ON_ERROR_STOP=1"]
-    for i, p in enumerate(params, 1):
-        cmd += ["-v", f"p{i}={p}"]
-    p = subprocess.run(cmd, input=sql, capture_output=True, text=True, timeout=60)
-    if p.returncode != 0:
-        raise RuntimeError(p.stderr)
-    return [line.split("\t") for line in p.stdout.splitlines() if line != ""]
-
-
 def user_count(email):
-    return int(psql("SELECT count(*) FROM users WHERE lower(email) = lower(:'p1');", email)[0][0])
+    return int(sql_rows("SELECT count(*) FROM users WHERE lower(email) = lower(:'p1');", email)[0][0])
 
 
 def register(email, name, password=PASSWORD, client=None):
@@ -202,37 +187,8 @@ def malformed_bodies():
     check(status == 200, "GET / answers 200 after the malformed bodies", status)
 
 
-def post_oversized(path, size):
-    """POSTs size bytes over a raw socket; nginx may answer before the body is sent."""
-    u = urllib.parse.urlsplit(URL)
-    sock = socket.create_connection((u.hostname, u.port), timeout=30)
-    head = (f"POST {path} HTTP/1.1\r\nHost: {u.hostname}:{u.port}\r\n"
-            f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {size}\r\n"
-            "Connection: close\r\n\r\n").encode()
-    chunk = b"a" * 65536
-    try:
-        sock.sendall(head)
-        sent = 0
-        while sent < size:
-            sock.sendall(chunk[:size - sent])
-            sent += len(chunk)
-    except (BrokenPipeError, ConnectionResetError):
-        pass
-    data = b""
-    try:
-        while True:
-            part = sock.recv(65536)
-            if not part:
-                break
-            data += part
-    except (ConnectionResetError, socket.timeout):
-        pass
-    sock.close()
-    return data.decode("latin-1")
-
-
 def oversized():
-    answer = post_oversized("/register", 12 * 1024 * 1024)
+    answer = post_oversized("/register", 12 * 1024 * 1024, "application/x-www-form-urlencoded")
     status_line = answer.split("\r\n", 1)[0]
     check(" 413 " in status_line + " ", "a 12 MB registration body answers 413", status_line)
     status, _, _ = Client().get("/")
@@ -282,7 +238,7 @@ def european_scripts():
         check(status == 303, f"a {script} name can be registered", status)
         status, _, body = c.get("/dashboard")
         check(status == 200 and name in body, f"the {script} name is shown exactly on the dashboard")
-        rows = psql("SELECT full_name FROM users WHERE email = lower(:'p1');", email)
+        rows = sql_rows("SELECT full_name FROM users WHERE email = lower(:'p1');", email)
         check(rows == [[name]], f"the {script} name is stored exactly", rows)
 
 

@@ -3,58 +3,20 @@ files, the exams page and the dashboard, CSV import of completions, and 40 candi
 booking a 5-seat session at the same moment. Set up with esonrctl, driven over HTTP."""
 import os
 import re
-import subprocess
 import tempfile
 import threading
 
-from harness import Client, check, ctl, finish, unique_email
+from harness import add_session, add_user, check, ctl, finish, login, register, roster, sql_rows, unique_email
 
 PASSWORD = "booking-pass-2027"
+LOCATION = "Vienna, Austria Center"
 ECNR4_TITLE = "ECNR module 4: Trauma, Degenerative, Metabolic, Inflammatory"
-
-
-def psql(sql, *params):
-    """Runs one query as the database owner; returns the rows (lists of text)."""
-    from harness import VAR
-    cmd = ["/usr/lib/postgresql/15/bin/psql", "-X", "-q", "-tA", "-F", "\t",
-           "-h", os.path.join(VAR, "pg", "socket"), "-U", "postgres", "-d", "esonr", "-v", "ON_ERROR_STOP=1"]
-    for i, p in enumerate(params, 1):
-        cmd += ["-v", f"p{i}={p}"]
-    p = subprocess.run(cmd, input=sql, capture_output=True, text=True, timeout=60)
-    if p.returncode != 0:
-        raise RuntimeError(p.stderr)
-    return [line.split("\t") for line in p.stdout.splitlines() if line != ""]
 
 
 def candidate(prefix, courses=()):
     """A registered, signed-in candidate (own Client) with the given courses completed."""
-    email = unique_email(prefix)
-    c = Client()
-    status, _, _ = c.post("/register", {"email": email, "full_name": f"{prefix.title()} Candidate",
-                                        "password": PASSWORD})
-    if status != 303:
-        raise RuntimeError(f"registering {email} answered {status}")
-    c.get("/dashboard")  # the signed-in session's csrf token
-    for course in courses:
-        rc, out, err = ctl("completion", "add", email, course, "--date", "2026-03-02")
-        if rc != 0:
-            raise RuntimeError(f"completion add {email} {course}: {rc} {out} {err}")
-    return c, email
-
-
-def session_add(exam, date, capacity, *extra, location="Vienna, Austria Center"):
-    rc, out, err = ctl("session", "add", exam, "--date", date, "--location", location,
-                       "--capacity", capacity, *extra)
-    if rc != 0 or not out.strip().isdigit():
-        raise RuntimeError(f"session add {exam} {date}: {rc} {out} {err}")
-    return out.strip()
-
-
-def roster(session):
-    rc, out, err = ctl("session", "roster", session)
-    if rc != 0:
-        raise RuntimeError(f"session roster {session}: {rc} {err}")
-    return [line.split("\t") for line in out.splitlines()]
+    c = register(f"{prefix.title()} Candidate", prefix, PASSWORD, courses, date="2026-03-02")
+    return c, c.email
 
 
 def roster_status(session, booking_id):
@@ -82,7 +44,7 @@ def ics(c, booking):
 
 
 def booking_and_eligibility():
-    s1 = session_add("L1", "2027-03-15", "10")
+    s1 = add_session("L1", "2027-03-15", LOCATION, "10")
     a, a_email = candidate("galen", ["GALEN"])
 
     status, bid, _ = book(a, s1)
@@ -114,7 +76,7 @@ def booking_and_eligibility():
     status, _, body = book(a, s1)
     check(status == 409 and "already booked" in body, "booking the same session again answers 409: already booked",
           status)
-    s1b = session_add("L1", "2027-04-20", "10")
+    s1b = add_session("L1", "2027-04-20", LOCATION, "10")
     status, _, body = book(a, s1b)
     check(status == 409 and "already booked" in body and "L1" in body,
           "booking another session of an exam already booked answers 409 and says so", status)
@@ -130,7 +92,7 @@ def booking_and_eligibility():
           "GET /exams offers no booking button to a candidate who is not eligible")
 
     # Three of four ECNR modules: not L2.
-    s2 = session_add("L2", "2027-05-10", "10")
+    s2 = add_session("L2", "2027-05-10", LOCATION, "10")
     c, _ = candidate("ecnr", ["ECNR-1", "ECNR-2", "ECNR-3"])
     status, _, body = c.get("/dashboard")
     check(status == 200 and re.search(r"Level 2: European Course in Neuroradiology\s*<span[^>]*>\(3 of 4 completed\)",
@@ -149,7 +111,7 @@ def booking_and_eligibility():
     check(not any(r[2] != "cancelled" for r in roster(s2)), "the refused L2 booking leaves the roster empty")
 
     # Outside the booking window.
-    s3 = session_add("L1", "2028-06-01", "10", "--opens", "2028-01-10T09:00+01:00")
+    s3 = add_session("L1", "2028-06-01", LOCATION, "10", "--opens", "2028-01-10T09:00+01:00")
     d, _ = candidate("early", ["GALEN"])
     status, _, body = book(d, s3)
     check(status == 409 and "opens" in body and "10 Jan 2028" in body,
@@ -160,7 +122,7 @@ def booking_and_eligibility():
           "GET /exams says when booking opens and shows no booking button")
 
     # A closed session, with an examiner assigned (esonrctl session examiner, close).
-    s4 = session_add("L1", "2027-06-01", "10")
+    s4 = add_session("L1", "2027-06-01", LOCATION, "10")
     examiner = unique_email("examiner")
     rc, _, err = ctl("user", "add", examiner, "--name", "Eva Examiner", "--role", "examiner", stdin=PASSWORD + "\n")
     rc2, _, err2 = ctl("session", "examiner", s4, examiner)
@@ -189,7 +151,7 @@ def booking_and_eligibility():
 
 
 def waiting_list():
-    s = session_add("L1", "2027-07-05", "1")
+    s = add_session("L1", "2027-07-05", LOCATION, "1")
     (d, _), (e, e_email), (f, f_email) = (candidate(p, ["GALEN"]) for p in ("seat", "waitfirst", "waitsecond"))
     status, d_bid, _ = book(d, s)
     check(status == 303, "the only seat of a one-seat session is booked", status)
@@ -263,10 +225,7 @@ def other_candidates_booking(a, bid):
     check(status == 404, "cancelling another candidate's booking answers 404", status)
     status, _, _ = a.get(f"/bookings/{bid}")
     check(status == 200 and "Your seat is booked" in a.body, "the owner's booking is untouched by the attempts")
-    office = unique_email("office")
-    ctl("user", "add", office, "--name", "Office Person", "--role", "admin", stdin=PASSWORD + "\n")
-    o = Client()
-    o.post("/login", {"email": office, "password": PASSWORD})
+    o = login(add_user("admin", "Office Person", "office", PASSWORD), PASSWORD)
     status, _, _ = o.post("/exams/1/book", {})
     check(status == 403, "an admin cannot use the candidate's booking form (403)", status)
 
@@ -298,8 +257,7 @@ def calendar(a, bid, session):
 
 
 def csv_import():
-    email = unique_email("import")
-    ctl("user", "add", email, "--name", "Ivo Import", "--role", "candidate", stdin=PASSWORD + "\n")
+    email = add_user("candidate", "Ivo Import", "import", PASSWORD)
     rows = [
         "email,course,kind,date,result,edition",
         f"{email.upper()},GALEN,completion,2026-02-02,,",
@@ -317,19 +275,20 @@ def csv_import():
     try:
         rc, out, err = ctl("import", "completions", path, "--dry-run")
         check(rc == 0 and "dry run" in out, "the CSV import dry run succeeds and says it is a dry run", f"{rc} {out} {err}")
-        check(psql(counts, email) == [["0", "0"]], "the dry run changes nothing in the database", psql(counts, email))
+        check(sql_rows(counts, email) == [["0", "0"]], "the dry run changes nothing in the database",
+              sql_rows(counts, email))
         rc, out, err = ctl("import", "completions", path)
         check(rc == 0 and "imported 5 rows" in out, "the real CSV import records the 5 rows", f"{rc} {out} {err}")
-        check(psql(counts, email) == [["3", "3"]], "the import recorded 3 attendances and 3 MCQ attempts",
-              psql(counts, email))
+        check(sql_rows(counts, email) == [["3", "3"]], "the import recorded 3 attendances and 3 MCQ attempts",
+              sql_rows(counts, email))
         rc, out, err = ctl("import", "completions", path)
         check(rc == 0 and out.count("already recorded") >= 5 and "0 changed" in out,
               "importing the same file a second time reports every row already recorded", f"{rc} {out} {err}")
-        check(psql(counts, email) == [["3", "3"]], "the second import changes nothing", psql(counts, email))
+        check(sql_rows(counts, email) == [["3", "3"]], "the second import changes nothing",
+              sql_rows(counts, email))
     finally:
         os.unlink(path)
-    c = Client()
-    c.post("/login", {"email": email, "password": PASSWORD})
+    c = login(email, PASSWORD)
     status, _, body = c.get("/dashboard")
     check(re.search(r"Level 2: European Course in Neuroradiology\s*<span[^>]*>\(2 of 4 completed\)", body) is not None
           and re.search(r"Level 1: foundation\s*<span[^>]*>\(1 of 1 completed\)", body) is not None,
@@ -338,7 +297,7 @@ def csv_import():
 
 def concurrency():
     n, seats = 40, 5
-    s = session_add("L1", "2027-09-20", str(seats))
+    s = add_session("L1", "2027-09-20", LOCATION, str(seats))
     people = []
     lock = threading.Lock()
 
@@ -380,9 +339,9 @@ def concurrency():
     waiting = [r for r in rows if r[2] == "waitlisted"]
     check(len(booked) == seats and len(waiting) == n - seats,
           f"session roster: exactly {seats} booked and {n - seats} waitlisted", f"{len(booked)} {len(waiting)}")
-    db = dict((st, int(k)) for st, k in psql(
+    db = dict((st, int(k)) for st, k in sql_rows(
         "SELECT status, count(*) FROM bookings WHERE session_id = :'p1' GROUP BY status;", s))
-    count = psql("SELECT booked_count, capacity FROM exam_sessions WHERE id = :'p1';", s)
+    count = sql_rows("SELECT booked_count, capacity FROM exam_sessions WHERE id = :'p1';", s)
     check(db == {"booked": seats, "waitlisted": n - seats} and count == [[str(seats), str(seats)]],
           f"the database holds exactly {seats} booked and {n - seats} waitlisted", f"{db} {count}")
 
@@ -398,8 +357,8 @@ def concurrency():
           sorted(map(str, position.values())))
     earliest = next((b for b, p in position.items() if p == 1), None)
     second = next((b for b, p in position.items() if p == 2), None)
-    first_in_db = psql("SELECT id FROM bookings WHERE session_id = :'p1' AND status = 'waitlisted'"
-                       " ORDER BY created_at, id LIMIT 1;", s)[0][0]
+    first_in_db = sql_rows("SELECT id FROM bookings WHERE session_id = :'p1' AND status = 'waitlisted'"
+                           " ORDER BY created_at, id LIMIT 1;", s)[0][0]
     check(earliest == first_in_db, "number 1 on the waiting list is the earliest waiting booking in the database",
           f"{earliest} {first_in_db}")
     canceller = by_email[booked[0][1]]

@@ -5,14 +5,14 @@ Uses sessions of its own in 2032 and candidates of its own. Shared state it chan
 `esonrctl keygen` rotates the stack's signing key (the new key stays in force).
 """
 import glob
-import html
 import os
 import re
 import shutil
 import subprocess
 import tempfile
 
-from harness import ROOT, URL, VAR, Client, check, ctl, finish, unique_email
+from harness import (ROOT, URL, VAR, Client, add_session, add_user, book, check, ctl, finish, login, psql, register,
+                     sql_value, text_of)
 
 PASSWORD = "certificates-test-password"
 YEAR = "2032"
@@ -21,80 +21,16 @@ WORK = tempfile.mkdtemp(prefix="esonr-certs-")
 
 # ---------------------------------------------------------------- helpers
 
-def psql(sql, user="postgres"):
-    p = subprocess.run(["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", os.path.join(VAR, "pg", "socket"),
-                        "-U", user, "-d", "esonr", "-c", sql], capture_output=True, text=True, timeout=60)
-    return p.returncode, p.stdout.strip(), p.stderr.strip()
-
-
-def sql_value(sql):
-    rc, out, err = psql(sql)
-    if rc != 0:
-        raise RuntimeError(f"psql failed: {err}")
-    return out
-
-
 def run(*cmd):
     p = subprocess.run(list(cmd), capture_output=True, timeout=120)
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
 
-def text_of(body):
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body or "", flags=re.S | re.I)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
-
-
-def staff(role, name, prefix):
-    email = unique_email(prefix)
-    rc, out, err = ctl("user", "add", email, "--name", name, "--role", role, stdin=PASSWORD + "\n")
-    if rc != 0:
-        raise RuntimeError(f"user add {email}: {err}")
-    return email
-
-
-def login(email):
-    c = Client()
-    c.get("/login")
-    status, _, _ = c.post("/login", {"email": email, "password": PASSWORD})
-    if status != 303:
-        raise RuntimeError(f"login {email}: {status}")
-    c.get("/dashboard")  # the signed-in session's csrf token
-    c.email = email
-    return c
-
-
-def candidate(name, prefix):
-    """Registers through the web as NAME, with the Galen course completed."""
-    email = unique_email(prefix)
-    c = Client()
-    c.get("/register")
-    status, _, body = c.post("/register", {"email": email, "full_name": name, "password": PASSWORD})
-    if status != 303:
-        raise RuntimeError(f"register {name}: {status} {text_of(body)[:200]}")
-    c.get("/dashboard")
-    rc, _, err = ctl("completion", "add", email, "GALEN")
-    if rc != 0:
-        raise RuntimeError(f"completion add {email}: {err}")
-    c.email = email
-    c.name = name
-    return c
-
-
 def session_of(examiner_email, date, *candidates, score=(75, 80)):
     """An L1 session of CANDIDATES, closed, with every candidate passing; returns its id."""
-    rc, sid, err = ctl("session", "add", "L1", "--date", date, "--location", "Certificates test hall, Vienna",
-                       "--capacity", "20")
-    sid = sid.strip()
-    if rc != 0:
-        raise RuntimeError(f"session add: {err}")
+    sid = add_session("L1", date, "Certificates test hall, Vienna")
     ctl("session", "examiner", sid, examiner_email)
-    bookings = []
-    for c in candidates:
-        status, headers, body = c.post(f"/exams/{sid}/book")
-        m = re.search(r"/bookings/(\d+)", headers.get("Location") or "")
-        if status != 303 or not m:
-            raise RuntimeError(f"booking as {c.email}: {status} {text_of(body)[:200]}")
-        bookings.append(m.group(1))
+    bookings = [book(c, sid) for c in candidates]
     ctl("session", "close", sid)
     fields = []
     for b in bookings:
@@ -181,18 +117,18 @@ def keys_page():
 
 # ---------------------------------------------------------------- set-up
 
-admin_email = staff("admin", "Office Certificates Tester", "cert-admin")
-examiner_email = staff("examiner", "Dr Erik Certmarker", "cert-exam")
-admin = login(admin_email)
-examiner = login(examiner_email)
+admin_email = add_user("admin", "Office Certificates Tester", "cert-admin", PASSWORD)
+examiner_email = add_user("examiner", "Dr Erik Certmarker", "cert-exam", PASSWORD)
+admin = login(admin_email, PASSWORD)
+examiner = login(examiner_email, PASSWORD)
 
 ZOE = "Zoë Łukasiewicz-Ørsted"
 GREEK = "Νίκος Παπαδόπουλος"
 CYRILLIC = "Анна Каренина"
-zoe = candidate(ZOE, "cert-zoe")
-nikos = candidate(GREEK, "cert-nikos")
-anna = candidate(CYRILLIC, "cert-anna")
-rita = candidate("Rita Revoked", "cert-rita")
+zoe = register(ZOE, "cert-zoe", PASSWORD, ["GALEN"])
+nikos = register(GREEK, "cert-nikos", PASSWORD, ["GALEN"])
+anna = register(CYRILLIC, "cert-anna", PASSWORD, ["GALEN"])
+rita = register("Rita Revoked", "cert-rita", PASSWORD, ["GALEN"])
 s1 = session_of(examiner_email, f"{YEAR}-02-17", zoe, nikos, anna, rita)
 status, _, body = admin.post(f"/admin/sessions/{s1}/publish")
 check(status == 303, "set-up: the office publishes a session of four passes", (status, text_of(body)[:300]))
@@ -345,7 +281,7 @@ rc, out, err = ctl("keygen")
 key2 = out.strip()
 check(rc == 0 and re.fullmatch(r"[0-9a-f]{16}", key2 or "") and key2 != key1, "esonrctl keygen creates a new key",
       (rc, out, err))
-paul = candidate("Paul Newkey", "cert-paul")
+paul = register("Paul Newkey", "cert-paul", PASSWORD, ["GALEN"])
 s2 = session_of(examiner_email, f"{YEAR}-03-09", paul)
 rc, out, err = ctl("session", "publish", s2)
 check(rc == 0 and "1 certificate" in out, "set-up: a session published after the rotation", (rc, out, err))
@@ -397,7 +333,7 @@ check(rc == 1, "a superseded certificate cannot be reissued again (exit 1)", (rc
 
 serial_before = sql_value(f"SELECT coalesce(max(last_serial), 0) FROM certificate_serials "
                           f"WHERE exam_code = 'L1' AND year = {YEAR}")
-han = candidate("Li Wei 中", "cert-han")
+han = register("Li Wei 中", "cert-han", PASSWORD, ["GALEN"])
 s3 = session_of(examiner_email, f"{YEAR}-04-21", han)
 status, _, body = admin.post(f"/admin/sessions/{s3}/publish")
 t = text_of(body)

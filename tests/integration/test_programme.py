@@ -1,27 +1,21 @@
 """The office changes an exam's prerequisites and pass marks; earlier bookings stay explainable."""
 import re
 
-from harness import Client, check, ctl, finish, unique_email
+from harness import add_session, add_user, check, ctl, finish, login
 
 PASSWORD = "programme-pw-1"
 
 
 def user(role, name):
-    email = unique_email(role)
-    rc, out, err = ctl("user", "add", email, "--name", name, "--role", role, stdin=PASSWORD + "\n")
-    assert rc == 0, err
-    c = Client()
-    c.get("/login")
-    c.post("/login", {"email": email, "password": PASSWORD})
-    c.get("/dashboard")  # the session (and its csrf token) changed at login
-    return email, c
+    """A new account of ROLE, signed in: (e-mail, Client)."""
+    email = add_user(role, name, role, PASSWORD)
+    return email, login(email, PASSWORD)
 
 
 admin_email, admin = user("admin", "Programme Office")
 cand_email, cand = user("candidate", "Ilse Programme")
 ctl("completion", "add", cand_email, "GALEN", "--date", "2026-01-15")
-rc, sid, _ = ctl("session", "add", "L1", "--date", "2033-05-03", "--location", "Graz", "--capacity", "10")
-sid = sid.strip()
+sid = add_session("L1", "2033-05-03", "Graz", 10)
 
 status, _, body = admin.get("/admin/exams")
 check(status == 200 and "L1" in body and "GALEN" in body,

@@ -6,11 +6,10 @@ sessions); the only shared state touched is put back: exams L3-DIAG's marker set
 to prove that `esonrctl audit verify` notices, then restored).
 """
 import html
-import os
 import re
-import subprocess
 
-from harness import VAR, Client, check, ctl, finish, unique_email
+from harness import (add_session, add_user, book, check, ctl, finish, login, psql, register, roster, sql_value,
+                     text_of)
 
 PASSWORD = "results-test-password"
 YEAR = "2031"
@@ -18,85 +17,9 @@ YEAR = "2031"
 
 # ---------------------------------------------------------------- helpers
 
-def psql(sql, user="postgres"):
-    """Runs SQL on the stack's database; returns (rc, stdout, stderr)."""
-    p = subprocess.run(["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", os.path.join(VAR, "pg", "socket"),
-                        "-U", user, "-d", "esonr", "-c", sql], capture_output=True, text=True, timeout=60)
-    return p.returncode, p.stdout.strip(), p.stderr.strip()
-
-
-def sql_value(sql):
-    rc, out, err = psql(sql)
-    if rc != 0:
-        raise RuntimeError(f"psql failed: {err}")
-    return out
-
-
-def staff(role, name, prefix):
-    email = unique_email(prefix)
-    rc, out, err = ctl("user", "add", email, "--name", name, "--role", role, stdin=PASSWORD + "\n")
-    if rc != 0:
-        raise RuntimeError(f"user add {email}: {err}")
-    return email
-
-
-def login(email):
-    c = Client()
-    c.get("/login")
-    status, headers, body = c.post("/login", {"email": email, "password": PASSWORD})
-    if status != 303:
-        raise RuntimeError(f"login {email}: {status}")
-    c.get("/dashboard")  # the signed-in session's csrf token
-    return c
-
-
-def candidate(name, prefix, *courses):
-    """Registers through the web (signed in afterwards) and records completed courses."""
-    email = unique_email(prefix)
-    c = Client()
-    c.get("/register")
-    status, _, body = c.post("/register", {"email": email, "full_name": name, "password": PASSWORD})
-    if status != 303:
-        raise RuntimeError(f"register {email}: {status} {body[:200]}")
-    c.get("/dashboard")  # the signed-in session's csrf token
-    for course in courses:
-        rc, out, err = ctl("completion", "add", email, course)
-        if rc != 0:
-            raise RuntimeError(f"completion add {email} {course}: {err}")
-    c.email = email
-    return c
-
-
-def new_session(exam, date, location):
-    rc, out, err = ctl("session", "add", exam, "--date", date, "--location", location, "--capacity", "20")
-    if rc != 0:
-        raise RuntimeError(f"session add {exam}: {err}")
-    return out.strip()
-
-
-def book(client, session):
-    status, headers, body = client.post(f"/exams/{session}/book")
-    m = re.search(r"/bookings/(\d+)", headers.get("Location") or "")
-    if status != 303 or not m:
-        raise RuntimeError(f"booking session {session} as {client.email}: {status} {text_of(body)[:300]}")
-    return m.group(1)
-
-
-def roster(session):
+def outcomes(session):
     """`esonrctl session roster` as {booking_id: outcome}."""
-    rc, out, err = ctl("session", "roster", session)
-    rows = {}
-    for line in out.splitlines():
-        parts = line.split("\t")
-        if len(parts) == 4:
-            rows[parts[0]] = parts[3]
-    return rows
-
-
-def text_of(body):
-    """A page's visible text, on one line."""
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body or "", flags=re.S | re.I)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    return {row[0]: row[3] for row in roster(session) if len(row) == 4}
 
 
 def input_tag(body, name):
@@ -154,22 +77,22 @@ def scores(*rows):
 
 # ---------------------------------------------------------------- set-up
 
-admin_email = staff("admin", "Office Results Tester", "res-admin")
-examiner_email = staff("examiner", "Dr Ana Marker", "res-exam")
-other_examiner_email = staff("examiner", "Dr Otto Elsewhere", "res-other")
-admin = login(admin_email)
-examiner = login(examiner_email)
-other_examiner = login(other_examiner_email)
+admin_email = add_user("admin", "Office Results Tester", "res-admin", PASSWORD)
+examiner_email = add_user("examiner", "Dr Ana Marker", "res-exam", PASSWORD)
+other_examiner_email = add_user("examiner", "Dr Otto Elsewhere", "res-other", PASSWORD)
+admin = login(admin_email, PASSWORD)
+examiner = login(examiner_email, PASSWORD)
+other_examiner = login(other_examiner_email, PASSWORD)
 
-s1 = new_session("L1", f"{YEAR}-03-10", "Results test hall, Vienna")
-s_other = new_session("L1", f"{YEAR}-03-11", "Another hall, Vienna")
+s1 = add_session("L1", f"{YEAR}-03-10", "Results test hall, Vienna")
+s_other = add_session("L1", f"{YEAR}-03-11", "Another hall, Vienna")
 ctl("session", "examiner", s1, examiner_email)
 ctl("session", "examiner", s_other, other_examiner_email)
 
-c1 = candidate("Alba Pass", "res-c1", "GALEN")
-c2 = candidate("Bruno Borderline", "res-c2", "GALEN")
-c3 = candidate("Carla Absent", "res-c3", "GALEN")
-c4 = candidate("Dario Committee", "res-c4", "GALEN")
+c1 = register("Alba Pass", "res-c1", PASSWORD, ["GALEN"])
+c2 = register("Bruno Borderline", "res-c2", PASSWORD, ["GALEN"])
+c3 = register("Carla Absent", "res-c3", PASSWORD, ["GALEN"])
+c4 = register("Dario Committee", "res-c4", PASSWORD, ["GALEN"])
 b1, b2, b3, b4 = (book(c, s1) for c in (c1, c2, c3, c4))
 everyone = [b1, b2, b3, b4]
 valid = scores((b1, 60, 60), (b2, 59, 80), (b3, "absent"), (b4, 40, 40))
@@ -234,15 +157,15 @@ check("whole number from 0 to 100" in cell_after(body, f"written_{b2}"),
       "the reason stands beside the written score typed in words", cell_after(body, f"written_{b2}"))
 check("whole number" not in cell_after(body, f"written_{b1}") and "whole number" not in cell_after(body, f"oral_{b4}"),
       "no reason is shown beside the valid fields")
-check(result_count(everyone) == 0 and set(roster(s1).values()) == {"-"},
-      "nothing is stored from an invalid form: the roster outcome is still '-'", roster(s1))
+check(result_count(everyone) == 0 and set(outcomes(s1).values()) == {"-"},
+      "nothing is stored from an invalid form: the roster outcome is still '-'", outcomes(s1))
 
 # ---------------------------------------------------------------- all rows or none
 
 status, _, body = examiner.post(S1_RESULTS, scores((b1, 60, 60), (b2, 59, 80), (b3, "absent")))
 check(status in (400, 409), "a form missing one booked candidate's row is refused (400/409)", status)
-check(result_count(everyone) == 0 and set(roster(s1).values()) == {"-"},
-      "nothing is stored when one row is missing, not even the complete rows", roster(s1))
+check(result_count(everyone) == 0 and set(outcomes(s1).values()) == {"-"},
+      "nothing is stored when one row is missing, not even the complete rows", outcomes(s1))
 status, _, body = examiner.post(S1_RESULTS, [])
 check(status in (400, 409), "a form with no rows at all is refused (400/409)", status)
 check(result_count(everyone) == 0, "nothing is stored from an empty form")
@@ -251,7 +174,7 @@ check(result_count(everyone) == 0, "nothing is stored from an empty form")
 
 status, headers, _ = examiner.post(S1_RESULTS, valid)
 check(status == 303, "the assigned examiner saves the whole roster (303)", status)
-r = roster(s1)
+r = outcomes(s1)
 check(r.get(b1) == "pass", "60 written and 60 oral is a pass (60 pass mark in each part)", r)
 check(r.get(b2) == "fail", "59 written and 80 oral is a fail", r)
 check(r.get(b3) == "absent", "an absent candidate's outcome is absent", r)
@@ -259,11 +182,11 @@ check(r.get(b4) == "fail", "40 written and 40 oral is a fail", r)
 
 # corrections before publication
 status, _, _ = examiner.post(S1_RESULTS, scores((b1, 60, 59), (b2, 59, 80), (b3, "absent"), (b4, 40, 40)))
-r = roster(s1)
+r = outcomes(s1)
 check(status == 303 and r.get(b1) == "fail", "the examiner corrects a result before publication (60/59: fail)",
       (status, r))
 status, _, _ = examiner.post(S1_RESULTS, valid)
-check(status == 303 and roster(s1).get(b1) == "pass", "and corrects it back (60/60: pass)", status)
+check(status == 303 and outcomes(s1).get(b1) == "pass", "and corrects it back (60/60: pass)", status)
 status, _, body = examiner.get(f"/examiner/sessions/{s1}")
 check(input_value(body, f"written_{b2}") == "59" and input_value(body, f"oral_{b2}") == "80",
       "the results form shows the saved scores")
@@ -274,11 +197,11 @@ status, _, body = admin.post(f"/admin/bookings/{b4}/decision", {"outcome": "pass
 check(status == 400, "a committee decision without a reason answers 400", status)
 status, _, body = admin.post(f"/admin/bookings/{b4}/decision", {"outcome": "pass", "reason": "   "})
 check(status == 400, "a committee decision with a blank reason answers 400", status)
-check(roster(s1).get(b4) == "fail", "the refused decision changed nothing")
+check(outcomes(s1).get(b4) == "fail", "the refused decision changed nothing")
 status, _, _ = admin.post(f"/admin/bookings/{b4}/decision",
                           {"outcome": "pass", "reason": "Oral examiners' report: exam conditions disturbed"})
 check(status == 303, "the office records a committee decision with a reason (303)", status)
-check(roster(s1).get(b4) == "pass", "the roster follows the committee's decision (pass)", roster(s1))
+check(outcomes(s1).get(b4) == "pass", "the roster follows the committee's decision (pass)", outcomes(s1))
 status, _, _ = examiner.post(f"/admin/bookings/{b4}/decision", {"outcome": "fail", "reason": "x"})
 check(status == 403, "an examiner cannot record a committee decision (403)", status)
 
@@ -307,7 +230,7 @@ check(len(rs) == 1 and rs[0][5] == "pass" and "exam conditions disturbed" in rs[
 status, _, body = examiner.post(S1_RESULTS, scores((b1, 90, 90), (b2, 59, 80), (b3, "absent"), (b4, 40, 40)))
 check(status == 409, "after publication the examiner's results form is refused (409)", status)
 check("amendment" in text_of(body), "the refusal says a change now needs an amendment", text_of(body)[:200])
-check(roster(s1).get(b1) == "pass" and results_of(c1)[1][0][1] == "60",
+check(outcomes(s1).get(b1) == "pass" and results_of(c1)[1][0][1] == "60",
       "the refused change after publication stored nothing")
 status, _, _ = admin.post(f"/admin/sessions/{s1}/publish")
 check(status == 409, "publishing a session twice is refused (409)", status)
@@ -318,11 +241,11 @@ status, _, _ = admin.post(f"/admin/bookings/{b2}/amend", {"written": "65", "oral
 check(status == 400, "an amendment without a reason answers 400", status)
 status, _, _ = admin.post(f"/admin/bookings/{b2}/amend", {"written": "165", "oral": "80", "reason": "typo"})
 check(status == 400, "an amendment with a score of 165 answers 400", status)
-check(roster(s1).get(b2) == "fail", "refused amendments changed nothing")
+check(outcomes(s1).get(b2) == "fail", "refused amendments changed nothing")
 status, _, _ = admin.post(f"/admin/bookings/{b2}/amend",
                           {"written": "65", "oral": "80", "reason": "Written paper re-marked after appeal"})
 check(status == 303, "the office amends a published result with a reason (303)", status)
-check(roster(s1).get(b2) == "pass", "the amended result is recomputed (65/80: pass)", roster(s1))
+check(outcomes(s1).get(b2) == "pass", "the amended result is recomputed (65/80: pass)", outcomes(s1))
 status, rs, body = results_of(c2)
 check(len(rs) == 1 and rs[0][1] == "65" and rs[0][5] == "pass", "the candidate sees the amended scores and outcome", rs)
 check(len(rs) == 1 and "Amended" in rs[0][6] and "re-marked after appeal" in rs[0][6],
@@ -350,9 +273,9 @@ check(len(mine) == 3 and mine == list(range(mine[0], mine[0] + 3)),
 
 # ---------------------------------------------------------------- publication with esonrctl
 
-s3 = new_session("L1", f"{YEAR}-04-14", "Results test hall 2, Vienna")
+s3 = add_session("L1", f"{YEAR}-04-14", "Results test hall 2, Vienna")
 ctl("session", "examiner", s3, examiner_email)
-c5 = candidate("Elena Commandline", "res-c5", "GALEN")
+c5 = register("Elena Commandline", "res-c5", PASSWORD, ["GALEN"])
 b5 = book(c5, s3)
 ctl("session", "close", s3)
 rc, out, err = ctl("session", "publish", s3)
@@ -373,10 +296,10 @@ check(rc == 1, "publishing again with esonrctl exits 1", (rc, out, err))
 
 def double_oral():
     # Prerequisites: an L2 diploma (a published L2 pass) and HQ-DIAG.
-    s_l2 = new_session("L2", f"{YEAR}-05-12", "Results test L2 hall, Vienna")
+    s_l2 = add_session("L2", f"{YEAR}-05-12", "Results test L2 hall, Vienna")
     ctl("session", "examiner", s_l2, examiner_email)
-    d1 = candidate("Fabio Gap", "res-d1", "ECNR-1", "ECNR-2", "ECNR-3", "ECNR-4")
-    d2 = candidate("Greta Close", "res-d2", "ECNR-1", "ECNR-2", "ECNR-3", "ECNR-4")
+    d1 = register("Fabio Gap", "res-d1", PASSWORD, ["ECNR-1", "ECNR-2", "ECNR-3", "ECNR-4"])
+    d2 = register("Greta Close", "res-d2", PASSWORD, ["ECNR-1", "ECNR-2", "ECNR-3", "ECNR-4"])
     l2b = [book(d1, s_l2), book(d2, s_l2)]
     ctl("session", "close", s_l2)
     status, _, _ = examiner.post(f"/examiner/sessions/{s_l2}/results", scores((l2b[0], 75, 75), (l2b[1], 80, 70)))
@@ -387,9 +310,9 @@ def double_oral():
     for d in (d1, d2):
         ctl("completion", "add", d.email, "HQ-DIAG")
 
-    second_email = staff("examiner", "Dr Bea Secondmarker", "res-exam2")
-    second = login(second_email)
-    s4 = new_session("L3-DIAG", f"{YEAR}-06-16", "Results test L3 hall, Vienna")
+    second_email = add_user("examiner", "Dr Bea Secondmarker", "res-exam2", PASSWORD)
+    second = login(second_email, PASSWORD)
+    s4 = add_session("L3-DIAG", f"{YEAR}-06-16", "Results test L3 hall, Vienna")
     ctl("session", "examiner", s4, examiner_email)
     ctl("session", "examiner", s4, second_email)
     g1, g2 = book(d1, s4), book(d2, s4)
@@ -410,8 +333,8 @@ def double_oral():
     check(input_value(body, f"oral_{g1}") == "80", "the first examiner sees their own oral mark", input_value(body, f"oral_{g1}"))
     status, _, body = second.get(f"/examiner/sessions/{s4}")
     check(input_value(body, f"oral_{g1}") == "65", "the second examiner sees their own oral mark", input_value(body, f"oral_{g1}"))
-    third_email = staff("examiner", "Dr Carl Thirdmarker", "res-exam3")
-    third = login(third_email)
+    third_email = add_user("examiner", "Dr Carl Thirdmarker", "res-exam3", PASSWORD)
+    third = login(third_email, PASSWORD)
     ctl("session", "examiner", s4, third_email)
     status, _, _ = third.post(url, scores((g1, 10, 10), (g2, 10, 10)))
     check(status == 409, "a third examiner cannot add a third oral mark (409)", status)

@@ -10,14 +10,11 @@ logins: at most 3 real ones from this address (the per-address throttle is share
 the test files), and this file deletes its own login_failures rows at the end.
 """
 import hashlib
-import os
-import re
 import statistics
-import subprocess
 import threading
 import time
 
-from harness import VAR, Client, check, ctl, finish, unique_email
+from harness import Client, add_session, add_user, book, check, ctl, finish, login, register, sql_value, unique_email
 
 PASSWORD = "security-test-password"
 YEAR = "2036"
@@ -28,77 +25,17 @@ HALL = "Security test hall 2036"
 
 # ---------------------------------------------------------------- helpers
 
-def psql(sql):
-    """Runs SQL as the database owner; returns stdout (rows, tab-separated)."""
-    p = subprocess.run(["psql", "-X", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1",
-                        "-h", os.path.join(VAR, "pg", "socket"), "-U", "postgres", "-d", "esonr",
-                        "-c", sql], capture_output=True, text=True, timeout=60)
-    if p.returncode != 0:
-        raise RuntimeError(f"psql: {p.stderr.strip()}")
-    return p.stdout.strip()
-
-
 def q(s):
     """A SQL string literal (test-controlled values only)."""
     return "'" + str(s).replace("'", "''") + "'"
 
 
-def staff(role, name, prefix):
-    email = unique_email(prefix)
-    rc, out, err = ctl("user", "add", email, "--name", name, "--role", role, stdin=PASSWORD + "\n")
-    if rc != 0:
-        raise RuntimeError(f"user add {email}: {err}")
-    return email
-
-
-def login(email, password=PASSWORD):
-    c = Client()
-    c.get("/login")
-    status, _, body = c.post("/login", {"email": email, "password": password})
-    if status != 303:
-        raise RuntimeError(f"login {email}: {status} {body[:200]}")
-    c.get("/dashboard")  # the signed-in session's csrf token
-    c.email = email
-    return c
-
-
-def candidate(name, prefix, *courses):
-    email = unique_email(prefix)
-    c = Client()
-    c.get("/register")
-    status, _, body = c.post("/register", {"email": email, "full_name": name, "password": PASSWORD})
-    if status != 303:
-        raise RuntimeError(f"register {email}: {status} {body[:200]}")
-    c.get("/dashboard")
-    for course in courses:
-        rc, _, err = ctl("completion", "add", email, course)
-        if rc != 0:
-            raise RuntimeError(f"completion add {email} {course}: {err}")
-    c.email = email
-    return c
-
-
-def new_session(date, location=HALL):
-    rc, out, err = ctl("session", "add", "L1", "--date", date, "--location", location, "--capacity", "20")
-    if rc != 0 or not out.strip().isdigit():
-        raise RuntimeError(f"session add: {err}")
-    return out.strip()
-
-
-def book(client, session):
-    status, headers, body = client.post(f"/exams/{session}/book")
-    m = re.search(r"/bookings/(\d+)$", headers.get("Location") or "")
-    if status != 303 or not m:
-        raise RuntimeError(f"booking {session}: {status} {body[:300]}")
-    return m.group(1)
-
-
 def booking_status(booking):
-    return psql(f"SELECT status FROM bookings WHERE id = {int(booking)}")
+    return sql_value(f"SELECT status FROM bookings WHERE id = {int(booking)}")
 
 
 def session_state(session):
-    return psql(f"SELECT closed_at IS NOT NULL, published_at IS NOT NULL FROM exam_sessions WHERE id = {int(session)}")
+    return sql_value(f"SELECT closed_at IS NOT NULL, published_at IS NOT NULL FROM exam_sessions WHERE id = {int(session)}")
 
 
 def token_hash(cookie_hex):
@@ -124,19 +61,19 @@ def timed_login(email, password):
 
 # ---------------------------------------------------------------- the cast
 
-examiner_email = staff("examiner", "Assigned Examiner", "sec-exa")
-other_examiner_email = staff("examiner", "Unassigned Examiner", "sec-exb")
-admin_email = staff("admin", "Security Office", "sec-adm")
+examiner_email = add_user("examiner", "Assigned Examiner", "sec-exa", PASSWORD)
+other_examiner_email = add_user("examiner", "Unassigned Examiner", "sec-exb", PASSWORD)
+admin_email = add_user("admin", "Security Office", "sec-adm", PASSWORD)
 
-alice = candidate(XSS_NAME, "sec-alice", "GALEN")
-bob = candidate("Bob Secure", "sec-bob", "GALEN")
-carol = candidate("Carol Secure", "sec-carol", "GALEN")
-examiner = login(examiner_email)
-other_examiner = login(other_examiner_email)
-admin = login(admin_email)
+alice = register(XSS_NAME, "sec-alice", PASSWORD, ["GALEN"])
+bob = register("Bob Secure", "sec-bob", PASSWORD, ["GALEN"])
+carol = register("Carol Secure", "sec-carol", PASSWORD, ["GALEN"])
+examiner = login(examiner_email, PASSWORD)
+other_examiner = login(other_examiner_email, PASSWORD)
+admin = login(admin_email, PASSWORD)
 
-s1 = new_session(f"{YEAR}-03-02")   # alice and bob: results entered, then published
-s2 = new_session(f"{YEAR}-05-04")   # carol: an open session
+s1 = add_session("L1", f"{YEAR}-03-02", HALL)   # alice and bob: results entered, then published
+s2 = add_session("L1", f"{YEAR}-05-04", HALL)   # carol: an open session
 ctl("session", "examiner", s1, examiner_email)
 ctl("session", "examiner", s2, examiner_email)
 b_alice = book(alice, s1)
@@ -173,15 +110,15 @@ check(status == 403 and "Bob Secure" not in body,
       "examiner IDOR: an examiner not assigned gets 403 for the roster", status)
 status, _, _ = other_examiner.get("/examiner/sessions/999999999")
 check(status == 403, "examiner IDOR: a missing session also answers 403 (ids cannot be probed)", status)
-before = psql(f"SELECT written, oral_a FROM results WHERE booking_id = {int(b_bob)}")
+before = sql_value(f"SELECT written, oral_a FROM results WHERE booking_id = {int(b_bob)}")
 status, _, _ = other_examiner.post(f"/examiner/sessions/{s1}/results", {
     f"written_{b_alice}": "0", f"oral_{b_alice}": "0",
     f"written_{b_bob}": "0", f"oral_{b_bob}": "0"})
-check(status == 403 and psql(f"SELECT written, oral_a FROM results WHERE booking_id = {int(b_bob)}") == before,
+check(status == 403 and sql_value(f"SELECT written, oral_a FROM results WHERE booking_id = {int(b_bob)}") == before,
       "examiner IDOR: an examiner not assigned cannot post results (403, nothing changed)", status)
 status, _, _ = other_examiner.post_multipart(f"/examiner/sessions/{s1}/import", files={
     "csv": ("r.csv", f"booking,email,written,oral,absent\n{b_bob},,0,0,\n{b_alice},,0,0,\n".encode(), "text/csv")})
-check(status == 403 and psql(f"SELECT written, oral_a FROM results WHERE booking_id = {int(b_bob)}") == before,
+check(status == 403 and sql_value(f"SELECT written, oral_a FROM results WHERE booking_id = {int(b_bob)}") == before,
       "examiner IDOR: an examiner not assigned cannot import results (403, nothing changed)", status)
 for path in ("/admin", "/admin/sessions", "/admin/candidates", "/exams", f"/bookings/{b_bob}", "/results"):
     status, _, _ = examiner.get(path)
@@ -205,11 +142,11 @@ admin_posts = [
                          "starts_on": f"{YEAR}-01-01", "ends_on": f"{YEAR}-01-02"}),
     (f"/admin/candidates/1/records", {"kind": "completion", "course": "ECNR-1", "date": f"{YEAR}-01-01"}),
     (f"/admin/candidates/1/attestations", {"kind": "x", "evidence_date": f"{YEAR}-01-01"}),
-    (f"/admin/candidates/{psql(f'SELECT id FROM users WHERE email = {q(bob.email)}')}/name", {"full_name": "Rogue Name"}),
+    (f"/admin/candidates/{sql_value(f'SELECT id FROM users WHERE email = {q(bob.email)}')}/name", {"full_name": "Rogue Name"}),
     (f"/admin/certificates/ESNR-L1-{YEAR}-0001/revoke", {"reason": "rogue"}),
     (f"/admin/certificates/ESNR-L1-{YEAR}-0001/reissue", {"reason": "rogue"}),
 ]
-marks_before = psql("SELECT pass_written, pass_oral FROM exams WHERE code = 'L1'")
+marks_before = sql_value("SELECT pass_written, pass_oral FROM exams WHERE code = 'L1'")
 for who, client in (("candidate", alice), ("examiner", examiner)):
     for path, fields in admin_posts:
         status, _, _ = client.post(path, fields)
@@ -219,11 +156,11 @@ for who, client in (("candidate", alice), ("examiner", examiner)):
         status, _, _ = client.get(path)
         check(status == 403, f"admin-only: a {who} GET {path} answers 403", status)
 check(session_state(s2) == "f\tf", "admin-only: after the refused posts the open session is neither closed nor published")
-check(psql("SELECT pass_written, pass_oral FROM exams WHERE code = 'L1'") == marks_before,
+check(sql_value("SELECT pass_written, pass_oral FROM exams WHERE code = 'L1'") == marks_before,
       "admin-only: after the refused posts L1's pass marks are unchanged")
-check(psql(f"SELECT full_name FROM users WHERE email = {q(bob.email)}") == "Bob Secure",
+check(sql_value(f"SELECT full_name FROM users WHERE email = {q(bob.email)}") == "Bob Secure",
       "admin-only: after the refused posts bob's registered name is unchanged")
-check(psql(f"SELECT decision IS NULL AND amended_at IS NULL FROM results WHERE booking_id = {int(b_bob)}") == "t",
+check(sql_value(f"SELECT decision IS NULL AND amended_at IS NULL FROM results WHERE booking_id = {int(b_bob)}") == "t",
       "admin-only: after the refused posts bob's result carries no decision or amendment")
 
 # ---------------------------------------------------------------- CSRF
@@ -264,10 +201,10 @@ check(status == 200 and HALL in body and "<td>93</td>" in body, "published resul
 check("<td>71</td>" not in body and "Bob Secure" not in body, "published results: a candidate never sees another's result")
 status, _, _ = examiner.post(f"/examiner/sessions/{s1}/results", {
     f"written_{b_alice}": "10", f"oral_{b_alice}": "10", f"written_{b_bob}": "10", f"oral_{b_bob}": "10"})
-check(status == 409 and psql(f"SELECT written FROM results WHERE booking_id = {int(b_alice)}") == "87",
+check(status == 409 and sql_value(f"SELECT written FROM results WHERE booking_id = {int(b_alice)}") == "87",
       "published results: the examiner can no longer change them (409)", status)
 
-rows = psql(f"SELECT u.email, c.number FROM certificates c JOIN users u ON u.id = c.user_id WHERE c.session_id = {int(s1)}")
+rows = sql_value(f"SELECT u.email, c.number FROM certificates c JOIN users u ON u.id = c.user_id WHERE c.session_id = {int(s1)}")
 numbers = dict(line.split("\t") for line in rows.splitlines())
 n_alice, n_bob = numbers.get(alice.email), numbers.get(bob.email)
 check(n_alice and n_bob, "setup: both candidates hold a certificate", numbers)
@@ -346,7 +283,7 @@ v = Client()
 v.get("/register")
 rogue = unique_email("sec-rogue")
 status, _, _ = v.post("/register", {"email": rogue, "full_name": "Rogue", "password": PASSWORD, "role": "admin"})
-check(status == 400 and psql(f"SELECT count(*) FROM users WHERE email = {q(rogue)}") == "0",
+check(status == 400 and sql_value(f"SELECT count(*) FROM users WHERE email = {q(rogue)}") == "0",
       "sign-up: a role field answers 400 and creates no account", status)
 
 # ---------------------------------------------------------------- redirects and headers
@@ -403,13 +340,13 @@ status, _, _ = v.post("/logout")
 check(status == 303 and not signed_in(post), "sessions: after logout the old token is dead on the server", status)
 check(not signed_in("0" * 64) and not signed_in("zz"), "sessions: a forged token is a visitor")
 
-idle = login(bob.email)
+idle = login(bob.email, PASSWORD)
 tok = idle.cookies["esonr_session"]
-psql(f"UPDATE sessions SET last_seen_at = now() - interval '61 minutes' WHERE token_hash = {q(token_hash(tok))}::bytea")
+sql_value(f"UPDATE sessions SET last_seen_at = now() - interval '61 minutes' WHERE token_hash = {q(token_hash(tok))}::bytea")
 check(not signed_in(tok), "sessions: a session idle for more than an hour has expired")
-old = login(bob.email)
+old = login(bob.email, PASSWORD)
 tok = old.cookies["esonr_session"]
-psql(f"UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = {q(token_hash(tok))}::bytea")
+sql_value(f"UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = {q(token_hash(tok))}::bytea")
 check(not signed_in(tok), "sessions: a session past its absolute expiry has expired")
 
 # ---------------------------------------------------------------- login throttling and timing
@@ -417,14 +354,14 @@ check(not signed_in(tok), "sessions: a session past its absolute expiry has expi
 # Throttled e-mail variants: twenty failures recorded (the per-account limit from any
 # address; from another address, so that this address's shared budget is untouched) lock
 # the account whatever the case or white space.
-victim_email = staff("candidate", "Throttle Victim", "sec-throttle")
-psql("INSERT INTO login_failures (email, address) SELECT " + q(victim_email) + ", '192.0.2.7' FROM generate_series(1, 20)")
+victim_email = add_user("candidate", "Throttle Victim", "sec-throttle", PASSWORD)
+sql_value("INSERT INTO login_failures (email, address) SELECT " + q(victim_email) + ", '192.0.2.7' FROM generate_series(1, 20)")
 for variant in (victim_email.upper(), f"  {victim_email}  ", f"\t{victim_email.capitalize()}\n"):
     v = Client()
     v.get("/login")
     status, _, _ = v.post("/login", {"email": variant, "password": PASSWORD})
     check(status == 429, f"throttle: the e-mail variant {variant!r} is throttled like the account", status)
-psql(f"DELETE FROM login_failures WHERE email = {q(victim_email)}")
+sql_value(f"DELETE FROM login_failures WHERE email = {q(victim_email)}")
 status, _ = timed_login(victim_email, PASSWORD)
 check(status == 303, "throttle: the account logs in again once its failures are gone", status)
 
@@ -441,8 +378,8 @@ check(status == 401 and t_unknown >= 0.4 * statistics.median(ok_times),
 # failures already recorded (from another address; 20 lock the account from anywhere) one
 # more attempt is allowed; two concurrent ones must not both be tried. At most 2 failed
 # logins from this address.
-race_email = staff("candidate", "Race Victim", "sec-race")
-psql("INSERT INTO login_failures (email, address) SELECT " + q(race_email) + ", '192.0.2.8' FROM generate_series(1, 19)")
+race_email = add_user("candidate", "Race Victim", "sec-race", PASSWORD)
+sql_value("INSERT INTO login_failures (email, address) SELECT " + q(race_email) + ", '192.0.2.8' FROM generate_series(1, 19)")
 racers = []
 for _ in range(2):
     c = Client()
@@ -462,12 +399,12 @@ for t in threads:
     t.start()
 for t in threads:
     t.join()
-recorded = int(psql(f"SELECT count(*) FROM login_failures WHERE email = {q(race_email)}"))
+recorded = int(sql_value(f"SELECT count(*) FROM login_failures WHERE email = {q(race_email)}"))
 check(sorted(answers) == [401, 429] and recorded == 20,
       "login throttle race: concurrent wrong passwords cannot exceed the account's limit",
       f"answers {answers}, failures recorded {recorded} (limit 20)")
 
 # This file's failed logins are its own business: forget them so other files keep their budget.
-psql("DELETE FROM login_failures WHERE email IN (" + ", ".join(q(e) for e in (victim_email, ghost, race_email)) + ")")
+sql_value("DELETE FROM login_failures WHERE email IN (" + ", ".join(q(e) for e in (victim_email, ghost, race_email)) + ")")
 
 finish()

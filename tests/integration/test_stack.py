@@ -1,12 +1,11 @@
 """The stack itself: nginx in front of the portal, as a visitor sees it."""
 import os
 import re
-import socket
 import subprocess
 import time
 import urllib.parse
 
-from harness import ROOT, URL, VAR, Client, check, finish
+from harness import ROOT, URL, VAR, Client, check, finish, post_oversized
 
 CSP_NEEDS = ("default-src 'none'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'")
 
@@ -41,35 +40,6 @@ def static_file():
     security_headers(headers, "GET /static/style.css")
     status, _, _ = Client().get("/static/no-such-file.css")
     check(status == 404, "a missing static file answers 404", status)
-
-
-def post_oversized(path, size):
-    """POSTs size bytes over a raw socket; nginx may answer before the body is sent."""
-    u = urllib.parse.urlsplit(URL)
-    sock = socket.create_connection((u.hostname, u.port), timeout=30)
-    head = (f"POST {path} HTTP/1.1\r\nHost: {u.hostname}:{u.port}\r\n"
-            f"Content-Type: application/octet-stream\r\nContent-Length: {size}\r\n"
-            "Connection: close\r\n\r\n").encode()
-    chunk = b"x" * 65536
-    try:
-        sock.sendall(head)
-        sent = 0
-        while sent < size:
-            sock.sendall(chunk[:size - sent])
-            sent += len(chunk)
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the answer came first: read it below
-    data = b""
-    try:
-        while True:
-            part = sock.recv(65536)
-            if not part:
-                break
-            data += part
-    except (ConnectionResetError, socket.timeout):
-        pass
-    sock.close()
-    return data.decode("latin-1")
 
 
 def oversized_body():
