@@ -390,7 +390,7 @@ void page_results(struct request *req)
 	    "   r.amended_at IS NOT NULL, r.amendment_reason,"
 	    "   to_char(r.amended_at AT TIME ZONE s.time_zone, 'FMDD FMMonth YYYY'),"
 	    "   (SELECT c.number FROM certificates c WHERE c.session_id = s.id AND c.user_id = b.user_id"
-	    "      AND c.revoked_at IS NULL AND c.superseded_by IS NULL)"
+	    "      AND c.revoked_at IS NULL AND c.superseded_by IS NULL), b.id"
 	    " FROM bookings b JOIN exam_sessions s ON s.id = b.session_id JOIN exams e ON e.code = b.exam_code"
 	    " JOIN results r ON r.booking_id = b.id"
 	    " WHERE b.user_id = $1 AND s.published_at IS NOT NULL ORDER BY s.starts_at DESC",
@@ -430,6 +430,7 @@ void page_results(struct request *req)
 		tdict_set(x, "amendment_reason", db_val(r, i, 12));
 		tdict_set(x, "amended_on", db_val(r, i, 13));
 		tdict_set(x, "certificate", db_val(r, i, 14));
+		tdict_set(x, "booking_id", db_val(r, i, 15));
 	}
 	http_render(req, 200, "results", d);
 }
