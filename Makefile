@@ -21,7 +21,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/test/%)
 UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=build/test-asan/%)
 
-.PHONY: all deps run start stop test unit integration bench fuzz clean
+.PHONY: all deps run start stop test test-sanitized unit integration bench fuzz clean
 # Objects and test binaries are kept between runs, not treated as intermediates.
 .SECONDARY:
 all: bin/esonr-portal bin/esonrctl
@@ -77,6 +77,19 @@ fuzz:
 		clang -std=c11 -D_GNU_SOURCE -g -O1 -Isrc -I/usr/include/postgresql \
 		-fsanitize=fuzzer,address,undefined -o build/fuzz/$$n $$f $(LIB_SRC) $(LDLIBS) || exit 1; done
 
+# The integration suite once more, against a portal and esonrctl built with ASan/UBSan:
+# a memory error or undefined behaviour in any handler fails the run.
+SAN_BIN := build/sanitized/bin
+$(SAN_BIN)/esonr-portal: $(PORTAL_SRC:src/%.c=build/asan/%.o) $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LINK $@ (asan)"
+	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
+
+$(SAN_BIN)/esonrctl: $(CLI_SRC:src/%.c=build/asan/%.o) $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LINK $@ (asan)"
+	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
+
 run: deps all
 	@scripts/stack.sh run
 
@@ -88,8 +101,11 @@ stop:
 
 unit: $(UNIT_BIN) $(UNIT_ASAN) $(FUZZ_REPLAY)
 
-test: deps all unit
+test: deps all unit $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl
 	@tests/run.sh
+
+test-sanitized: deps $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl
+	@tests/run.sh sanitized
 
 bench: deps all build/bench/bench_cert
 	@tests/bench/run.sh

@@ -20,8 +20,10 @@ PORT=${PORT:-8080}
 VAR=${VAR:-./var}
 PGBIN=/usr/lib/postgresql/15/bin
 URL=http://127.0.0.1:$PORT
-ESONRCTL=$ROOT/bin/esonrctl
-PORTAL=$ROOT/bin/esonr-portal
+# ESONR_BIN: another build of the programs, e.g. the sanitized one of `make test-sanitized`.
+BIN=${ESONR_BIN:-$ROOT/bin}
+ESONRCTL=$BIN/esonrctl
+PORTAL=$BIN/esonr-portal
 DEMO_OUTPUT=
 
 # VAR made absolute (the daemons do not share our working directory), and the

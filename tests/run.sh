@@ -108,7 +108,31 @@ summary() {
 	[ "$failed" -eq 0 ]
 }
 
-unit_tests
-fuzz_replays
-integration_tests
+# The integration suite again, against the portal and esonrctl built with ASan/UBSan
+# (build/sanitized/bin): a memory error or undefined behaviour in any handler fails it.
+# Leak reports are off there: the long-lived parent's allocations are not leaks.
+sanitized_integration_tests() {
+	local rc=0
+	[ -x build/sanitized/bin/esonr-portal ] && [ -x build/sanitized/bin/esonrctl ] || return 0
+	set +e
+	ESONR_BIN=$ROOT/build/sanitized/bin ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
+		tests/integration/run.sh 2>&1 | sed -u -E 's/^((not )?ok( [0-9]+)? - )integration/\1sanitized integration/' |
+		tee -a "$RESULTS"
+	rc=${PIPESTATUS[0]}
+	set -e
+	if [ "$rc" -ne 0 ] && ! grep -qE '^not ok( [0-9]+)? - sanitized integration' "$RESULTS"; then
+		emit "not ok - sanitized integration (tests/integration/run.sh exit $rc)"
+	fi
+}
+
+# `tests/run.sh sanitized` runs only that part (make test-sanitized).
+case ${1:-all} in
+sanitized) sanitized_integration_tests ;;
+*)
+	unit_tests
+	fuzz_replays
+	integration_tests
+	sanitized_integration_tests
+	;;
+esac
 summary

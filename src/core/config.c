@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int truncated;
@@ -24,24 +25,34 @@ static void under(char *dst, size_t cap, const char *dir, const char *rest)
 		truncated = 1;
 }
 
-/* The installation root is the parent of the directory holding our binary (bin/..). */
+/* The installation root: the nearest folder above our binary that holds sql/ and
+ * templates/ (bin/.. normally; further up for binaries built under build/). */
 static void find_root(char *root, size_t cap)
 {
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], probe[PATH_MAX + 16];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n <= 0) {
 		copy(root, cap, ".");
 		return;
 	}
 	exe[n] = '\0';
-	for (int i = 0; i < 2; i++) {
-		char *slash = strrchr(exe, '/');
-		if (slash == NULL) {
-			copy(root, cap, ".");
+	char *slash = strrchr(exe, '/');
+	if (slash != NULL)
+		*slash = '\0';	/* the binary's folder */
+	for (int up = 0; up < 4 && (slash = strrchr(exe, '/')) != NULL; up++) {
+		*slash = '\0';
+		snprintf(probe, sizeof probe, "%s/sql", exe[0] ? exe : "");
+		struct stat sb;
+		if (stat(probe, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			copy(root, cap, exe[0] ? exe : "/");
 			return;
 		}
-		*slash = '\0';
 	}
+	/* Not found: bin/.. as installed, so that the error names the expected place. */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	for (int i = 0; i < 2 && (slash = strrchr(exe, '/')) != NULL; i++)
+		*slash = '\0';
 	copy(root, cap, exe[0] ? exe : "/");
 }
 

@@ -20,6 +20,8 @@ import urllib.parse
 URL = os.environ.get("ESONR_URL", "http://127.0.0.1:8080")
 VAR = os.environ.get("ESONR_VAR", "")
 ROOT = os.environ.get("ESONR_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+# The programs under test: bin/, or another build of them (ESONR_BIN, make test-sanitized).
+ESONRCTL = os.path.join(os.environ.get("ESONR_BIN") or os.path.join(ROOT, "bin"), "esonrctl")
 
 _failures = 0
 _counter = itertools.count(1)
@@ -53,7 +55,7 @@ def unique_email(prefix="user"):
 
 def ctl(*args, stdin=None):
     """Runs bin/esonrctl --var $ESONR_VAR ARGS...; returns (rc, stdout, stderr)."""
-    cmd = [os.path.join(ROOT, "bin", "esonrctl"), "--var", VAR, *map(str, args)]
+    cmd = [ESONRCTL, "--var", VAR, *map(str, args)]
     if isinstance(stdin, str):
         stdin = stdin.encode()
     p = subprocess.run(cmd, input=stdin, capture_output=True, timeout=120)

@@ -65,6 +65,18 @@ run_test() {
 	rm -f "$out"
 }
 
+# A sanitized build (make test-sanitized) writes its reports into the portal's log.
+sanitizer_reports() {
+	local log=$VAR/log/portal.log
+	if grep -qE 'ERROR: AddressSanitizer|runtime error:' "$log" 2>/dev/null; then
+		grep -E -A12 'ERROR: AddressSanitizer|runtime error:' "$log" | sed 's/^/# /' | head -60
+		echo "not ok - integration: the portal ran without sanitizer reports (see $log)"
+		FAILED=1
+	elif [ -n "${ESONR_BIN:-}" ]; then
+		echo "ok - integration: the portal ran without sanitizer reports"
+	fi
+}
+
 main() {
 	local file
 	trap on_exit EXIT
@@ -73,6 +85,7 @@ main() {
 	for file in tests/integration/test_*.py; do
 		[ -f "$file" ] && run_test "$file"
 	done
+	sanitizer_reports
 	[ "$FAILED" -eq 0 ]
 }
 

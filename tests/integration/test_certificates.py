@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import tempfile
 
-from harness import (ROOT, URL, VAR, Client, add_session, add_user, book, check, ctl, finish, login, psql, register,
+from harness import (ESONRCTL, ROOT, URL, VAR, Client, add_session, add_user, book, check, ctl, finish, login, psql, register,
                      sql_value, text_of)
 
 PASSWORD = "certificates-test-password"
@@ -100,7 +100,7 @@ def key_of(data):
 
 
 def cli_verify(path, *extra, var=None):
-    cmd = [os.path.join(ROOT, "bin", "esonrctl"), "--var", var or VAR, "cert", "verify", path, *extra]
+    cmd = [ESONRCTL, "--var", var or VAR, "cert", "verify", path, *extra]
     return run(*cmd)
 
 
