@@ -64,8 +64,11 @@ static enum db_status book_body(struct arena *a, void *p)
 
 	struct records rec;
 	struct exam_answer ans;
+	int64_t now;
+	const char *today;
 	if ((st = records_load(a, c->user_id, &rec)) != DB_OK ||
-	    (st = exam_eligibility(a, c->user_id, exam, &rec, &ans)) != DB_OK)
+	    (st = db_now(a, &now, &today)) != DB_OK ||
+	    (st = exam_eligibility(a, exam, &rec, now, today, &ans)) != DB_OK)
 		return st;
 	if (!ans.e.eligible) {
 		out->reasons = arena_zalloc(a, sizeof *out->reasons * (ans.n + 1));

@@ -195,6 +195,26 @@ enum db_status certificate_pdf(struct arena *a, const char *number, unsigned cha
 	return DB_OK;
 }
 
+enum db_status certificate_record(struct arena *a, const char *exam, const char *year,
+    const char *user_id, const char *session_id, const char *holder, const char *supersedes,
+    const char *reason, const char **number)
+{
+	enum db_status st;
+	if ((st = db_exec(a, "INSERT INTO certificate_serials (exam_code, year) VALUES ($1, $2)"
+	    " ON CONFLICT DO NOTHING", 2, exam, year)) != DB_OK)
+		return st;
+	PGresult *s = db_query(a, &st,
+	    "UPDATE certificate_serials SET last_serial = last_serial + 1"
+	    " WHERE exam_code = $1 AND year = $2 RETURNING last_serial", 2, exam, year);
+	if (st != DB_OK || db_rows(s) != 1)
+		return st == DB_OK ? DB_ERROR : st;
+	const char *serial = db_val(s, 0, 0);
+	*number = arena_printf(a, "ESNR-%s-%s-%04d", exam, year, atoi(serial));
+	return db_exec(a, "INSERT INTO certificates (number, user_id, exam_code, session_id, year, serial,"
+	    " holder_name, supersedes, reissue_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9,
+	    *number, user_id, exam, session_id, year, serial, holder, supersedes, reason);
+}
+
 struct revoke_ctx {
 	const char *number, *reason, *actor_id;
 	const char **why;
@@ -258,18 +278,9 @@ static enum db_status reissue_body(struct arena *a, void *p)
 		    c->number, db_val(r, 0, 6) ? "already superseded" : "revoked");
 		return DB_REFUSED;
 	}
-	const char *exam = db_val(r, 0, 0), *year = db_val(r, 0, 1);
-	PGresult *s = db_query(a, &st,
-	    "UPDATE certificate_serials SET last_serial = last_serial + 1"
-	    " WHERE exam_code = $1 AND year = $2 RETURNING last_serial", 2, exam, year);
-	if (st != DB_OK || db_rows(s) != 1)
-		return st == DB_OK ? DB_ERROR : st;
-	const char *serial = db_val(s, 0, 0);
-	const char *fresh = arena_printf(a, "ESNR-%s-%s-%04d", exam, year, atoi(serial));
-	if ((st = db_exec(a, "INSERT INTO certificates (number, user_id, exam_code, session_id, year, serial,"
-	    " holder_name, supersedes, reissue_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9,
-	    fresh, db_val(r, 0, 2), exam, db_val(r, 0, 4), year, serial, db_val(r, 0, 3), c->number,
-	    c->reason)) != DB_OK)
+	const char *fresh;
+	if ((st = certificate_record(a, db_val(r, 0, 0), db_val(r, 0, 1), db_val(r, 0, 2),
+	    db_val(r, 0, 4), db_val(r, 0, 3), c->number, c->reason, &fresh)) != DB_OK)
 		return st;
 	if ((st = db_exec(a, "UPDATE certificates SET superseded_by = $2 WHERE number = $1", 2, c->number,
 	    fresh)) != DB_OK)

@@ -9,6 +9,12 @@
 void certificates_configure(const char *base_url, const char *keys_dir, const char *font_regular,
     const char *font_bold);
 
+/* A new certificate record (no PDF yet) numbered ESNR-{exam}-{year}-{serial}: the serial
+ * comes from a counter row locked until the caller's transaction ends, so numbers have no
+ * gaps. supersedes and reason are NULL for a first issue. */
+enum db_status certificate_record(struct arena *a, const char *exam, const char *year,
+    const char *user_id, const char *session_id, const char *holder, const char *supersedes,
+    const char *reason, const char **number);
 /* Renders, signs and stores the PDF of an issued record, inside the caller's transaction.
  * DB_REFUSED with *why when no key is in force or the font cannot draw the name. */
 enum db_status certificate_build(struct arena *a, const char *number, const char **why);

@@ -17,9 +17,9 @@ struct exam_answer {
 	struct eligibility e;
 };
 
-/* Rules in force now, checked against the candidate's records as of today. */
-enum db_status exam_eligibility(struct arena *a, const char *user_id, const char *exam_code,
-    const struct records *r, struct exam_answer *out);
+/* Rules in force at now (db_now), checked against the candidate's records as of today. */
+enum db_status exam_eligibility(struct arena *a, const char *exam_code, const struct records *r,
+    int64_t now, const char *today, struct exam_answer *out);
 /* The database's clock: now as unix microseconds and today's date in the office's time zone. */
 enum db_status db_now(struct arena *a, int64_t *now, const char **today);
 

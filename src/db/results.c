@@ -180,20 +180,9 @@ static enum db_status certificate_issue(struct arena *a, const char *booking_id,
 	    " WHERE b.id = $1", 1, booking_id);
 	if (st != DB_OK || db_rows(b) != 1)
 		return st == DB_OK ? DB_ERROR : st;
-	const char *exam = db_val(b, 0, 0), *year = db_val(b, 0, 1);
-	if ((st = db_exec(a, "INSERT INTO certificate_serials (exam_code, year) VALUES ($1, $2)"
-	    " ON CONFLICT DO NOTHING", 2, exam, year)) != DB_OK)
-		return st;
-	PGresult *s = db_query(a, &st,
-	    "UPDATE certificate_serials SET last_serial = last_serial + 1"
-	    " WHERE exam_code = $1 AND year = $2 RETURNING last_serial", 2, exam, year);
-	if (st != DB_OK)
-		return st;
-	const char *serial = db_val(s, 0, 0);
-	const char *number = arena_printf(a, "ESNR-%s-%s-%04d", exam, year, atoi(serial));
-	if ((st = db_exec(a, "INSERT INTO certificates (number, user_id, exam_code, session_id, year,"
-	    " serial, holder_name) VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, number, db_val(b, 0, 2),
-	    exam, db_val(b, 0, 4), year, serial, db_val(b, 0, 3))) != DB_OK)
+	const char *exam = db_val(b, 0, 0), *number;
+	if ((st = certificate_record(a, exam, db_val(b, 0, 1), db_val(b, 0, 2), db_val(b, 0, 4),
+	    db_val(b, 0, 3), NULL, NULL, &number)) != DB_OK)
 		return st;
 	const char *why = NULL;
 	if ((st = certificate_build(a, number, &why)) == DB_REFUSED)

@@ -72,18 +72,9 @@ static void add_option(struct tdict *d, const char *list, const char *value, con
 
 static void add_session_rows(struct tdict *d, const char *list, PGresult *r)
 {
-	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *s = tdict_push(d, list);
-		tdict_set(s, "session_id", db_val(r, i, 0));
-		tdict_set(s, "exam", db_val(r, i, 1));
-		tdict_set(s, "date", db_val(r, i, 2));
-		tdict_set(s, "zone", db_val(r, i, 3));
-		tdict_set(s, "location", db_val(r, i, 4));
-		tdict_set(s, "booked", db_val(r, i, 5));
-		tdict_set(s, "capacity", db_val(r, i, 6));
-		tdict_set(s, "waitlisted", db_val(r, i, 7));
-		tdict_set(s, "state", db_val(r, i, 8));
-	}
+	for (int i = 0; i < db_rows(r); i++)
+		http_push_row(d, list, r, i, (const char *const[]){ "session_id", "exam", "date", "zone",
+		    "location", "booked", "capacity", "waitlisted", "state", NULL });
 }
 
 void page_admin(struct request *req)

@@ -84,13 +84,15 @@ static enum db_status add_eligibility(struct request *req, struct tdict *page,
     const struct records *rec, int with_next, struct exam_flags *flags)
 {
 	enum db_status st;
+	int64_t now;
+	const char *today;
 	PGresult *ex = db_query(req->arena, &st, "SELECT code, title, level FROM exams ORDER BY sort", 0);
-	if (st != DB_OK)
+	if (st != DB_OK || (st = db_now(req->arena, &now, &today)) != DB_OK)
 		return st;
 	for (int i = 0; i < db_rows(ex) && i < MAX_EXAMS; i++) {
 		const char *code = db_val(ex, i, 0);
 		struct exam_answer ans;
-		if ((st = exam_eligibility(req->arena, req->user->id_text, code, rec, &ans)) != DB_OK)
+		if ((st = exam_eligibility(req->arena, code, rec, now, today, &ans)) != DB_OK)
 			return st;
 		struct tdict *e = tdict_push(page, "exams");
 		tdict_set(e, "exam", code);
@@ -204,15 +206,7 @@ void page_exams(struct request *req)
 
 static void show_refusal(struct request *req, const struct booking_outcome *out, const char *title)
 {
-	if (out->http_status == 404) {
-		http_error(req, 404, out->why);
-		return;
-	}
-	struct tdict *d = http_page(req, title);
-	tdict_set(d, "why", out->why);
-	for (size_t i = 0; i < out->nreasons; i++)
-		tdict_set(tdict_push(d, "reasons"), "reason", out->reasons[i]);
-	http_render(req, 409, "refused", d);
+	http_refused(req, out->http_status, title, out->why, out->reasons, out->nreasons);
 }
 
 void post_book(struct request *req)

@@ -170,13 +170,7 @@ static int split_field(const char *name, char *kind, size_t kind_cap, const char
 
 static void show_refused(struct request *req, const struct result_refusal *ref, const char *title)
 {
-	if (ref->http_status != 409) {
-		http_error(req, ref->http_status, ref->why);
-		return;
-	}
-	struct tdict *d = http_page(req, title);
-	tdict_set(d, "why", ref->why);
-	http_render(req, 409, "refused", d);
+	http_refused(req, ref->http_status, title, ref->why, NULL, 0);
 }
 
 void post_results(struct request *req)

@@ -194,6 +194,20 @@ void http_error(struct request *req, int status, const char *message)
 	http_render(req, status, "error", d);
 }
 
+void http_refused(struct request *req, int status, const char *title, const char *why,
+    const char *const *reasons, size_t nreasons)
+{
+	if (status != 409) {
+		http_error(req, status, why);
+		return;
+	}
+	struct tdict *d = http_page(req, title);
+	tdict_set(d, "why", why);
+	for (size_t i = 0; i < nreasons; i++)
+		tdict_set(tdict_push(d, "reasons"), "reason", reasons[i]);
+	http_render(req, 409, "refused", d);
+}
+
 void http_send(struct request *req)
 {
 	char head[256];

@@ -62,6 +62,10 @@ void http_redirect(struct request *req, const char *location); /* 303 See Other 
 struct tdict *http_page(struct request *req, const char *title);
 /* Renders templates/NAME.html inside templates/layout.html. */
 void http_render(struct request *req, int status, const char *name, struct tdict *page);
+/* A refused action: 409 with the reason and the unmet rules (reasons may be NULL); any
+ * other status (404, 403) is the plain error page. */
+void http_refused(struct request *req, int status, const char *title, const char *why,
+    const char *const *reasons, size_t nreasons);
 /* The one error page. message may be NULL for the status's standard text. */
 void http_error(struct request *req, int status, const char *message);
 void http_send(struct request *req);
