@@ -1,10 +1,44 @@
-"""Helpers for the integration tests (python3 standard library only).
+"""Helpers and the test runner for the integration tests (python3 standard library only).
 
 The tests run against a live stack started by tests/integration/run.sh, which sets
 ESONR_URL (http://127.0.0.1:PORT), ESONR_VAR (the stack's state) and ESONR_ROOT
-(the repository). Each test file prints one "ok - NAME" / "not ok - NAME" line per
-check (check()) and ends with finish(), which exits 1 if any check failed. The helpers
-the test files share (page text, SQL, accounts, sessions, bookings) follow Client.
+(the repository).
+
+How a test file is written (every new file follows this):
+
+    from harness import check, require, register, run
+
+    def test_waiting_list():
+        # A full session puts the next candidate on the waiting list.
+        s = add_session("L1", "2027-07-05", "Vienna", 1)   # its own fixtures: nothing shared
+        ...
+        check(status == 303, "booking a full session answers 303 (waiting list)", status)
+        require(bid is not None, "the booking has an id")   # stops this test if false
+        ...
+
+    if __name__ == "__main__":
+        run()
+
+- A test is a module-level function named test_* (or any function decorated with @test),
+  run in the order of the file. Each runs alone in a forked child process, with its own
+  fixtures (accounts, sessions, bookings made inside it through esonrctl and HTTP): no test
+  reads what another one made, so any test can run by itself and one failure does not cascade.
+- check(cond, description, detail) prints "ok - TEST: description" or "not ok - TEST:
+  description (detail)" and lets the test go on; require() is the same but ends the test
+  when false (for what the rest of it depends on); a plain `assert` works too. An
+  exception, a crash or a timeout (ESONR_TEST_TIMEOUT, 240 s) is one "not ok - TEST: ..."
+  line, with the traceback as "# " lines; the next test still runs. A test that made no
+  check and returned prints "ok - TEST".
+- Selecting: `python3 tests/integration/test_booking.py test_waiting_list [test_other ...]`
+  runs only those (`--list` lists them); `TEST=test_booking::test_waiting_list
+  tests/integration/run.sh` does it on a fresh stack (TEST=test_booking: the whole file;
+  several selections separated by commas).
+- The process exits 1 iff a test failed, 2 for an unknown test name.
+
+Old style (kept until every file is converted): checks at module level or from one main(),
+then finish(). Do not write new files that way.
+
+The helpers the test files share (page text, SQL, accounts, sessions, bookings) follow Client.
 """
 import html
 import http.client
@@ -13,8 +47,10 @@ import os
 import re
 import secrets
 import socket
+import signal
 import subprocess
 import sys
+import traceback
 import urllib.parse
 
 URL = os.environ.get("ESONR_URL", "http://127.0.0.1:8080")
@@ -24,6 +60,7 @@ ROOT = os.environ.get("ESONR_ROOT", os.path.dirname(os.path.dirname(os.path.dirn
 ESONRCTL = os.path.join(os.environ.get("ESONR_BIN") or os.path.join(ROOT, "bin"), "esonrctl")
 
 _failures = 0
+_checks = 0  # lines printed by check(), so that a test with none still prints one
 _counter = itertools.count(1)
 
 # <input type="hidden" name="csrf" value="...">, whatever the attribute order.
@@ -31,9 +68,15 @@ _INPUT_RE = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
 _ATTR_RE = re.compile(r'([a-zA-Z_:-]+)\s*=\s*"([^"]*)"')
 
 
+_current = None  # the name of the test running in this process, once run() forked it
+
+
 def check(cond, name, detail=""):
-    """Prints one TAP-like line; returns cond so a test can stop depending on it."""
-    global _failures
+    """Prints one TAP-like line (prefixed with the running test's name); returns cond."""
+    global _failures, _checks
+    _checks += 1
+    if _current:
+        name = f"{_current}: {name}"
     if cond:
         print(f"ok - {name}", flush=True)
     else:
@@ -43,9 +86,116 @@ def check(cond, name, detail=""):
     return bool(cond)
 
 
+class _Stop(Exception):
+    """Raised by require(): the failure is already reported, the test ends here."""
+
+
+def require(cond, name, detail=""):
+    """check(), and the running test ends when COND is false (the rest depends on it)."""
+    if not check(cond, name, detail):
+        raise _Stop(name)
+    return True
+
+
 def finish():
-    """Ends a test file: exit status 1 iff a check failed."""
+    """Ends an old-style test file: exit status 1 iff a check failed."""
     sys.exit(1 if _failures else 0)
+
+
+_registered = []
+
+
+def test(fn):
+    """Decorator: registers FN as a test whatever its name (functions named test_* need none)."""
+    _registered.append(fn)
+    return fn
+
+
+def _tests_of(module):
+    """The module's tests in the order of the file: test_* functions and @test ones."""
+    found = [f for f in vars(module).values()
+             if callable(f) and getattr(f, "__module__", None) == module.__name__
+             and (f.__name__.startswith("test_") or f in _registered)]
+    seen, out = set(), []
+    for f in sorted(found, key=lambda f: f.__code__.co_firstlineno):
+        if f.__name__ not in seen:
+            seen.add(f.__name__)
+            out.append(f)
+    return out
+
+
+def _one_line(text):
+    return " ".join(str(text).split())[:300]
+
+
+def _run_child(fn, timeout):
+    """In the forked child: runs FN, reports, exits 0 (passed) or 1 (failed)."""
+    global _current, _failures
+    _current, _failures = fn.__name__, 0
+    checks_before = _checks
+    signal.alarm(timeout)  # the default action ends the child; the parent reports it
+    try:
+        fn()
+    except _Stop:
+        pass
+    except AssertionError as exc:
+        check(False, f"assertion failed: {_one_line(exc) or 'assert'}", _where(exc))
+    except BaseException as exc:  # noqa: BLE001 - any crash of a test is its failure, not the run's
+        for line in traceback.format_exc().rstrip().splitlines():
+            print(f"# {line}")
+        check(False, f"crashed: {type(exc).__name__}: {_one_line(exc)}")
+    signal.alarm(0)
+    if _failures == 0 and _checks == checks_before:
+        _current = None
+        print(f"ok - {fn.__name__}", flush=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(1 if _failures else 0)
+
+
+def _where(exc):
+    tb = traceback.extract_tb(exc.__traceback__)
+    return f"{os.path.basename(tb[-1].filename)}:{tb[-1].lineno}" if tb else ""
+
+
+def run(argv=None):
+    """Runs the calling file's tests (all, or those named in ARGV) and exits: 0 all passed, 1 not."""
+    module = sys.modules["__main__"]
+    argv = sys.argv[1:] if argv is None else argv
+    tests = _tests_of(module)
+    if "--list" in argv:
+        print("\n".join(f.__name__ for f in tests))
+        sys.exit(0)
+    names = [a for arg in argv for a in arg.split(",") if a]
+    by_name = {f.__name__: f for f in tests}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        print(f"not ok - no test named {', '.join(unknown)} in {os.path.basename(module.__file__)} "
+              f"(tests: {', '.join(by_name)})", flush=True)
+        sys.exit(2)
+    if names:
+        tests = [f for f in tests if f.__name__ in names]
+    if not tests:
+        print(f"not ok - {os.path.basename(module.__file__)} has no test", flush=True)
+        sys.exit(1)
+    timeout = int(os.environ.get("ESONR_TEST_TIMEOUT", "240"))
+    file = os.path.splitext(os.path.basename(module.__file__))[0]
+    failed = 0
+    for fn in tests:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            _run_child(fn, timeout)
+        _, status = os.waitpid(pid, 0)
+        if os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            why = f"timed out after {timeout} s" if sig == signal.SIGALRM else f"crashed: signal {sig}"
+            print(f"not ok - {fn.__name__}: {why}", flush=True)
+        if status != 0:
+            failed += 1
+            print(f"# rerun alone: TEST={file}::{fn.__name__} tests/integration/run.sh", flush=True)
+    sys.exit(1 if failed else 0)
 
 
 def unique_email(prefix="user"):

@@ -3,6 +3,9 @@
 # a free port, a fresh VAR under build/itest/, no demo data. Runs every
 # tests/integration/test_*.py with ESONR_URL, ESONR_VAR and ESONR_ROOT set and
 # prints their "ok - ..." / "not ok - ..." lines, the test file name prefixed.
+# TEST selects what runs, comma-separated: TEST=test_booking (one file),
+# TEST=test_booking::test_waiting_list (one test of it; see harness.py), or several:
+# TEST=test_booking::test_waiting_list,test_stack.
 # The stack is always stopped at the end; its VAR is kept only if something failed.
 set -eu
 
@@ -40,14 +43,16 @@ start_stack() {
 	echo "ok - integration: the stack starts"
 }
 
-# One test file: its check names get the file's name; a crash is one failure.
+# One test file (and the names of the tests to run in it, if given): its check
+# names get the file's name; a crash is one failure.
 run_test() {
 	local file=$1 name rc out
+	shift
 	name=integration/$(basename "$file" .py)
 	out=$(mktemp)
 	set +e
 	ESONR_URL=http://127.0.0.1:$PORT ESONR_VAR=$VAR ESONR_ROOT=$ROOT \
-		python3 "$file" 2>&1 | awk -v p="$name" '{
+		python3 "$file" "$@" 2>&1 | awk -v p="$name" '{
 			if (match($0, /^(not )?ok( [0-9]+)? - /))
 				print substr($0, 1, RLENGTH) p ": " substr($0, RLENGTH + 1)
 			else
@@ -77,14 +82,36 @@ sanitizer_reports() {
 	fi
 }
 
+# The files and tests named by TEST (see the top).
+run_selected() {
+	local item file names
+	for item in ${TEST//,/ }; do
+		file=${item%%::*}
+		file=tests/integration/$(basename "${file%.py}").py
+		names=
+		case $item in *::*) names=${item#*::} ;; esac
+		if [ ! -f "$file" ]; then
+			echo "not ok - integration: TEST names $item, but there is no $file"
+			FAILED=1
+			continue
+		fi
+		# shellcheck disable=SC2086 # names: one test name or none
+		run_test "$file" $names
+	done
+}
+
 main() {
 	local file
 	trap on_exit EXIT
 	trap 'exit 130' INT TERM
 	start_stack
-	for file in tests/integration/test_*.py; do
-		[ -f "$file" ] && run_test "$file"
-	done
+	if [ -n "${TEST:-}" ]; then
+		run_selected
+	else
+		for file in tests/integration/test_*.py; do
+			[ -f "$file" ] && run_test "$file"
+		done
+	fi
 	sanitizer_reports
 	[ "$FAILED" -eq 0 ]
 }

@@ -6,7 +6,7 @@ import re
 import tempfile
 import threading
 
-from harness import add_session, add_user, check, ctl, finish, login, register, roster, sql_rows, unique_email
+from harness import add_session, add_user, check, ctl, login, register, require, roster, run, sql_rows, unique_email
 
 PASSWORD = "booking-pass-2027"
 LOCATION = "Vienna, Austria Center"
@@ -43,13 +43,29 @@ def ics(c, booking):
     return status, headers, unfolded, props
 
 
-def booking_and_eligibility():
+def exams_article(body, session):
+    """The <article> of SESSION on GET /exams, or None."""
+    m = re.search(rf'<article[^>]*aria-labelledby="session-{session}".*?</article>', body, re.S)
+    return m.group(0) if m else None
+
+
+def booked_l1(prefix, date="2027-03-15"):
+    """A fresh 10-seat L1 session on DATE and a candidate with GALEN who booked it: (client, e-mail, session, booking)."""
+    s = add_session("L1", date, LOCATION, "10")
+    c, email = candidate(prefix, ["GALEN"])
+    status, bid, body = book(c, s)
+    require(status == 303 and bid is not None, "set-up: the candidate books a seat", f"{status} {body[:200]}")
+    return c, email, s, bid
+
+
+def test_eligible_candidate_books():
     s1 = add_session("L1", "2027-03-15", LOCATION, "10")
     a, a_email = candidate("galen", ["GALEN"])
 
     status, bid, _ = book(a, s1)
-    check(status == 303 and bid is not None,
-          "a candidate with GALEN completed books an L1 session: 303 to /bookings/ID", f"{status} {a.headers.get('Location')}")
+    require(status == 303 and bid is not None,
+            "a candidate with GALEN completed books an L1 session: 303 to /bookings/ID",
+            f"{status} {a.headers.get('Location')}")
     status, _, body = a.get(f"/bookings/{bid}")
     check(status == 200 and "Your seat is booked" in body and "<dd>booked</dd>" in body,
           "the booking page says the seat is booked", status)
@@ -57,11 +73,14 @@ def booking_and_eligibility():
           "session roster shows the line ID, e-mail, booked, -", roster(s1))
 
     status, _, body = a.get("/exams")
-    m = re.search(rf'<article[^>]*aria-labelledby="session-{s1}".*?</article>', body, re.S)
-    check(status == 200 and m is not None, "GET /exams lists the session", status)
-    check(m is not None and "9 of 10 seats left" in m.group(0), "GET /exams shows the seats left (9 of 10)")
-    check(m is not None and f'href="/bookings/{bid}"' in m.group(0), "GET /exams links the candidate's own booking")
+    art = exams_article(body, s1)
+    check(status == 200 and art is not None, "GET /exams lists the session", status)
+    check(art is not None and "9 of 10 seats left" in art, "GET /exams shows the seats left (9 of 10)")
+    check(art is not None and f'href="/bookings/{bid}"' in art, "GET /exams links the candidate's own booking")
 
+
+def test_dashboard_shows_progress_and_reasons():
+    a, _ = candidate("galen", ["GALEN"])
     status, _, body = a.get("/dashboard")
     check(status == 200 and re.search(r"Level 1: foundation\s*<span[^>]*>\(1 of 1 completed\)", body) is not None,
           "the dashboard shows progress per level (Level 1: 1 of 1 completed)", status)
@@ -72,7 +91,9 @@ def booking_and_eligibility():
     check("ECNR-1 (ECNR module 1: Embryology, Anatomy, Malformations, Genetics) is missing" in body,
           "the dashboard gives the reasons L2 is not met")
 
-    # Already booked for that exam: the same session, and another session of the exam.
+
+def test_already_booked_for_the_exam():
+    a, _, s1, _ = booked_l1("twice")
     status, _, body = book(a, s1)
     check(status == 409 and "already booked" in body, "booking the same session again answers 409: already booked",
           status)
@@ -80,18 +101,24 @@ def booking_and_eligibility():
     status, _, body = book(a, s1b)
     check(status == 409 and "already booked" in body and "L1" in body,
           "booking another session of an exam already booked answers 409 and says so", status)
+    check(not any(r[2] != "cancelled" for r in roster(s1b)), "the refused booking leaves the other roster empty",
+          roster(s1b))
 
-    # Not eligible: no GALEN.
+
+def test_not_eligible_without_galen():
+    s1 = add_session("L1", "2027-03-16", LOCATION, "10")
     b, _ = candidate("nogalen")
     status, _, body = book(b, s1)
     check(status == 409 and "GALEN" in body and "not yet eligible" in body,
           "a candidate without GALEN gets 409 and the page names GALEN", status)
     status, _, body = b.get("/exams")
-    m = re.search(rf'<article[^>]*aria-labelledby="session-{s1}".*?</article>', body, re.S)
-    check(m is not None and f'action="/exams/{s1}/book"' not in m.group(0) and "not eligible" in m.group(0),
+    art = exams_article(body, s1)
+    check(art is not None and f'action="/exams/{s1}/book"' not in art and "not eligible" in art,
           "GET /exams offers no booking button to a candidate who is not eligible")
+    check(roster(s1) == [], "the refused booking leaves the roster empty", roster(s1))
 
-    # Three of four ECNR modules: not L2.
+
+def test_three_of_four_ecnr_modules_cannot_book_l2():
     s2 = add_session("L2", "2027-05-10", LOCATION, "10")
     c, _ = candidate("ecnr", ["ECNR-1", "ECNR-2", "ECNR-3"])
     status, _, body = c.get("/dashboard")
@@ -110,31 +137,37 @@ def booking_and_eligibility():
     check("ECNR-1 (" not in body, "the 409 page lists only the rules that are not met")
     check(not any(r[2] != "cancelled" for r in roster(s2)), "the refused L2 booking leaves the roster empty")
 
-    # Outside the booking window.
+
+def test_booking_before_the_window_opens():
     s3 = add_session("L1", "2028-06-01", LOCATION, "10", "--opens", "2028-01-10T09:00+01:00")
     d, _ = candidate("early", ["GALEN"])
     status, _, body = book(d, s3)
     check(status == 409 and "opens" in body and "10 Jan 2028" in body,
           "booking before the window opens answers 409 and says when it opens", status)
     status, _, body = d.get("/exams")
-    m = re.search(rf'<article[^>]*aria-labelledby="session-{s3}".*?</article>', body, re.S)
-    check(m is not None and "Booking opens" in m.group(0) and f'action="/exams/{s3}/book"' not in m.group(0),
+    art = exams_article(body, s3)
+    check(art is not None and "Booking opens" in art and f'action="/exams/{s3}/book"' not in art,
           "GET /exams says when booking opens and shows no booking button")
 
-    # A closed session, with an examiner assigned (esonrctl session examiner, close).
+
+def test_closed_session():
     s4 = add_session("L1", "2027-06-01", LOCATION, "10")
+    d, _ = candidate("closed", ["GALEN"])
     examiner = unique_email("examiner")
     rc, _, err = ctl("user", "add", examiner, "--name", "Eva Examiner", "--role", "examiner", stdin=PASSWORD + "\n")
     rc2, _, err2 = ctl("session", "examiner", s4, examiner)
     check(rc == 0 and rc2 == 0, "esonrctl session examiner assigns an examiner", f"{err} {err2}")
     rc, _, err = ctl("session", "close", s4)
-    check(rc == 0, "esonrctl session close ends booking", err)
+    require(rc == 0, "esonrctl session close ends booking", err)
     status, _, body = book(d, s4)
     check(status == 409 and "closed" in body, "booking a closed session answers 409: booking has closed", status)
     status, _, body = d.get("/exams")
     check(f'id="session-{s4}"' not in body, "GET /exams no longer lists the closed session")
 
-    status, _, body = book(d, "999999999")
+
+def test_ids_that_are_not_numbers_answer_404():
+    d, _ = candidate("badids", ["GALEN"])
+    status, _, _ = book(d, "999999999")
     check(status == 404, "booking a session that does not exist answers 404", status)
     for bad in ("abc", "99999999999999999999999", "1_"):
         status, _, _ = book(d, bad)
@@ -145,18 +178,23 @@ def booking_and_eligibility():
         check(status == 404, f"the .ics of booking '{bad}' (not a booking number) answers 404", status)
         status, _, _ = d.post(f"/bookings/{bad}/cancel", {})
         check(status == 404, f"cancelling booking '{bad}' (not a booking number) answers 404", status)
+
+
+def test_booking_form_with_an_extra_field():
+    s1 = add_session("L1", "2027-03-17", LOCATION, "10")
+    d, _ = candidate("extra", ["GALEN"])
     status, _, _ = d.post(f"/exams/{s1}/book", {"seat": "1"})
     check(status == 400, "a booking form with an extra field answers 400", status)
-    return a, bid, s1
+    check(roster(s1) == [], "the refused form books nothing", roster(s1))
 
 
-def waiting_list():
+def test_waiting_list():
     s = add_session("L1", "2027-07-05", LOCATION, "1")
     (d, _), (e, e_email), (f, f_email) = (candidate(p, ["GALEN"]) for p in ("seat", "waitfirst", "waitsecond"))
     status, d_bid, _ = book(d, s)
-    check(status == 303, "the only seat of a one-seat session is booked", status)
+    require(status == 303, "the only seat of a one-seat session is booked", status)
     status, e_bid, _ = book(e, s)
-    check(status == 303 and e_bid is not None, "booking a full session answers 303 (waiting list)", status)
+    require(status == 303 and e_bid is not None, "booking a full session answers 303 (waiting list)", status)
     status, _, body = e.get(f"/bookings/{e_bid}")
     check("<dd>waitlisted</dd>" in body and "number 1 on the waiting list" in body,
           "the full session's booking page says waitlisted, number 1 on the waiting list")
@@ -196,13 +234,11 @@ def waiting_list():
     check(booked == 1, "a one-seat session never has more than one booked", roster(s))
 
 
-def deadline_passed():
+def test_cancelling_after_the_deadline():
     rc, out, err = ctl("session", "add", "L1", "--date", "2027-08-02", "--location", "Vienna",
                        "--capacity", "5", "--cancel-until", "2020-01-01T00:00+00:00")
-    check(rc == 0 and out.strip().isdigit(), "esonrctl session add accepts a cancellation deadline in the past",
-          f"{rc} {err}")
-    if rc != 0:
-        return
+    require(rc == 0 and out.strip().isdigit(), "esonrctl session add accepts a cancellation deadline in the past",
+            f"{rc} {err}")
     s = out.strip()
     g, _ = candidate("late", ["GALEN"])
     status, bid, _ = book(g, s)
@@ -215,7 +251,8 @@ def deadline_passed():
     check(roster_status(s, bid) == "booked", "the refused cancellation leaves the booking booked")
 
 
-def other_candidates_booking(a, bid):
+def test_another_candidates_booking_answers_404():
+    a, _, _, bid = booked_l1("owner")
     intruder, _ = candidate("intruder", ["GALEN"])
     status, _, _ = intruder.get(f"/bookings/{bid}")
     check(status == 404, "another candidate's booking page answers 404", status)
@@ -230,7 +267,8 @@ def other_candidates_booking(a, bid):
     check(status == 403, "an admin cannot use the candidate's booking form (403)", status)
 
 
-def calendar(a, bid, session):
+def test_calendar_file():
+    a, _, session, bid = booked_l1("calendar", "2027-03-15")
     status, headers, body, props = ics(a, bid)
     check(status == 200 and headers.get("Content-Type", "").startswith("text/calendar"),
           "the .ics download is text/calendar", f"{status} {headers.get('Content-Type')}")
@@ -256,7 +294,7 @@ def calendar(a, bid, session):
     check(m is not None and "10 of 10 seats left" in m.group(0), "GET /exams shows the freed seat (10 of 10 left)")
 
 
-def csv_import():
+def test_csv_import_of_completions():
     email = add_user("candidate", "Ivo Import", "import", PASSWORD)
     rows = [
         "email,course,kind,date,result,edition",
@@ -295,7 +333,7 @@ def csv_import():
           "the imported records show on the candidate's dashboard", status)
 
 
-def concurrency():
+def test_forty_candidates_race_for_five_seats():
     n, seats = 40, 5
     s = add_session("L1", "2027-09-20", LOCATION, str(seats))
     people = []
@@ -377,15 +415,5 @@ def concurrency():
     check("Your seat is booked" in body, "the promoted candidate's booking page says booked")
 
 
-def main():
-    a, bid, s1 = booking_and_eligibility()
-    waiting_list()
-    deadline_passed()
-    other_candidates_booking(a, bid)
-    calendar(a, bid, s1)
-    csv_import()
-    concurrency()
-    finish()
-
-
-main()
+if __name__ == "__main__":
+    run()
