@@ -12,6 +12,12 @@
 #   nginx/   nginx.conf (rendered from nginx/portal.conf.in), tmp/
 #   keys/    certificate signing keys
 #   esonr.conf
+#
+# Started as root, nothing long-lived stays root: PostgreSQL runs as postgres, the portal's
+# workers (and every other process of the stack) as the system user esonr (created here),
+# nginx's workers as www-data. PostgreSQL takes only peer-authenticated local connections
+# (pg_ident map "esonr") through a socket only group esonr can open; the FastCGI socket
+# is reachable by nginx's user only. Started by another user, everything runs as that user.
 set -eu
 umask 022
 
@@ -40,6 +46,74 @@ set_paths() {
 say() { printf 'stack: %s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
 is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# The unprivileged users of a stack started as root (see the top of this file).
+STACK_USER=esonr
+NGINX_USER=www-data
+# Whoever may open PostgreSQL's socket belongs to this group (postgres, so that it can
+# give the socket to the group, and the stack's user; others' processes join it too).
+DB_GROUP=esonr-db
+# The owner of $VAR/keys, who signs certificates.
+KEYS_USER=esonr
+
+# Creates the system user $1 (with a group of the same name) unless it exists.
+# Idempotent; retried because another stack.sh may hold /etc/passwd's lock right now.
+ensure_user() {
+	local user=$1 tries=10
+	is_root || return 0
+	while ! getent passwd "$user" >/dev/null; do
+		if useradd --system --user-group --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin "$user" 2>/dev/null; then
+			say "created the system user $user"
+			break
+		fi
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || die "cannot create the system user $user"
+		sleep 0.5
+	done
+}
+
+# Adds user $1 to group $2 (created when missing) unless it is a member already.
+ensure_member() {
+	local user=$1 group=$2 tries=10
+	is_root || return 0
+	while ! getent group "$group" >/dev/null; do
+		groupadd --system "$group" 2>/dev/null && break
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || die "cannot create the group $group"
+		sleep 0.5
+	done
+	tries=10
+	while ! id -nG "$user" | tr ' ' '\n' | grep -qx "$group"; do
+		usermod -a -G "$group" "$user" 2>/dev/null && break
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || die "cannot add $user to the group $group"
+		sleep 0.5
+	done
+}
+
+# run_as USER CMD...: execs CMD as USER when we are root (else as ourselves), with USER's
+# groups and no way back to privileges. setpriv execs (runuser would stay as a parent and
+# turn our SIGTERM into a SIGKILL two seconds later), so CMD keeps the pid.
+run_as() {
+	local user=$1
+	shift
+	if is_root; then
+		exec setpriv --reuid="$user" --regid="$user" --init-groups --no-new-privs -- "$@"
+	fi
+	exec "$@"
+}
+
+# as_stack_user CMD...: runs CMD to its end as the stack's unprivileged user, from /
+# (that user may not enter our working directory), without our lock.
+as_stack_user() { (cd / && run_as "$STACK_USER" "$@") 9>&-; }
+
+# spawn_as_stack_user CMD... [redirections]: starts CMD in the background as the stack's
+# user; SPAWNED_PID is CMD's own pid (for its pid file). For long-lived processes.
+spawn_as_stack_user() {
+	(cd / && run_as "$STACK_USER" "$@") 9>&- &
+	SPAWNED_PID=$!
+}
 
 # PostgreSQL refuses to run as root: its tools run as the postgres user then.
 # From / because postgres may not be allowed into the caller's working directory.
@@ -111,9 +185,21 @@ release_lock() { exec 9>&-; }
 make_dirs() {
 	mkdir -p "$VAR/pg/socket" "$VAR/run" "$VAR/log" "$VAR/nginx/tmp" "$VAR/keys"
 	chmod 700 "$VAR/keys" # the signing key never leaves var/keys
+	# PostgreSQL's socket: only its group may enter (the socket itself is 0770).
+	chmod 750 "$VAR/pg/socket"
+	# The FastCGI socket's folder: the portal creates sockets there, nginx's user enters.
+	# setgid: a socket made there belongs to that folder's group.
+	chmod 2750 "$VAR/run"
 	touch "$VAR/log/postgresql.log"
 	if is_root; then
-		chown postgres: "$VAR/pg" "$VAR/pg/socket" "$VAR/log/postgresql.log"
+		ensure_user "$STACK_USER"
+		ensure_user "$KEYS_USER"
+		ensure_member postgres "$DB_GROUP"
+		ensure_member "$STACK_USER" "$DB_GROUP"
+		chown postgres: "$VAR/pg" "$VAR/log/postgresql.log"
+		chown "postgres:$DB_GROUP" "$VAR/pg/socket"
+		chown "$STACK_USER:$NGINX_USER" "$VAR/run"
+		chown -R "$KEYS_USER:" "$VAR/keys"
 	fi
 }
 
@@ -152,6 +238,10 @@ fix_permissions() {
 	open_path_for www-data "$VAR"
 	open_tree_for www-data "$ROOT/static"
 	open_tree_for www-data "$ROOT/templates"
+	# The stack's user runs the programs and reads the templates, the SQL and the fonts.
+	open_path_for "$STACK_USER" "$VAR"
+	open_path_for "$STACK_USER" "$BIN"
+	open_tree_for "$STACK_USER" "$ROOT/templates"
 }
 
 pg_init() {
@@ -161,8 +251,52 @@ pg_init() {
 	chmod 700 "$PGDATA"
 	is_root && chown postgres: "$PGDATA"
 	as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres -E UTF8 --locale=C.UTF-8 \
-		--auth-local=trust --auth-host=reject >"$VAR/log/initdb.log" 2>&1 ||
+		--auth-local=peer --auth-host=reject >"$VAR/log/initdb.log" 2>&1 ||
 		{ tail -n 20 "$VAR/log/initdb.log" >&2; die "initdb failed"; }
+}
+
+# Who may connect as which role, rewritten at every start (also for clusters made before
+# peer authentication): local sockets only, peer authentication through the map "esonr"
+# (OS user -> database role). postgres and root (migrations, esonrctl, tests) become the
+# superuser or the portal's role; the stack's user only the portal's role, esonr_app.
+pg_access() {
+	local me hba ident
+	me=$(id -un)
+	hba="# Written by scripts/stack.sh at every start (see pg_access there).
+local all all peer map=esonr"
+	ident="# MAPNAME OS-USER DB-ROLE (scripts/stack.sh, pg_access)
+esonr postgres postgres
+esonr $me postgres
+esonr $me esonr_app"
+	if is_root; then
+		ident="$ident
+esonr $STACK_USER esonr_app"
+		# The person who ran sudo make … runs esonrctl as the office too.
+		case ${SUDO_USER:-root} in
+		root | postgres | "$STACK_USER") ;;
+		*) ident="$ident
+esonr $SUDO_USER postgres" ;;
+		esac
+	fi
+	printf '%s\n' "$hba" >"$PGDATA/pg_hba.conf.tmp"
+	printf '%s\n' "$ident" >"$PGDATA/pg_ident.conf.tmp"
+	# The socket: 0770 for its group; the settings live in the cluster so that a restart by
+	# hand (pg_ctl start) keeps them.
+	if is_root; then
+		printf "unix_socket_group = '%s'\nunix_socket_permissions = 0770\n" "$DB_GROUP"
+	else
+		printf "unix_socket_permissions = 0700\n"
+	fi >"$PGDATA/esonr-stack.conf.tmp"
+	grep -qx "include_if_exists = 'esonr-stack.conf'" "$PGDATA/postgresql.conf" ||
+		echo "include_if_exists = 'esonr-stack.conf'" >>"$PGDATA/postgresql.conf"
+	local f
+	for f in pg_hba.conf pg_ident.conf esonr-stack.conf; do
+		is_root && chown postgres: "$PGDATA/$f.tmp"
+		chmod 600 "$PGDATA/$f.tmp"
+		mv "$PGDATA/$f.tmp" "$PGDATA/$f"
+	done
+	# A cluster already running (made before this) takes the new rules at once.
+	if pg_running; then as_pg "$PGBIN/pg_ctl" -D "$PGDATA" reload >/dev/null; fi
 }
 
 # Unix socket only (listen_addresses=''); the port only names the socket file.
@@ -240,8 +374,8 @@ portal_start() {
 	local pid tries=100
 	portal_running && return 0
 	rm -f "$VAR/run/portal.sock" "$VAR/run/portal.pid"
-	setsid "$PORTAL" --var "$VAR" </dev/null >>"$VAR/log/portal.log" 2>&1 9>&- &
-	pid=$!
+	spawn_as_stack_user setsid "$PORTAL" --var "$VAR" </dev/null >>"$VAR/log/portal.log" 2>&1
+	pid=$SPAWNED_PID
 	echo "$pid" >"$VAR/run/portal.pid"
 	while [ ! -S "$VAR/run/portal.sock" ]; do
 		kill -0 "$pid" 2>/dev/null || { show_logs; die "the portal exited at start-up"; }
@@ -254,7 +388,7 @@ portal_start() {
 # When root, nginx's workers run as www-data; otherwise as us (no user line).
 nginx_render() {
 	local user_sed='/^user @USER@;/d'
-	is_root && user_sed='s|@USER@|www-data|g'
+	is_root && user_sed="s|@USER@|$NGINX_USER|g"
 	sed -e "$user_sed" -e "s|@PORT@|$PORT|g" -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" \
 		"$ROOT/nginx/portal.conf.in" >"$NGINX_CONF.tmp"
 	mv "$NGINX_CONF.tmp" "$NGINX_CONF"
@@ -317,6 +451,7 @@ start_stack() {
 	fix_permissions
 	write_conf
 	pg_init
+	pg_access
 	pg_start
 	pg_create_db
 	migrate

@@ -108,8 +108,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "portal: cannot listen on %s: %s\n", cfg.socket, strerror(errno));
 		return 1;
 	}
-	/* The directory holding the socket is the access control; nginx's user must connect. */
-	chmod(cfg.socket, 0666);
+	/* nginx's user connects through the socket's group (scripts/stack.sh makes the folder
+	 * setgid to that group); nobody else may. */
+	if (chmod(cfg.socket, 0660) != 0) {
+		fprintf(stderr, "portal: chmod %s: %s\n", cfg.socket, strerror(errno));
+		return 1;
+	}
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);

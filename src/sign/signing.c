@@ -22,12 +22,33 @@ void key_public_hex(const struct signing_key *k, char out[2 * crypto_sign_PUBLIC
 	sodium_bin2hex(out, 2 * crypto_sign_PUBLICKEYBYTES + 1, k->pk, sizeof k->pk);
 }
 
+static int owner_of_dir(const char *path, int fd)
+{
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir] = '\0'; /* "/k.key" lives in "/" */
+	struct stat st;
+	if (stat(slash ? dir : ".", &st) != 0)
+		return -1;
+	return fchown(fd, st.st_uid, st.st_gid);
+}
+
 static int write_file(const char *path, const char *text, mode_t mode, char *err, size_t errlen)
 {
 	/* O_EXCL: a key file is never overwritten. */
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Run by root (esonrctl keygen in a root-started stack), the file goes to the owner of
+	 * the keys folder: the unprivileged user that signs, not root. */
+	if (geteuid() == 0 && owner_of_dir(path, fd) != 0) {
+		snprintf(err, errlen, "%s: cannot give it to the keys folder's owner: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
 		return -1;
 	}
 	size_t n = strlen(text);

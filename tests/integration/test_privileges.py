@@ -1,0 +1,146 @@
+"""Least privilege in the stack itself (DESIGN §5, issue 12): who runs what, who can open
+which socket, and what the programs were built with.
+
+Started as root (as make test and CI do), the stack runs its workers as the system user
+esonr, PostgreSQL accepts only peer-authenticated users mapped to its roles through a
+socket that other local users cannot open, and the FastCGI socket is nginx's alone.
+Started by another user, everything runs as that user and the root-only checks are skipped.
+"""
+import os
+import pwd
+import grp
+import socket
+import stat
+import subprocess
+
+from harness import ESONRCTL, PSQL, VAR, check, require, run
+
+AS_ROOT = os.geteuid() == 0
+
+
+def skip(why):
+    check(True, f"the rest is skipped: {why}")
+
+
+def portal_pids():
+    with open(os.path.join(VAR, "run", "portal.pid")) as f:
+        parent = int(f.read().strip())
+    out = subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, text=True).stdout
+    return parent, [int(p) for p in out.split()]
+
+
+def uids_of(pid):
+    """(real, effective, saved) uid and (real, effective, saved) gid of a process, and its groups."""
+    with open(f"/proc/{pid}/status") as f:
+        fields = dict(line.split(":", 1) for line in f if ":" in line)
+    uid = [int(x) for x in fields["Uid"].split()[:3]]
+    gid = [int(x) for x in fields["Gid"].split()[:3]]
+    groups = [int(x) for x in fields.get("Groups", "").split()]
+    return uid, gid, groups
+
+
+def as_user(user, *cmd, stdin=None):
+    """Runs CMD as the local user USER (root only); returns (rc, stdout + stderr)."""
+    p = subprocess.run(["runuser", "-u", user, "--", *cmd], input=stdin, capture_output=True,
+                       text=True, timeout=60, cwd="/")
+    return p.returncode, p.stdout + p.stderr
+
+
+def psql_as(os_user, db_role, sql="SELECT 1"):
+    return as_user(os_user, PSQL, "-X", "-tA", "-h", os.path.join(VAR, "pg", "socket"), "-U", db_role,
+                   "-d", "esonr", "-c", sql)
+
+
+def test_workers_do_not_run_as_root():
+    # The portal's parent and every worker run as the stack's unprivileged user.
+    parent, workers = portal_pids()
+    require(workers, "the portal has workers", parent)
+    for pid in [parent] + workers:
+        uid, gid, groups = uids_of(pid)
+        if AS_ROOT:
+            check(0 not in uid and 0 not in gid and 0 not in groups,
+                  f"portal process {pid} holds no root uid, gid or group", (uid, gid, groups))
+            check(pwd.getpwuid(uid[0]).pw_name == "esonr", f"portal process {pid} runs as esonr",
+                  pwd.getpwuid(uid[0]).pw_name)
+        else:
+            check(uid == [os.getuid()] * 3, f"portal process {pid} runs as the user who started the stack", uid)
+
+
+def test_fastcgi_socket_is_nginx_only():
+    # Mode 0660, nginx's group; another local user cannot connect to the workers directly.
+    path = os.path.join(VAR, "run", "portal.sock")
+    st = os.stat(path)
+    check(stat.S_ISSOCK(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o660, "the FastCGI socket has mode 0660",
+          oct(st.st_mode))
+    if not AS_ROOT:
+        return skip("not root: no other user to try")
+    check(grp.getgrgid(st.st_gid).gr_name == "www-data", "the FastCGI socket belongs to nginx's group www-data",
+          st.st_gid)
+    probe = ("import socket, sys\ns = socket.socket(socket.AF_UNIX)\n"
+             f"try:\n    s.connect({path!r})\nexcept OSError as e:\n    print('refused', e); sys.exit(3)\n")
+    rc, out = as_user("nobody", "python3", "-c", probe)
+    check(rc == 3, "the user nobody cannot connect to the FastCGI socket", out)
+    rc, out = as_user("www-data", "python3", "-c", probe)
+    check(rc == 0, "nginx's user www-data can connect to it", out)
+
+
+def test_postgresql_only_for_its_roles():
+    # Peer authentication, and a socket folder only the stack's group may enter.
+    sock_dir = os.path.join(VAR, "pg", "socket")
+    st = os.stat(sock_dir)
+    check(stat.S_IMODE(st.st_mode) & 0o007 == 0, "PostgreSQL's socket folder is closed to other users",
+          oct(st.st_mode))
+    with open(os.path.join(VAR, "pg", "data", "pg_hba.conf")) as f:
+        rules = [line.split() for line in f if line.strip() and not line.startswith("#")]
+    check(rules and all(r[0] == "local" and r[3] == "peer" for r in rules),
+          "pg_hba.conf: local connections with peer authentication only, no trust", rules)
+    if not AS_ROOT:
+        return skip("not root: no other user to try")
+    for role in ("postgres", "esonr_app"):
+        rc, out = psql_as("nobody", role)
+        check(rc != 0, f"the user nobody cannot connect as {role}", out)
+    rc, out = psql_as("esonr", "esonr_app")
+    check(rc == 0 and out.strip() == "1", "the stack's user esonr connects as esonr_app", out)
+    rc, out = psql_as("esonr", "postgres")
+    check(rc != 0, "the stack's user esonr cannot connect as the superuser", out)
+    rc, out = psql_as("postgres", "esonr_app")
+    check(rc != 0, "the OS user postgres is not mapped to the portal's role", out)
+
+
+def test_signing_key_not_root_owned():
+    # The secret key stays 0600 and belongs to the keys folder's owner, not to root (so that
+    # no process of the stack needs root to sign).
+    keys = os.path.join(VAR, "keys")
+    if not any(n.endswith(".key") for n in os.listdir(keys)):
+        return skip("no signing key in this stack")
+    owner = os.stat(keys).st_uid
+    for name in os.listdir(keys):
+        st = os.stat(os.path.join(keys, name))
+        check(st.st_uid == owner, f"keys/{name} belongs to the keys folder's owner", (st.st_uid, owner))
+        if name.endswith(".key"):
+            check(stat.S_IMODE(st.st_mode) == 0o600, f"keys/{name} has mode 0600", oct(st.st_mode))
+    if AS_ROOT:
+        check(owner != 0, "the keys folder does not belong to root", owner)
+
+
+def readelf(*args):
+    return subprocess.run(["readelf", *args], capture_output=True, text=True).stdout
+
+
+def test_programs_built_hardened():
+    # Debian's hardening: PIE, full RELRO (BIND_NOW), stack protector, fortified calls.
+    if os.environ.get("ESONR_BIN"):
+        return skip("a sanitizer build: ASan instruments instead of FORTIFY")
+    for prog in (os.path.join(os.path.dirname(ESONRCTL), "esonr-portal"), ESONRCTL):
+        name = os.path.basename(prog)
+        check("DYN" in readelf("-h", prog), f"{name} is a position-independent executable")
+        dyn = readelf("-d", prog)
+        check("BIND_NOW" in dyn or "NOW" in dyn.split("FLAGS_1", 1)[-1], f"{name} binds every symbol at start (BIND_NOW)")
+        check("GNU_RELRO" in readelf("-l", prog), f"{name} has a read-only relocation segment (RELRO)")
+        syms = readelf("--dyn-syms", "-W", prog)
+        check("__stack_chk_fail" in syms, f"{name} is built with the stack protector")
+        check("_chk@" in syms.replace("__stack_chk_fail@", ""), f"{name} uses fortified libc calls")
+
+
+if __name__ == "__main__":
+    run()
