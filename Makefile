@@ -49,7 +49,8 @@ bin/esonrctl: $(CLI_SRC:src/%.c=build/obj/%.o) $(LIB_OBJ)
 	@echo "  LINK $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
-build/obj/%.o: src/%.c
+# Makefile too: a change of flags (e.g. the hardening) rebuilds what it changes.
+build/obj/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC   $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
