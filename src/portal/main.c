@@ -19,6 +19,7 @@
 
 #define MAX_WORKERS 256
 #define STOP_GRACE_SECONDS 20
+#define LISTEN_QUEUE 4096
 
 static volatile sig_atomic_t stop_requested;
 static pid_t workers[MAX_WORKERS];
@@ -103,7 +104,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	unlink(cfg.socket); /* a stale socket of a previous run */
-	int fd = FCGX_OpenSocket(cfg.socket, 256);
+	/* The queue must hold a booking rush (hundreds of candidates in the same second):
+	 * beyond it nginx cannot connect and the visitor gets an error page. */
+	int fd = FCGX_OpenSocket(cfg.socket, LISTEN_QUEUE);
 	if (fd < 0) {
 		fprintf(stderr, "portal: cannot listen on %s: %s\n", cfg.socket, strerror(errno));
 		return 1;

@@ -1,0 +1,305 @@
+"""make bench, the part over a running stack (tests/bench/run.sh starts and stops it).
+
+Loads realistic data in bulk (tests/bench/data.sql), signs users in by creating their
+browser sessions directly (the stored BLAKE2b hash of a random token, as the portal
+does), drives pages with wrk through nginx and prints one table. Environment:
+BENCH_URL, BENCH_VAR, BENCH_ROOT, BENCH_SECONDS (per page, default 6).
+"""
+import hashlib
+import http.client
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+URL = os.environ["BENCH_URL"]
+VAR = os.environ["BENCH_VAR"]
+ROOT = os.environ["BENCH_ROOT"]
+SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
+PSQL = "/usr/lib/postgresql/15/bin/psql"
+ESONRCTL = os.path.join(ROOT, "bin", "esonrctl")
+PASSWORD = "bench-password-1"
+HOST = urllib.parse.urlsplit(URL).hostname
+PORT = urllib.parse.urlsplit(URL).port
+
+requests_served = 0  # by wrk, between the two RSS readings
+
+
+def psql(sql, *args):
+    cmd = [PSQL, "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h", os.path.join(VAR, "pg", "socket"),
+           "-U", "postgres", "-d", "esonr", *args]
+    p = subprocess.run(cmd, input=sql, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"bench: psql: {p.stderr.strip()}")
+    return p.stdout.strip()
+
+
+def load(lo, hi, first, pw_hash):
+    t = time.monotonic()
+    psql("", "-v", f"lo={lo}", "-v", f"hi={hi}", "-v", f"first={first}", "-v", f"hash={pw_hash}",
+         "-f", os.path.join(ROOT, "tests", "bench", "data.sql"))
+    return time.monotonic() - t
+
+
+def sign_in(emails):
+    """A browser session per e-mail, made as a login would; returns {email: cookie value}."""
+    tokens = {e: secrets.token_bytes(32) for e in emails}
+    rows = "\n".join(f"\\\\x{hashlib.blake2b(t, digest_size=32).hexdigest()}\t{e}" for e, t in tokens.items())
+    psql("CREATE TEMP TABLE t (h bytea, email text);\n"
+         "COPY t FROM STDIN;\n" + rows + "\n\\.\n"
+         "INSERT INTO sessions (token_hash, user_id, expires_at)"
+         " SELECT t.h, u.id, now() + interval '12 hours' FROM t JOIN users u ON u.email = t.email;")
+    return {e: t.hex() for e, t in tokens.items()}
+
+
+def parse_time(s):
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", s)
+    v = float(m.group(1))
+    return v * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[m.group(2)]
+
+
+def wrk(path, cookie=None, conns=32, seconds=SECONDS, script=None, background=False):
+    cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency"]
+    if cookie:
+        cmd += ["-H", f"Cookie: esonr_session={cookie}"]
+    if script:
+        cmd += ["-s", script]
+    cmd.append(URL + path)
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if background:
+        return p
+    return wrk_result(p)
+
+
+def wrk_result(p):
+    global requests_served
+    out = p.communicate()[0]
+    r = {"rps": 0.0, "p50": float("nan"), "p99": float("nan"), "bad": 0, "n": 0}
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("Requests/sec:"):
+            r["rps"] = float(line.split()[1])
+        elif re.match(r"^50%\s", line):
+            r["p50"] = parse_time(line.split()[1])
+        elif re.match(r"^99%\s", line):
+            r["p99"] = parse_time(line.split()[1])
+        elif line.startswith("Non-2xx or 3xx responses:"):
+            r["bad"] = int(line.split()[-1])
+        elif re.match(r"^\d+ requests in", line):
+            r["n"] = int(line.split()[0])
+    if r["rps"] == 0:
+        print(out, file=sys.stderr)
+    requests_served += r["n"]
+    return r
+
+
+def worker_rss():
+    """Resident memory (KiB) of each FastCGI worker (the portal parent's children)."""
+    parent = open(os.path.join(VAR, "run", "portal.pid")).read().strip()
+    out = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                st = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
+            continue
+        if st.get("PPid", "").strip() == parent:
+            out[int(pid)] = int(st.get("VmRSS", "0 kB").split()[0])
+    return out
+
+
+def get(path, cookie, conn=None):
+    c = conn or http.client.HTTPConnection(HOST, PORT, timeout=30)
+    c.request("GET", path, headers={"Cookie": f"esonr_session={cookie}"})
+    r = c.getresponse()
+    return r.status, r.read().decode("utf-8", "replace")
+
+
+def csrf_of(body):
+    m = re.search(r'name="csrf" value="([^"]+)"', body)
+    return m.group(1) if m else None
+
+
+# ------------------------------------------------------------------------------ phases
+
+def login_script(n_accounts):
+    """A wrk script posting correct logins for n_accounts accounts, each with its own
+    pre-session (cookie + CSRF token from GET /login), round robin."""
+    pairs = []
+    for k in range(n_accounts):
+        c = http.client.HTTPConnection(HOST, PORT, timeout=30)
+        c.request("GET", "/login")
+        r = c.getresponse()
+        body = r.read().decode()
+        cookie = r.getheader("Set-Cookie").split(";")[0]
+        body_form = urllib.parse.urlencode({"email": f"cand{2000 + k}@bench.example",
+                                            "password": PASSWORD, "csrf": csrf_of(body)})
+        pairs.append((cookie, body_form))
+    lua = ["local logins = {"]
+    for cookie, form in pairs:
+        lua.append(f"  {{ {json.dumps(cookie)}, {json.dumps(form)} }},")
+    lua.append("}")
+    lua.append("local i = 0")
+    lua.append("request = function()\n  i = i % #logins + 1\n  local l = logins[i]\n"
+               "  return wrk.format('POST', '/login', { ['Cookie'] = l[1],"
+               " ['Content-Type'] = 'application/x-www-form-urlencoded' }, l[2])\nend")
+    f = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    f.write("\n".join(lua) + "\n")
+    f.close()
+    return f.name
+
+
+def booking_rush(n_candidates=300, capacity=100):
+    """n candidates, signed in and on the exams page, all post a booking of one session
+    within the same second. Returns the counts and latencies."""
+    rc = subprocess.run([ESONRCTL, "--var", VAR, "session", "add", "L1", "--date",
+                         time.strftime("%Y-%m-%d", time.gmtime(time.time() + 60 * 86400)),
+                         "--location", "Bench rush hall", "--capacity", str(capacity)],
+                        capture_output=True, text=True)
+    if rc.returncode != 0:
+        sys.exit(f"bench: session add: {rc.stderr}")
+    session = rc.stdout.strip()
+    # b 20..29: GALEN attended, no L1 certificate, no live L1 booking: eligible.
+    emails = [f"cand{i}@bench.example" for i in range(1, 5001) if 20 <= i % 100 <= 29][:n_candidates]
+    cookies = sign_in(emails)
+    clients = []
+    for e in emails:
+        conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
+        status, body = get("/exams", cookies[e], conn)
+        clients.append((conn, cookies[e], csrf_of(body)))
+    barrier = threading.Barrier(len(clients))
+    results = [None] * len(clients)
+
+    def book(k):
+        conn, cookie, csrf = clients[k]
+        body = urllib.parse.urlencode({"csrf": csrf})
+        barrier.wait()
+        t = time.monotonic()
+        try:
+            conn.request("POST", f"/exams/{session}/book", body=body, headers={
+                "Cookie": f"esonr_session={cookie}", "Content-Type": "application/x-www-form-urlencoded"})
+            r = conn.getresponse()
+            r.read()
+            results[k] = (r.status, (time.monotonic() - t) * 1000, t)
+        except Exception as ex:  # a refused connection counts as a failure
+            results[k] = (599, (time.monotonic() - t) * 1000, t)
+            print(f"bench: rush request failed: {ex}", file=sys.stderr)
+
+    threads = [threading.Thread(target=book, args=(k,)) for k in range(len(clients))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    roster = subprocess.run([ESONRCTL, "--var", VAR, "session", "roster", session],
+                            capture_output=True, text=True).stdout.splitlines()
+    statuses = [line.split("\t")[2] for line in roster if line.count("\t") >= 3]
+    lat = sorted(r[1] for r in results)
+    starts = [r[2] for r in results]
+    return {
+        "booked": statuses.count("booked"), "waitlisted": statuses.count("waitlisted"),
+        "http_5xx": sum(1 for r in results if r[0] >= 500),
+        "http_303": sum(1 for r in results if r[0] == 303),
+        "p50": lat[len(lat) // 2], "p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))],
+        "spread_ms": (max(starts) - min(starts)) * 1000, "n": len(results),
+    }
+
+
+def main():
+    print(f"== data: bulk load")
+    rc = subprocess.run([ESONRCTL, "--var", VAR, "user", "add", "seed@bench.example", "--name", "Bench Seed",
+                         "--role", "candidate"], input=PASSWORD + "\n", capture_output=True, text=True)
+    if rc.returncode != 0:
+        sys.exit(f"bench: user add: {rc.stderr}")
+    pw_hash = psql("SELECT password_hash FROM users WHERE email = 'seed@bench.example'")
+    t100 = load(1, 100, 1, pw_hash)
+    who = {"candidate": "cand55@bench.example", "examiner": "examiner3@bench.example",
+           "admin": "office@bench.example"}
+    cookies = sign_in(list(who.values()))
+    cand, exam, admin = cookies[who["candidate"]], cookies[who["examiner"]], cookies[who["admin"]]
+    for path, c in (("/dashboard", cand), ("/dashboard", exam), ("/dashboard", admin), ("/exams", cand)):
+        status, body = get(path, c)
+        if status != 200:
+            sys.exit(f"bench: GET {path} answered {status}")
+
+    small = {}
+    rss_before = worker_rss()
+    global requests_served
+    requests_served = 0
+    small["anon"] = wrk("/")
+    for name, path, c in (("dash_c", "/dashboard", cand), ("dash_e", "/dashboard", exam),
+                          ("dash_a", "/dashboard", admin), ("exams", "/exams", cand)):
+        small[name] = wrk(path, c)
+
+    t5000 = load(101, 5000, 0, pw_hash)
+    counts = psql("SELECT (SELECT count(*) FROM users WHERE role = 'candidate') || ' candidates, ' ||"
+                  " (SELECT count(*) FROM exam_sessions) || ' sessions, ' ||"
+                  " (SELECT count(*) FROM bookings) || ' bookings, ' ||"
+                  " (SELECT count(*) FROM certificates) || ' certificates'")
+    print(f"   {counts} (loaded in {t100 + t5000:.1f} s)")
+    number = psql("SELECT number FROM certificates WHERE user_id = (SELECT id FROM users"
+                  " WHERE email = 'cand55@bench.example') ORDER BY number LIMIT 1")
+
+    rows = [
+        ("/ anonymous", "/", None, "anon"),
+        ("/ signed in (candidate)", "/", cand, None),
+        ("/dashboard candidate", "/dashboard", cand, "dash_c"),
+        ("/dashboard examiner", "/dashboard", exam, "dash_e"),
+        ("/dashboard admin", "/dashboard", admin, "dash_a"),
+        ("/exams candidate", "/exams", cand, "exams"),
+        ("/results candidate", "/results", cand, None),
+        (f"/verify/{{number}}", f"/verify/{number}", None, None),
+    ]
+    full = {}
+    for label, path, c, key in rows:
+        full[label] = wrk(path, c)
+
+    # Logins flat out (16 connections) while candidates read /results.
+    script = login_script(16)
+    flood = wrk("/login", conns=16, seconds=SECONDS + 2, script=script, background=True)
+    time.sleep(1)
+    under = wrk("/results", cand, seconds=SECONDS)
+    flood = wrk_result(flood)
+    os.unlink(script)
+
+    rush = booking_rush()
+    rss_after = worker_rss()
+
+    base = full["/ anonymous"]["rps"]
+    print()
+    print(f"{'page (5,000 candidates)':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs anon /':>9}"
+          f"   {'100 cand.: req/s':>16} {'p99 ms':>7} {'vs anon /':>9}")
+    for label, path, c, key in rows:
+        r = full[label]
+        line = f"{label:34} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['rps'] / base:9.2f}"
+        if key:
+            s = small[key]
+            line += f"   {s['rps']:16.0f} {s['p99']:7.2f} {s['rps'] / small['anon']['rps']:9.2f}"
+        if r["bad"]:
+            line += f"   ({r['bad']} non-2xx/3xx!)"
+        print(line)
+    res = full["/results candidate"]
+    print()
+    print(f"login flood (16 connections, correct logins): {flood['rps']:.0f} logins/s answered, "
+          f"p99 {flood['p99']:.0f} ms, {flood['bad']} of {flood['n']} answered 503 (busy)")
+    print(f"  /results meanwhile: {under['rps']:.0f} req/s ({under['rps'] / res['rps']:.0%} of unloaded "
+          f"{res['rps']:.0f}), p50 {under['p50']:.2f} ms, p99 {under['p99']:.2f} ms, {under['bad']} non-2xx/3xx")
+    print(f"booking rush: {rush['n']} candidates, one {100}-seat session, requests sent within "
+          f"{rush['spread_ms']:.0f} ms: {rush['booked']} booked, {rush['waitlisted']} waitlisted, "
+          f"{rush['http_303']} × 303, {rush['http_5xx']} × 5xx, p50 {rush['p50']:.0f} ms, p99 {rush['p99']:.0f} ms")
+    before = sum(rss_before.values()) / max(1, len(rss_before))
+    common = [p for p in rss_before if p in rss_after]
+    after = sum(rss_after[p] for p in common) / max(1, len(common))
+    print(f"worker RSS: {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB after {requests_served:,} "
+          f"requests (mean of {len(common)} workers alive throughout"
+          f"{'' if len(common) == len(rss_before) else ', some were restarted!'})")
+
+
+main()
