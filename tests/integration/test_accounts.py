@@ -4,7 +4,7 @@ office see them over HTTP through nginx and on the command line."""
 import re
 import urllib.parse
 
-from harness import Client, check, ctl, finish, post_oversized, sql_rows, unique_email
+from harness import Client, check, ctl, post_oversized, run, sql_rows, unique_email
 
 PASSWORD = "correct horse 42"
 SESSION_COOKIE = "esonr_session"
@@ -48,7 +48,7 @@ def field_value(body, name):
     return None
 
 
-def registration():
+def test_registration():
     email = unique_email("reg")
     name = "Ada Registered"
     c, status, headers, _ = register(email, name)
@@ -69,7 +69,7 @@ def registration():
     check(user_count(email) == 1, "the taken e-mail still has exactly one account")
 
 
-def unknown_field():
+def test_unknown_field():
     email = unique_email("role")
     c = Client()
     status, _, body = c.post("/register", [("email", email), ("full_name", "Mallory Admin"),
@@ -81,7 +81,7 @@ def unknown_field():
     check(status == 401, "logging in with the refused registration's e-mail fails (401)", status)
 
 
-def invalid_input():
+def test_invalid_input():
     name, email = "Grace Kept", unique_email("kept")
     cases = [
         ("an invalid e-mail", {"email": "not-an-address", "full_name": name, "password": PASSWORD},
@@ -103,7 +103,7 @@ def invalid_input():
     check(user_count(email) == 0, "no account is created by invalid registrations")
 
 
-def wrong_password_and_throttle():
+def test_wrong_password_and_throttle():
     email = unique_email("throttle")
     register(email, "Tom Throttled")
     _, status, _, body = login(email, "wrong password 1")
@@ -128,7 +128,7 @@ def wrong_password_and_throttle():
     check(status == 303 and headers["Location"] == "/login", "no session is opened while throttled", status)
 
 
-def csrf():
+def test_csrf():
     email = unique_email("csrf")
     register(email, "Cora Csrf")
     c = Client()
@@ -154,7 +154,7 @@ def csrf():
     check(signed.csrf == token, "the csrf token is the same on every page of one session")
 
 
-def escaping():
+def test_escaping():
     name = '<script>alert("x")</script> O\'Brien & Co'
     c, status, _, _ = register(unique_email("xss"), name)
     check(status == 303, "a name with <script> can be registered", status)
@@ -163,13 +163,13 @@ def escaping():
     check("&lt;script&gt;" in body, "the name is shown escaped on the dashboard")
 
 
-def signed_out():
+def test_signed_out():
     status, headers, _ = Client().get("/dashboard")
     check(status == 303 and headers["Location"] == "/login",
           "signed out, /dashboard answers 303 to /login", f"{status} {headers['Location']}")
 
 
-def malformed_bodies():
+def test_malformed_bodies():
     email = unique_email("malformed")
     c = Client()
     c.get("/login")
@@ -187,7 +187,7 @@ def malformed_bodies():
     check(status == 200, "GET / answers 200 after the malformed bodies", status)
 
 
-def oversized():
+def test_oversized():
     answer = post_oversized("/register", 12 * 1024 * 1024, "application/x-www-form-urlencoded")
     status_line = answer.split("\r\n", 1)[0]
     check(" 413 " in status_line + " ", "a 12 MB registration body answers 413", status_line)
@@ -195,7 +195,7 @@ def oversized():
     check(status == 200, "the stack keeps serving after the 12 MB body (GET / 200)", status)
 
 
-def sessions_and_logout():
+def test_sessions_and_logout():
     email = unique_email("session")
     register(email, "Sam Session")
     c = Client()
@@ -231,7 +231,7 @@ def sessions_and_logout():
           "after logout the old session cookie no longer opens /dashboard", status)
 
 
-def european_scripts():
+def test_european_scripts():
     for script, name in (("Greek", "Νίκος Παπαδόπουλος"), ("Cyrillic", "Анна Каренина-Щукина")):
         email = unique_email(script.lower())
         c, status, _, _ = register(email, name)
@@ -242,7 +242,7 @@ def european_scripts():
         check(rows == [[name]], f"the {script} name is stored exactly", rows)
 
 
-def cli_user_add():
+def test_cli_user_add():
     email = unique_email("cli")
     rc, out, err = ctl("user", "add", email, "--name", "Clara Cli", "--role", "candidate", stdin=PASSWORD + "\n")
     check(rc == 0 and re.fullmatch(r"[0-9]+\n", out) is not None,
@@ -280,7 +280,7 @@ def cli_user_add():
     check(status == 401, "nobody can log in with the refused esonrctl e-mail", status)
 
 
-def logout_form_everywhere():
+def test_logout_form_everywhere():
     c, _, _, _ = register(unique_email("pages"), "Paula Pages")
     pages = ["/", "/dashboard", "/exams", "/results", "/certificates", "/verify", "/verify/keys",
              "/no-such-page", "/bookings/999999999"]
@@ -291,7 +291,7 @@ def logout_form_everywhere():
         check(status < 500 and has, f"the signed-in page {path} carries the logout form with the csrf token", status)
 
 
-def errors_and_methods():
+def test_errors_and_methods():
     status, _, body = Client().get("/no-such-page-here")
     check(status == 404 and "Not Found" in body, "an unknown path answers the 404 page", status)
     status, _, _ = Client().get("/logout")
@@ -309,22 +309,5 @@ def errors_and_methods():
           "GET /register shows the form with its csrf field", status)
 
 
-def main():
-    registration()
-    unknown_field()
-    invalid_input()
-    wrong_password_and_throttle()
-    csrf()
-    escaping()
-    signed_out()
-    malformed_bodies()
-    oversized()
-    sessions_and_logout()
-    european_scripts()
-    cli_user_add()
-    logout_form_everywhere()
-    errors_and_methods()
-    finish()
-
-
-main()
+if __name__ == "__main__":
+    run()

@@ -5,7 +5,7 @@ import subprocess
 import time
 import urllib.parse
 
-from harness import ROOT, URL, VAR, Client, check, finish, post_oversized
+from harness import Client, ROOT, URL, VAR, check, post_oversized, run
 
 CSP_NEEDS = ("default-src 'none'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'")
 
@@ -21,14 +21,14 @@ def security_headers(headers, where):
     check(not re.search(r"[0-9/]", server), f"{where}: Server header without a version", server)
 
 
-def landing_page():
+def test_landing_page():
     status, headers, body = Client().get("/")
     check(status == 200, "GET / answers 200", status)
     security_headers(headers, "GET /")
     check("<script" not in body.lower(), "GET / has no script element")
 
 
-def static_file():
+def test_static_file():
     if not os.path.exists(os.path.join(ROOT, "static", "style.css")):
         print("ok - GET /static/style.css # SKIP static/style.css not written yet")
         return
@@ -42,13 +42,57 @@ def static_file():
     check(status == 404, "a missing static file answers 404", status)
 
 
-def oversized_body():
+def test_oversized_body():
     answer = post_oversized("/verify", 12 * 1024 * 1024)
     status_line = answer.split("\r\n", 1)[0]
     check(" 413 " in status_line + " ", "a 12 MB POST answers 413", status_line)
     check(not re.search(r"nginx/[0-9]", answer), "the 413 page does not reveal the nginx version")
     status, _, _ = Client().get("/")
     check(status == 200, "GET / still answers 200 after the 413", status)
+
+
+def worker_pids():
+    with open(os.path.join(VAR, "run", "portal.pid")) as f:
+        parent = f.read().strip()
+    out = subprocess.run(["pgrep", "-P", parent], capture_output=True, text=True).stdout
+    return sorted(int(p) for p in out.split())
+
+
+def test_worker_dies():
+    """A worker killed in the middle of the night is replaced; the site keeps answering."""
+    before = worker_pids()
+    check(len(before) >= 2, "the portal runs several workers", before)
+    if not before:
+        return
+    os.kill(before[0], 9)
+    after = []
+    for _ in range(50):
+        after = worker_pids()
+        if len(after) == len(before) and before[0] not in after:
+            break
+        time.sleep(0.1)
+    check(len(after) == len(before) and before[0] not in after,
+          "a worker that dies is replaced by a new one", (before, after))
+    statuses = [Client().get("/")[0] for _ in range(20)]
+    check(all(s == 200 for s in statuses), "the site keeps answering after a worker died", statuses)
+
+
+def test_database_restarts():
+    """PostgreSQL restarts: pages answer 503 while it is away, then work again by themselves."""
+    pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    ctl = "/usr/lib/postgresql/15/bin/pg_ctl"
+    data = os.path.join(VAR, "pg", "data")
+    subprocess.run(pg + [ctl, "-D", data, "stop", "-m", "fast"], capture_output=True, cwd="/")
+    status, _, body = Client().get("/verify/keys")
+    check(status == 503 and "database" in body.lower(),
+          "PostgreSQL down: a page that needs it answers 503 and says why", status)
+    opts = f"-c listen_addresses='' -c unix_socket_directories={VAR}/pg/socket -c port=5432"
+    subprocess.run(pg + [ctl, "-D", data, "-w", "-o", opts, "-l", os.path.join(VAR, "log", "postgresql.log"),
+                        "start"], capture_output=True, cwd="/")
+    statuses = [Client().get("/verify/keys")[0] for _ in range(12)]
+    check(statuses[-8:] == [200] * 8, "PostgreSQL back: every worker serves again without a restart",
+          statuses)
+
 
 
 def stack(*args):
@@ -58,8 +102,8 @@ def stack(*args):
                           capture_output=True, text=True, timeout=120)
 
 
-def portal_down():
-    """The portal of this test stack stopped: nginx answers 503 with the static page."""
+def test_portal_down():
+    """(Last: it stops and restarts the portal.) The portal of this test stack stopped: nginx answers 503 with the static page."""
     with open(os.path.join(VAR, "run", "portal.pid")) as f:
         pid = int(f.read().strip())
     os.kill(pid, 15)
@@ -80,58 +124,5 @@ def portal_down():
     status, _, _ = Client().get("/")
     check(status == 200, "portal back: GET / answers 200", status)
 
-
-def worker_pids():
-    with open(os.path.join(VAR, "run", "portal.pid")) as f:
-        parent = f.read().strip()
-    out = subprocess.run(["pgrep", "-P", parent], capture_output=True, text=True).stdout
-    return sorted(int(p) for p in out.split())
-
-
-def worker_dies():
-    """A worker killed in the middle of the night is replaced; the site keeps answering."""
-    before = worker_pids()
-    check(len(before) >= 2, "the portal runs several workers", before)
-    if not before:
-        return
-    os.kill(before[0], 9)
-    after = []
-    for _ in range(50):
-        after = worker_pids()
-        if len(after) == len(before) and before[0] not in after:
-            break
-        time.sleep(0.1)
-    check(len(after) == len(before) and before[0] not in after,
-          "a worker that dies is replaced by a new one", (before, after))
-    statuses = [Client().get("/")[0] for _ in range(20)]
-    check(all(s == 200 for s in statuses), "the site keeps answering after a worker died", statuses)
-
-
-def database_restarts():
-    """PostgreSQL restarts: pages answer 503 while it is away, then work again by themselves."""
-    pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    ctl = "/usr/lib/postgresql/15/bin/pg_ctl"
-    data = os.path.join(VAR, "pg", "data")
-    subprocess.run(pg + [ctl, "-D", data, "stop", "-m", "fast"], capture_output=True, cwd="/")
-    status, _, body = Client().get("/verify/keys")
-    check(status == 503 and "database" in body.lower(),
-          "PostgreSQL down: a page that needs it answers 503 and says why", status)
-    opts = f"-c listen_addresses='' -c unix_socket_directories={VAR}/pg/socket -c port=5432"
-    subprocess.run(pg + [ctl, "-D", data, "-w", "-o", opts, "-l", os.path.join(VAR, "log", "postgresql.log"),
-                        "start"], capture_output=True, cwd="/")
-    statuses = [Client().get("/verify/keys")[0] for _ in range(12)]
-    check(statuses[-8:] == [200] * 8, "PostgreSQL back: every worker serves again without a restart",
-          statuses)
-
-
-def main():
-    landing_page()
-    static_file()
-    oversized_body()
-    worker_dies()
-    database_restarts()
-    portal_down()
-    finish()
-
-
-main()
+if __name__ == "__main__":
+    run()
