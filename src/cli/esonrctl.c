@@ -82,9 +82,11 @@ int cli_fail(const char *fmt, ...)
 	return rc;
 }
 
+/* The office's command line connects as the owner: role and key changes, which the
+ * portal's role may not make, go through here (sql/040_least_privilege.sql). */
 int cli_connect(struct cli *c)
 {
-	db_configure(c->cfg.db);
+	db_configure(c->cfg.db_admin);
 	if (db_ensure() != 0)
 		return cli_fail("cannot reach the database: %s", db_error());
 	return CLI_OK;

@@ -13,7 +13,7 @@ import socket
 import stat
 import subprocess
 
-from harness import ESONRCTL, PSQL, VAR, check, require, run
+from harness import ESONRCTL, PSQL, VAR, add_user, check, psql, require, run, sql_value
 
 AS_ROOT = os.geteuid() == 0
 
@@ -121,6 +121,55 @@ def test_signing_key_not_root_owned():
             check(stat.S_IMODE(st.st_mode) == 0o600, f"keys/{name} has mode 0600", oct(st.st_mode))
     if AS_ROOT:
         check(owner != 0, "the keys folder does not belong to root", owner)
+
+
+def as_app(sql):
+    """Runs SQL as the portal's database role; returns (rc, stderr)."""
+    rc, _, err = psql(sql, user="esonr_app")
+    return rc, err
+
+
+def test_app_role_cannot_change_roles_or_keys():
+    # What only the office's paths (esonrctl, as the owner) may change.
+    email = add_user("candidate", "Role Probe", "roleprobe", "role-probe-pw")
+    uid = sql_value("SELECT id FROM users WHERE email = :'p1'", email)
+    rc, err = as_app(f"UPDATE users SET role = 'admin' WHERE id = {uid}")
+    check(rc != 0 and "permission denied" in err, "esonr_app cannot UPDATE users.role", err)
+    check(sql_value(f"SELECT role FROM users WHERE id = {uid}") == "candidate", "the role is unchanged")
+    rc, err = as_app(f"UPDATE users SET full_name = 'Renamed Probe' WHERE id = {uid}")
+    check(rc == 0, "esonr_app may still rename (the office's form does)", err)
+    rc, err = as_app("INSERT INTO users (email, full_name, role, password_hash) VALUES "
+                     "('probe-admin@example.test', 'X', 'admin', '$argon2id$x')")
+    check(rc != 0, "esonr_app cannot create an office account", err)
+    rc, err = as_app("INSERT INTO signing_keys (id, public_key) VALUES "
+                     f"('{'ab' * 8}', '{'cd' * 32}')")
+    check(rc != 0 and "permission denied" in err, "esonr_app cannot add a signing key", err)
+    rc, err = as_app("UPDATE signing_keys SET retired_at = NULL")
+    check(rc != 0 and "permission denied" in err, "esonr_app cannot un-retire a signing key", err)
+    rc, err = as_app("UPDATE exam_sessions SET booked_count = 0")
+    check(rc != 0 and "permission denied" in err, "esonr_app cannot set a session's seat count", err)
+    rc, err = as_app("UPDATE audit_head SET last_id = 0")
+    check(rc != 0 and "permission denied" in err, "esonr_app cannot move the audit chain's head", err)
+
+
+def test_app_role_cannot_rewrite_certificates():
+    # A signed certificate (a row as publication leaves it) cannot be redrawn or re-addressed.
+    email = add_user("candidate", "Cert Probe", "certprobe", "cert-probe-pw")
+    number = sql_value(
+        "WITH s AS (SELECT coalesce(max(serial), 0) + 1 AS n FROM certificates"
+        "   WHERE exam_code = 'L1' AND year = 2099)"
+        " INSERT INTO certificates (number, user_id, exam_code, year, serial, holder_name, pdf)"
+        " SELECT 'ESNR-L1-2099-' || lpad(n::text, 4, '0'), u.id, 'L1', 2099, n, 'Cert Probe', '\\x255044462d'"
+        " FROM s, users u WHERE u.email = :'p1' RETURNING number", email)
+    require(number.startswith("ESNR-L1-2099-"), "a probe certificate exists", number)
+    rc, err = as_app(f"UPDATE certificates SET pdf = '\\x00' WHERE number = '{number}'")
+    check(rc != 0, "esonr_app cannot rewrite a signed certificate PDF", err)
+    rc, err = as_app(f"UPDATE certificates SET holder_name = 'Someone Else' WHERE number = '{number}'")
+    check(rc != 0 and "permission denied" in err, "esonr_app cannot change a certificate's holder", err)
+    check(sql_value(f"SELECT encode(pdf, 'hex') || holder_name FROM certificates WHERE number = '{number}'")
+          == "255044462dCert Probe", "the certificate is unchanged")
+    rc, err = as_app(f"UPDATE certificates SET revoked_at = now(), revoked_reason = 'probe' WHERE number = '{number}'")
+    check(rc == 0, "esonr_app may still revoke (the office's form does)", err)
 
 
 def readelf(*args):
