@@ -11,6 +11,7 @@
 #   log/     postgresql.log portal.log nginx-access.log nginx-error.log
 #   nginx/   nginx.conf (rendered from nginx/portal.conf.in), tmp/
 #   keys/    certificate signing keys
+#   anchor/  the audit log's anchors and the key that signs them (esonrctl audit anchor)
 #   esonr.conf
 #
 # Started as root, nothing long-lived stays root: PostgreSQL runs as postgres, the portal's
@@ -160,6 +161,7 @@ wait_gone() {
 	! kill -0 "$pid" 2>/dev/null
 }
 
+anchor_running() { pid_alive "$VAR/run/anchor.pid" "audit anchor"; }
 pg_running() { [ -f "$PGDATA/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 portal_running() { pid_alive "$VAR/run/portal.pid" esonr-portal; }
 nginx_running() { pid_alive "$VAR/run/nginx.pid" "nginx -p $VAR/nginx"; }
@@ -183,8 +185,9 @@ take_lock() {
 release_lock() { exec 9>&-; }
 
 make_dirs() {
-	mkdir -p "$VAR/pg/socket" "$VAR/run" "$VAR/log" "$VAR/nginx/tmp" "$VAR/keys"
+	mkdir -p "$VAR/pg/socket" "$VAR/run" "$VAR/log" "$VAR/nginx/tmp" "$VAR/keys" "$VAR/anchor"
 	chmod 700 "$VAR/keys" # the signing key never leaves var/keys
+	chmod 750 "$VAR/anchor"
 	# PostgreSQL's socket: only its group may enter (the socket itself is 0770).
 	chmod 750 "$VAR/pg/socket"
 	# The FastCGI socket's folder: the portal creates sockets there, nginx's user enters.
@@ -200,6 +203,8 @@ make_dirs() {
 		chown "postgres:$DB_GROUP" "$VAR/pg/socket"
 		chown "$STACK_USER:$NGINX_USER" "$VAR/run"
 		chown -R "$KEYS_USER:" "$VAR/keys"
+		# The anchor key belongs to the user that cannot rewrite the audit log (not postgres).
+		chown -R "$STACK_USER:" "$VAR/anchor"
 	fi
 }
 
@@ -385,6 +390,26 @@ portal_start() {
 	done
 }
 
+# The audit log's head is anchored outside PostgreSQL every ESONR_ANCHOR_EVERY seconds
+# (default 300) by the stack's user, who holds the anchor key (src/db/audit_anchor.h).
+anchor_start() {
+	anchor_running && return 0
+	spawn_as_stack_user setsid "$ESONRCTL" --var "$VAR" audit anchor --every "${ESONR_ANCHOR_EVERY:-300}" \
+		</dev/null >>"$VAR/log/anchor.log" 2>&1
+	echo "$SPAWNED_PID" >"$VAR/run/anchor.pid"
+}
+
+anchor_stop() {
+	local pid
+	if anchor_running; then
+		pid=$(cat "$VAR/run/anchor.pid")
+		kill -TERM "$pid" 2>/dev/null || true
+		wait_gone "$pid" 5 || kill -KILL "$pid" 2>/dev/null || true
+		say "stopped the audit anchoring"
+	fi
+	rm -f "$VAR/run/anchor.pid"
+}
+
 # When root, nginx's workers run as www-data; otherwise as us (no user line).
 nginx_render() {
 	local user_sed='/^user @USER@;/d'
@@ -425,7 +450,7 @@ wait_http() {
 	die "$URL/ did not answer 200 within 30 s (last status: ${code:-none})"
 }
 
-all_running() { pg_running && portal_running && nginx_running; }
+all_running() { pg_running && portal_running && nginx_running && anchor_running; }
 
 conf_url() { sed -n 's/^base_url[[:space:]]*=[[:space:]]*//p' "$CONF" 2>/dev/null; }
 
@@ -458,6 +483,7 @@ start_stack() {
 	signing_keys
 	demo_data
 	portal_start
+	anchor_start
 	nginx_start
 	release_lock
 	wait_http
@@ -505,6 +531,7 @@ stop_stack() {
 	[ -d "$VAR" ] || return 0
 	take_lock
 	nginx_stop
+	anchor_stop
 	portal_stop
 	pg_stop
 	release_lock
@@ -521,6 +548,7 @@ status_stack() {
 		rc=3
 	fi
 	if portal_running; then echo "portal:     running (pid $(cat "$VAR/run/portal.pid"))"; else echo "portal:     stopped"; rc=3; fi
+	if anchor_running; then echo "anchoring:  running (pid $(cat "$VAR/run/anchor.pid"))"; else echo "anchoring:  stopped"; rc=3; fi
 	if nginx_running; then echo "nginx:      running (pid $(cat "$VAR/run/nginx.pid"), $(conf_url)/)"; else echo "nginx:      stopped"; rc=3; fi
 	return $rc
 }

@@ -45,6 +45,7 @@ int cmd_session_roster(struct cli *c);
 int cmd_completion_add(struct cli *c);
 int cmd_session_publish(struct cli *c);
 int cmd_audit_verify(struct cli *c);
+int cmd_audit_anchor(struct cli *c);
 int cmd_keygen(struct cli *c);
 int cmd_cert_revoke(struct cli *c);
 int cmd_cert_reissue(struct cli *c);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "db/audit_anchor.h"
 #include "db/certificates.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -34,6 +35,7 @@ static const struct command commands[] = {
 	{ { "session", "roster" }, 1, { NULL }, cmd_session_roster, "session roster SESSION" },
 	{ { "session", "publish" }, 1, { NULL }, cmd_session_publish, "session publish SESSION" },
 	{ { "audit", "verify" }, 0, { NULL }, cmd_audit_verify, "audit verify" },
+	{ { "audit", "anchor" }, 0, { "every" }, cmd_audit_anchor, "audit anchor [--every SECONDS]" },
 	{ { "keygen" }, 0, { NULL }, cmd_keygen, "keygen   (a new signing key; the previous one is retired)" },
 	{ { "cert", "revoke" }, 1, { "reason" }, cmd_cert_revoke, "cert revoke NUMBER --reason TEXT" },
 	{ { "cert", "reissue" }, 1, { "reason" }, cmd_cert_reissue, "cert reissue NUMBER --reason TEXT" },
@@ -214,6 +216,7 @@ int main(int argc, char **argv)
 	c.arena = arena_new();
 	db_log_errors(0);
 	certificates_configure(c.cfg.base_url, c.cfg.keys, NULL, NULL);
+	audit_anchor_configure(arena_printf(c.arena, "%s/anchor", c.cfg.var));
 	int rc = cmd->run(&c);
 	arena_free(c.arena);
 	db_close();

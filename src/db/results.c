@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "db/audit.h"
+#include "db/audit_anchor.h"
 #include "db/certificates.h"
 #include "domain/outcome.h"
 
@@ -261,7 +262,16 @@ enum db_status session_publish(struct arena *a, const char *session_id, const ch
     int *issued, struct result_refusal *ref)
 {
 	struct publish_ctx c = { session_id, actor_id, issued, ref };
-	return db_tx(a, DB_READ_COMMITTED, publish_body, &c);
+	enum db_status st = db_tx(a, DB_READ_COMMITTED, publish_body, &c);
+	/* Every publication anchors the audit log outside the database (db/audit_anchor.h). The
+	 * results are published either way; a failed anchor is logged and the next one covers it. */
+	if (st == DB_OK) {
+		struct anchor_info info;
+		char err[512];
+		if (audit_anchor_write(a, &info, err, sizeof err) != 0)
+			fprintf(stderr, "audit anchor after publishing session %s: %s\n", session_id, err);
+	}
+	return st;
 }
 
 /* Locks the booking's session and result; fills *published. 404 if there is no result. */

@@ -7,6 +7,7 @@
 
 #include "auth/password.h"
 #include "auth/session.h"
+#include "db/audit_anchor.h"
 #include "db/certificates.h"
 #include "db/db.h"
 #include "web/handlers.h"
@@ -85,6 +86,11 @@ int worker_run(const struct config *cfg, int listen_fd)
 	}
 	db_configure(cfg->db);
 	certificates_configure(cfg->base_url, cfg->keys, NULL, NULL);
+	{
+		char anchors[600];
+		snprintf(anchors, sizeof anchors, "%s/anchor", cfg->var);
+		audit_anchor_configure(anchors);
+	}
 	(void)db_ensure(); /* a database that is down now is retried per request */
 
 	FCGX_Request fcgi;
