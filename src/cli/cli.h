@@ -47,6 +47,7 @@ int cmd_session_publish(struct cli *c);
 int cmd_audit_verify(struct cli *c);
 int cmd_audit_anchor(struct cli *c);
 int cmd_keygen(struct cli *c);
+int cmd_key_compromised(struct cli *c);
 int cmd_cert_revoke(struct cli *c);
 int cmd_cert_reissue(struct cli *c);
 int cmd_cert_verify(struct cli *c);

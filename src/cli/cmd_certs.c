@@ -1,4 +1,5 @@
-/* esonrctl keygen, cert revoke | reissue | verify | verify-qr. */
+/* esonrctl keygen, key compromised, cert revoke | reissue | verify | verify-qr. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,10 +8,43 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "db/certificate_check.h"
+#include "db/certificate_issue.h"
 #include "db/certificates.h"
+#include "db/signing_keys.h"
+#include "sign/keylist.h"
 #include "sign/signing.h"
 
 #define MAX_PDF (16 * 1024 * 1024)
+
+/* Every secret under the keys directory but the one in force is destroyed: a retired key
+ * can sign nothing afterwards, because its secret half no longer exists. */
+static int destroy_other_secrets(const char *dir, const char *keep)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return -1;
+	int rc = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (n != KEY_ID_HEX + 4 || strcmp(e->d_name + KEY_ID_HEX, ".key") != 0 ||
+		    strspn(e->d_name, "0123456789abcdef") != KEY_ID_HEX)
+			continue;
+		char id[KEY_ID_HEX + 1];
+		memcpy(id, e->d_name, KEY_ID_HEX);
+		id[KEY_ID_HEX] = '\0';
+		if (keep != NULL && strcmp(id, keep) == 0)
+			continue;
+		if (key_destroy_secret(dir, id) != 0) {
+			fprintf(stderr, "esonrctl: the secret key %s/%s.key could not be destroyed: %s\n", dir, id,
+			    strerror(errno));
+			rc = -1;
+		}
+	}
+	closedir(d);
+	return rc;
+}
 
 int cmd_keygen(struct cli *c)
 {
@@ -24,23 +58,50 @@ int cmd_keygen(struct cli *c)
 	key_public_hex(&k, hex);
 	sodium_memzero(k.sk, sizeof k.sk);
 	/* The new key signs from now on; the previous one is retired but stays published. */
-	enum db_status st = db_exec(c->arena, "BEGIN", 0);
-	if (st == DB_OK)
-		st = db_exec(c->arena, "UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL", 0);
-	if (st == DB_OK)
-		st = db_exec(c->arena, "INSERT INTO signing_keys (id, public_key) VALUES ($1, $2)", 2, k.id, hex);
-	if (st == DB_OK)
-		st = db_exec(c->arena, "COMMIT", 0);
-	if (st != DB_OK) {
-		db_exec(c->arena, "ROLLBACK", 0);
+	const char *retired = NULL;
+	if (signing_key_rotate(c->arena, k.id, hex, &retired) != DB_OK) {
+		key_destroy_secret(c->cfg.keys, k.id);
 		char path[1024];
-		snprintf(path, sizeof path, "%s/%s.key", c->cfg.keys, k.id);
-		unlink(path);
 		snprintf(path, sizeof path, "%s/%s.pub", c->cfg.keys, k.id);
 		unlink(path);
 		return cli_fail("keygen: the key could not be recorded: %s", db_error());
 	}
+	if (destroy_other_secrets(c->cfg.keys, k.id) != 0)
+		return cli_fail("keygen: key %s is in force, but a retired secret could not be destroyed", k.id);
 	printf("%s\n", k.id);
+	return CLI_OK;
+}
+
+static int valid_key_id(const char *s)
+{
+	return strlen(s) == KEY_ID_HEX && strspn(s, "0123456789abcdef") == KEY_ID_HEX;
+}
+
+int cmd_key_compromised(struct cli *c)
+{
+	const char *reason = cli_opt(c, "reason"), *why = NULL;
+	if (!valid_key_id(c->words[0]))
+		return cli_usage("key compromised: KEYID is the key's 16 hex digits (see /verify/keys)");
+	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
+		return cli_usage("key compromised: --reason TEXT (1 to 500 characters) is required");
+	int rc = cli_connect(c);
+	if (rc != CLI_OK)
+		return rc;
+	const char **numbers;
+	int n;
+	enum db_status st = signing_key_compromise(c->arena, c->words[0], reason, NULL, &numbers, &n, &why);
+	if (st == DB_REFUSED)
+		return cli_fail("%s", why);
+	if (st != DB_OK)
+		return cli_fail("%s", db_error());
+	/* Its secret, if it is still here, must not sign again. */
+	if (key_destroy_secret(c->cfg.keys, c->words[0]) != 0)
+		fprintf(stderr, "esonrctl: the secret key of %s could not be destroyed: %s\n", c->words[0],
+		    strerror(errno));
+	printf("key %s is compromised: %d certificate%s in force signed with it must be reissued%s\n",
+	    c->words[0], n, n == 1 ? "" : "s", n > 0 ? " (esonrctl cert reissue NUMBER):" : "");
+	for (int i = 0; i < n; i++)
+		printf("%s\n", numbers[i]);
 	return CLI_OK;
 }
 
@@ -104,82 +165,111 @@ static unsigned char *read_all(struct arena *a, const char *path, size_t *len, c
 		*why = "larger than any certificate";
 		return NULL;
 	}
+	buf[*len] = '\0';
 	return buf;
 }
 
-/* The public key for key_id: --key FILE, else $VAR/keys/ID.pub, else the database. */
-static int find_key(struct cli *c, const char *key_id, struct signing_key *k, int *db_up,
-    const char **why)
+/* What --key names: one public key (a .pub file, its 64 hex digits, the raw 32 bytes), or
+ * the published key list (/verify/keys.txt) with each key's state and period. */
+struct given_keys {
+	int list;                 /* 1: a key list, 0: one key */
+	struct keylist keys;      /* one entry when not a list */
+};
+
+static int load_given_keys(struct cli *c, const char *path, struct given_keys *g, const char **why)
 {
-	char err[512], path[1024];
-	const char *keyfile = cli_opt(c, "key");
-	if (keyfile != NULL) {
-		if (key_load_public(keyfile, k, err, sizeof err) != 0) {
-			*why = arena_strdup(c->arena, err);
-			return -1;
-		}
-		if (strcmp(k->id, key_id) != 0) {
-			*why = arena_printf(c->arena, "signed with key %s, not with the given key %s", key_id, k->id);
-			return -1;
-		}
+	char err[512];
+	size_t len;
+	static struct published_key one;
+	memset(g, 0, sizeof *g);
+	memset(&one, 0, sizeof one);
+	if (key_load_public(path, &one.key, err, sizeof err) == 0) {
+		g->keys.keys = &one;
+		g->keys.n = 1;
 		return 0;
 	}
-	snprintf(path, sizeof path, "%s/%s.pub", c->cfg.keys, key_id);
-	if (access(path, R_OK) == 0 && key_load_public(path, k, err, sizeof err) == 0)
-		return 0;
-	if (*db_up) {
-		const char *hex = NULL;
-		int retired;
-		if (signing_key_public(c->arena, key_id, &hex, &retired) == DB_OK && hex != NULL &&
-		    key_from_public_hex(hex, k) == 0)
-			return 0;
+	const char *text = (const char *)read_all(c->arena, path, &len, why);
+	if (text == NULL)
+		return -1;
+	if (keylist_parse(c->arena, text, len, &g->keys, why) != 0) {
+		*why = arena_printf(c->arena, "%s is neither a public key nor the published key list (%s)", path, *why);
+		return -1;
 	}
-	*why = arena_printf(c->arena, "signed with a key we do not know (%s)", key_id);
-	return -1;
+	g->list = 1;
+	return 0;
+}
+
+/* The offline judgement (no register): NULL when the given key(s) vouch for a signature by
+ * key_id made at signed_at ("" unknown), else why not. *k is the key to check with. */
+static const char *given_key_problem(struct arena *a, const struct given_keys *g, const char *key_id,
+    const char *signed_at, const struct signing_key **k)
+{
+	const struct published_key *p = keylist_find(&g->keys, key_id);
+	if (p == NULL)
+		return g->list ? arena_printf(a, "signed with key %s, which the published key list does not contain", key_id) :
+		    arena_printf(a, "signed with key %s, not with the given key %s", key_id, g->keys.keys[0].key.id);
+	*k = &p->key;
+	return g->list ? keylist_problem(a, p, signed_at) : NULL;
+}
+
+static int db_reachable(struct cli *c)
+{
+	db_configure(c->cfg.db);
+	return db_ensure() == 0;
 }
 
 int cmd_cert_verify(struct cli *c)
 {
 	size_t len;
-	const char *why = NULL;
+	const char *why = NULL, *keyfile = cli_opt(c, "key");
 	unsigned char *file = read_all(c->arena, c->words[0], &len, &why);
 	if (file == NULL)
 		return cli_usage("cert verify: %s: %s", c->words[0], why);
-	/* Offline is a feature: the database is used when reachable, never required. */
-	db_configure(c->cfg.db);
-	int db_up = db_ensure() == 0;
+	struct given_keys g;
+	if (keyfile != NULL && load_given_keys(c, keyfile, &g, &why) != 0)
+		return cli_usage("cert verify: --key %s", why);
 	struct pdf_signature sig;
-	struct signing_key k;
-	if (pdf_signature_parse(file, len, &sig, &why) != 0 || find_key(c, sig.key_id, &k, &db_up, &why) != 0) {
+	if (pdf_signature_parse(file, len, &sig, &why) != 0) {
 		printf("NOT VALID: %s\n", why);
 		return CLI_FAIL;
 	}
-	if (!pdf_signature_valid(file, &sig, k.pk)) {
-		printf("NOT VALID: the file was altered after it was signed\n");
-		return CLI_FAIL;
+	const struct signing_key *k = NULL;
+	if (keyfile != NULL) {
+		if ((why = given_key_problem(c->arena, &g, sig.key_id, sig.signed_at, &k)) != NULL) {
+			printf("NOT VALID: %s\n", why);
+			return CLI_FAIL;
+		}
+		if (!pdf_signature_valid(file, &sig, k->pk)) {
+			printf("NOT VALID: the file was altered after it was signed\n");
+			return CLI_FAIL;
+		}
 	}
-	if (!db_up) {
-		printf("VALID signature of %s (key %s); the register was not reachable, so revocation "
-		    "was not checked\n", sig.number, sig.key_id);
+	/* Offline is a feature: the register is used when reachable, never required. */
+	if (!db_reachable(c)) {
+		if (keyfile == NULL) {
+			printf("NOT VALID: cannot tell: the register is not reachable and no --key was given "
+			    "(the published key list is at /verify/keys.txt)\n");
+			return CLI_FAIL;
+		}
+		printf("VALID signature of %s by key %s%s%s; the register was not consulted, so whether this "
+		    "key signed this number, whether this is the file issued and whether it was revoked are "
+		    "not known\n", sig.number, sig.key_id, g.list ? ", within the key's published period" : "",
+		    sig.signed_at[0] ? arena_printf(c->arena, " (signed %s)", sig.signed_at) : "");
 		return CLI_OK;
 	}
-	struct cert_info info;
-	int found;
-	if (certificate_find(c->arena, sig.number, &info, &found) != DB_OK)
+	struct cert_verdict v;
+	if (certificate_check_file(c->arena, file, len, &v) != DB_OK)
 		return cli_fail("%s", db_error());
-	if (!found) {
-		printf("NOT VALID: %s is not in the register\n", sig.number);
+	if (!v.genuine) {
+		printf("NOT VALID: %s\n", v.why);
 		return CLI_FAIL;
 	}
-	if (info.revoked_on != NULL) {
-		printf("NOT VALID: %s was revoked on %s: %s\n", sig.number, info.revoked_on, info.revoked_reason);
-		return CLI_FAIL;
-	}
-	if (info.superseded_by != NULL) {
-		printf("VALID signature of %s, superseded by %s\n", sig.number, info.superseded_by);
+	if (v.info.superseded_by != NULL) {
+		printf("VALID signature of %s, superseded by %s\n", sig.number, v.info.superseded_by);
 		return CLI_OK;
 	}
-	printf("VALID: %s, %s, %s (key %s)\n", sig.number, info.holder, info.qualification, sig.key_id);
+	printf("VALID: %s, %s, %s (key %s, %s)\n", sig.number, v.info.holder, v.info.qualification, sig.key_id,
+	    key_state_name(v.key.state));
 	return CLI_OK;
 }
 
@@ -189,23 +279,57 @@ int cmd_cert_verify_qr(struct cli *c)
 	const unsigned char *payload;
 	size_t plen;
 	unsigned char sig[crypto_sign_BYTES];
-	const char *why = NULL;
+	const char *why = NULL, *keyfile = cli_opt(c, "key");
+	struct given_keys g;
+	if (keyfile != NULL && load_given_keys(c, keyfile, &g, &why) != 0)
+		return cli_usage("cert verify-qr: --key %s", why);
 	if (qr_record_parse(c->arena, c->words[0], &rec, &payload, &plen, sig, &why) != 0) {
 		printf("NOT VALID: %s\n", why);
 		return CLI_FAIL;
 	}
-	db_configure(c->cfg.db);
-	int db_up = db_ensure() == 0;
-	struct signing_key k;
-	if (find_key(c, rec.key_id, &k, &db_up, &why) != 0) {
-		printf("NOT VALID: %s\n", why);
+	/* The record's key id is data from the code, never a file name. */
+	if (!valid_key_id(rec.key_id)) {
+		printf("NOT VALID: the record names no key of ours\n");
 		return CLI_FAIL;
+	}
+	struct signing_key k;
+	struct cert_verdict v;
+	int db_up = db_reachable(c);
+	if (keyfile != NULL) {
+		const struct signing_key *given;
+		if ((why = given_key_problem(c->arena, &g, rec.key_id, "", &given)) != NULL) {
+			printf("NOT VALID: %s\n", why);
+			return CLI_FAIL;
+		}
+		k = *given;
+	} else if (!db_up) {
+		printf("NOT VALID: cannot tell: the register is not reachable and no --key was given "
+		    "(the published key list is at /verify/keys.txt)\n");
+		return CLI_FAIL;
+	}
+	if (db_up) {
+		if (certificate_check_record(c->arena, rec.number, rec.key_id, &v) != DB_OK)
+			return cli_fail("%s", db_error());
+		if (!v.found || !v.key_known || key_from_public_hex(v.key.public_hex, &k) != 0) {
+			printf("NOT VALID: %s\n", v.why);
+			return CLI_FAIL;
+		}
 	}
 	if (!qr_record_valid(payload, plen, sig, k.pk)) {
 		printf("NOT VALID: the record was altered after it was signed\n");
 		return CLI_FAIL;
 	}
-	printf("VALID: %s, %s, %s, %s (key %s)\n", rec.number, rec.name, rec.qualification, rec.date,
-	    rec.key_id);
+	if (!db_up) {
+		printf("VALID record of %s, %s, %s, %s (key %s); the register was not consulted, so revocation "
+		    "is not known\n", rec.number, rec.name, rec.qualification, rec.date, rec.key_id);
+		return CLI_OK;
+	}
+	if (!v.genuine) {
+		printf("NOT VALID: %s\n", v.why);
+		return CLI_FAIL;
+	}
+	printf("VALID: %s, %s, %s, %s (key %s)%s%s\n", rec.number, rec.name, rec.qualification, rec.date,
+	    rec.key_id, v.info.superseded_by ? ", superseded by " : "",
+	    v.info.superseded_by ? v.info.superseded_by : "");
 	return CLI_OK;
 }

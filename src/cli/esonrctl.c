@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "db/audit_anchor.h"
+#include "db/certificate_issue.h"
 #include "db/certificates.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -36,11 +37,13 @@ static const struct command commands[] = {
 	{ { "session", "publish" }, 1, { NULL }, cmd_session_publish, "session publish SESSION" },
 	{ { "audit", "verify" }, 0, { NULL }, cmd_audit_verify, "audit verify" },
 	{ { "audit", "anchor" }, 0, { "every" }, cmd_audit_anchor, "audit anchor [--every SECONDS]" },
-	{ { "keygen" }, 0, { NULL }, cmd_keygen, "keygen   (a new signing key; the previous one is retired)" },
+	{ { "keygen" }, 0, { NULL }, cmd_keygen, "keygen   (a new signing key; the previous one is retired, its secret destroyed)" },
+	{ { "key", "compromised" }, 1, { "reason" }, cmd_key_compromised,
+	  "key compromised KEYID --reason TEXT   (its certificates stop verifying until reissued)" },
 	{ { "cert", "revoke" }, 1, { "reason" }, cmd_cert_revoke, "cert revoke NUMBER --reason TEXT" },
 	{ { "cert", "reissue" }, 1, { "reason" }, cmd_cert_reissue, "cert reissue NUMBER --reason TEXT" },
-	{ { "cert", "verify" }, 1, { "key" }, cmd_cert_verify, "cert verify FILE.pdf [--key PUBKEYFILE]" },
-	{ { "cert", "verify-qr" }, 1, { "key" }, cmd_cert_verify_qr, "cert verify-qr TEXT [--key PUBKEYFILE]" },
+	{ { "cert", "verify" }, 1, { "key" }, cmd_cert_verify, "cert verify FILE.pdf [--key PUBKEYFILE|KEYLIST]" },
+	{ { "cert", "verify-qr" }, 1, { "key" }, cmd_cert_verify_qr, "cert verify-qr TEXT [--key PUBKEYFILE|KEYLIST]" },
 	{ { "import", "completions" }, 1, { "dry-run!" }, cmd_import_completions,
 	  "import completions FILE.csv [--dry-run]   (columns: docs/import.md)" },
 	{ { "import", "results" }, 2, { "examiner", "dry-run!" }, cmd_import_results,

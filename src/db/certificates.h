@@ -1,13 +1,10 @@
-/* Certificates: the signed PDF of each record, revocation, reissue, and what verification
- * needs to know. The PDF is rendered and signed once, when the certificate is issued, and
- * kept: a download is always the very file that was signed. */
+/* The register of certificates: numbers, holders, the stored signed PDF of each, which key
+ * signed it and when, revocation and supersession. Issuing is db/certificate_issue.h,
+ * the verdict on a file db/certificate_check.h. */
 #ifndef ESONR_CERTIFICATES_H
 #define ESONR_CERTIFICATES_H
+#include <stddef.h>
 #include "db/db.h"
-
-/* Where verification URLs point, where the secret key is, which fonts draw names. */
-void certificates_configure(const char *base_url, const char *keys_dir, const char *font_regular,
-    const char *font_bold);
 
 /* A new certificate record (no PDF yet) numbered ESNR-{exam}-{year}-{serial}: the serial
  * comes from a counter row locked until the caller's transaction ends, so numbers have no
@@ -15,29 +12,35 @@ void certificates_configure(const char *base_url, const char *keys_dir, const ch
 enum db_status certificate_record(struct arena *a, const char *exam, const char *year,
     const char *user_id, const char *session_id, const char *holder, const char *supersedes,
     const char *reason, const char **number);
-/* Renders, signs and stores the PDF of an issued record, inside the caller's transaction.
- * DB_REFUSED with *why when no key is in force or the font cannot draw the name. */
-enum db_status certificate_build(struct arena *a, const char *number, const char **why);
-/* Checks, before anything is issued, that the holder's name can be drawn. */
-const char *certificate_name_problem(struct arena *a, const char *name);
+/* Keeps the signed PDF of a record, with the key that signed it and when (UTC, ISO 8601). */
+enum db_status certificate_store(struct arena *a, const char *number, const unsigned char *pdf,
+    size_t len, const char *key_id, const char *signed_at, const char *qr_text);
+enum db_status certificate_supersede(struct arena *a, const char *number, const char *by);
 
 struct cert_info {
 	const char *number, *user_id, *holder, *exam, *qualification, *level;
 	const char *session_date, *place, *issued_on;
 	const char *revoked_on, *revoked_reason, *superseded_by, *supersedes, *key_id;
+	const char *signed_at; /* "2026-12-01T22:10:05Z", NULL before the PDF exists */
 };
 /* *found is 0 for an unknown number. */
 enum db_status certificate_find(struct arena *a, const char *number, struct cert_info *out, int *found);
 /* The stored PDF; *len 0 when the record has none. */
 enum db_status certificate_pdf(struct arena *a, const char *number, unsigned char **pdf, size_t *len);
 
+/* One line of a certificates list (the holder's own, or the office's). */
+struct cert_row {
+	const char *number, *exam, *qualification, *holder, *issued_on, *revoked_reason, *superseded_by;
+	int revoked, has_pdf;
+};
+/* The holder's certificates (user_id), or every certificate when user_id is NULL; the
+ * newest first, at most 500. */
+enum db_status certificate_list(struct arena *a, const char *user_id, struct cert_row **rows, int *n);
+
 enum db_status certificate_revoke(struct arena *a, const char *number, const char *reason,
     const char *actor_id, const char **why);
-/* Issues a new number with the holder's current name; the old one is superseded. */
-enum db_status certificate_reissue(struct arena *a, const char *number, const char *reason,
-    const char *actor_id, const char **new_number, const char **why);
 
-/* Public key (hex) of a known key id; NULL if unknown. *retired set. */
-enum db_status signing_key_public(struct arena *a, const char *key_id, const char **hex, int *retired);
+/* "Level 1" or "Level 3 — Interventional Endovascular". */
+const char *certificate_level_text(struct arena *a, const char *level, const char *branch);
 
 #endif

@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "db/audit.h"
 #include "db/audit_anchor.h"
+#include "db/certificate_issue.h"
 #include "db/certificates.h"
 #include "domain/outcome.h"
 

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SIG_MARK "\n%ESNR-SIGNATURE v1 "
+#define SIG_MARK "\n%ESNR-SIGNATURE v"
 #define B64 sodium_base64_VARIANT_URLSAFE_NO_PADDING
 
 static void key_id_of(struct signing_key *k)
@@ -174,6 +174,28 @@ int key_load_public(const char *path, struct signing_key *k, char *err, size_t e
 	return 0;
 }
 
+int key_destroy_secret(const char *dir, const char *id)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s.key", dir, id);
+	int fd = open(path, O_WRONLY | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	/* Overwritten in place before the name goes, so that the bytes do not linger in a
+	 * free block of $VAR (as far as the file system rewrites in place). */
+	struct stat sb;
+	int ok = fstat(fd, &sb) == 0;
+	unsigned char junk[512];
+	for (off_t done = 0; ok && done < sb.st_size; done += (off_t)sizeof junk) {
+		randombytes_buf(junk, sizeof junk);
+		size_t n = sb.st_size - done < (off_t)sizeof junk ? (size_t)(sb.st_size - done) : sizeof junk;
+		ok = pwrite(fd, junk, n, done) == (ssize_t)n;
+	}
+	ok = ok && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	return unlink(path) == 0 && ok ? 0 : -1;
+}
+
 int key_from_public_hex(const char *hex, struct signing_key *k)
 {
 	size_t len;
@@ -186,11 +208,13 @@ int key_from_public_hex(const char *hex, struct signing_key *k)
 }
 
 int pdf_sign(struct arena *a, const unsigned char *pdf, size_t len, const struct signing_key *k,
-    const char *number, unsigned char **out, size_t *outlen)
+    const char *number, const char *signed_at, unsigned char **out, size_t *outlen)
 {
 	unsigned char sig[crypto_sign_BYTES];
 	char b64[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, B64)];
-	const char *head = arena_printf(a, "%%ESNR-SIGNATURE v1 key=%s number=%s ed25519=", k->id, number);
+	const char *head = signed_at != NULL ?
+	    arena_printf(a, "%%ESNR-SIGNATURE v2 key=%s number=%s signed=%s ed25519=", k->id, number, signed_at) :
+	    arena_printf(a, "%%ESNR-SIGNATURE v1 key=%s number=%s ed25519=", k->id, number);
 	size_t hlen = strlen(head);
 	/* A PDF written by libharu ends with "%%EOF\n"; the trailer starts on its own line. */
 	int need_nl = len == 0 || pdf[len - 1] != '\n';
@@ -249,8 +273,14 @@ int pdf_signature_parse(const unsigned char *file, size_t len, struct pdf_signat
 	memcpy(text, line, llen);
 	text[llen] = '\0';
 	char b64[128];
-	if (sscanf(text, "%%ESNR-SIGNATURE v1 key=%16[0-9a-f] number=%63[A-Z0-9-] ed25519=%127s",
-	    s->key_id, s->number, b64) != 3 || strlen(s->key_id) != KEY_ID_HEX) {
+	int v2 = strncmp(text, "%ESNR-SIGNATURE v2 ", 19) == 0;
+	int fields = v2 ?
+	    sscanf(text, "%%ESNR-SIGNATURE v2 key=%16[0-9a-f] number=%63[A-Z0-9-] signed=%20[0-9TZ:-] ed25519=%127s",
+	        s->key_id, s->number, s->signed_at, b64) :
+	    sscanf(text, "%%ESNR-SIGNATURE v1 key=%16[0-9a-f] number=%63[A-Z0-9-] ed25519=%127s",
+	        s->key_id, s->number, b64);
+	if (fields != (v2 ? 4 : 3) || strlen(s->key_id) != KEY_ID_HEX ||
+	    (v2 && strlen(s->signed_at) != 20)) {
 		*why = "the file was altered: its signature line is malformed";
 		return -1;
 	}
@@ -263,8 +293,11 @@ int pdf_signature_parse(const unsigned char *file, size_t len, struct pdf_signat
 	/* sscanf is lenient with white space: only the exact line we write is accepted, and
 	 * the signed part is measured on that canonical form. */
 	char canonical[256];
-	int head = snprintf(canonical, sizeof canonical, "%%ESNR-SIGNATURE v1 key=%s number=%s ed25519=",
-	    s->key_id, s->number);
+	int head = v2 ?
+	    snprintf(canonical, sizeof canonical, "%%ESNR-SIGNATURE v2 key=%s number=%s signed=%s ed25519=",
+	        s->key_id, s->number, s->signed_at) :
+	    snprintf(canonical, sizeof canonical, "%%ESNR-SIGNATURE v1 key=%s number=%s ed25519=",
+	        s->key_id, s->number);
 	if (head <= 0 || (size_t)head + strlen(b64) >= sizeof canonical ||
 	    strncmp(canonical, text, (size_t)head) != 0 || strcmp(text + head, b64) != 0) {
 		*why = "the file was altered: its signature line is malformed";

@@ -21,20 +21,25 @@ int key_generate(const char *dir, struct signing_key *out, char *err, size_t err
 int key_load_secret(const char *dir, const char *id, struct signing_key *out, char *err, size_t errlen);
 /* Reads a public key file as written by key_generate. 0 ok. */
 int key_load_public(const char *path, struct signing_key *out, char *err, size_t errlen);
+/* Destroys DIR/ID.key: overwritten with random bytes, synced, unlinked. 0 also when it
+ * did not exist; -1 when it could not be destroyed. */
+int key_destroy_secret(const char *dir, const char *id);
 /* Public key from its hex text (as published); 0 ok. */
 int key_from_public_hex(const char *hex, struct signing_key *out);
 void key_public_hex(const struct signing_key *k, char out[2 * crypto_sign_PUBLICKEYBYTES + 1]);
 
 /* The trailer appended after the PDF's %%EOF, a PDF comment readers ignore:
- *   %ESNR-SIGNATURE v1 key=ID number=NUMBER ed25519=BASE64\n
- * The signature covers every byte of the file before BASE64, so that changing any
- * byte of the file, the trailer's key or number included, breaks it. */
+ *   %ESNR-SIGNATURE v2 key=ID number=NUMBER signed=YYYY-MM-DDTHH:MM:SSZ ed25519=BASE64\n
+ * (v1, written before signing times were recorded, lacks signed=). The signature covers
+ * every byte of the file before BASE64, so that changing any byte of the file, the
+ * trailer's key, number or time included, breaks it. signed_at NULL writes v1. */
 int pdf_sign(struct arena *a, const unsigned char *pdf, size_t len, const struct signing_key *k,
-    const char *number, unsigned char **out, size_t *outlen);
+    const char *number, const char *signed_at, unsigned char **out, size_t *outlen);
 
 struct pdf_signature {
 	char key_id[KEY_ID_HEX + 1];
 	char number[64];
+	char signed_at[21];              /* UTC, as the signer wrote it; "" in a v1 trailer */
 	unsigned char sig[crypto_sign_BYTES];
 	size_t signed_len;               /* bytes covered by the signature */
 };

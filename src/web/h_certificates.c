@@ -3,40 +3,38 @@
 #include <string.h>
 
 #include "auth/session.h"
+#include "db/certificate_check.h"
+#include "db/certificate_issue.h"
 #include "db/certificates.h"
-#include "sign/signing.h"
+#include "db/signing_keys.h"
+#include "sign/keylist.h"
 #include "web/handlers.h"
 
 void page_certificates(struct request *req)
 {
-	enum db_status st;
 	int admin = req->user->role == ROLE_ADMIN;
+	struct cert_row *rows;
+	int n;
 	/* Candidates see their own; the office sees all (the newest first). */
-	PGresult *r = db_query(req->arena, &st,
-	    "SELECT c.number, c.exam_code, e.title, c.holder_name,"
-	    "   to_char(c.issued_at AT TIME ZONE 'Europe/Vienna', 'FMDD FMMonth YYYY'),"
-	    "   c.revoked_at IS NOT NULL, c.revoked_reason, c.superseded_by, c.pdf IS NOT NULL"
-	    " FROM certificates c JOIN exams e ON e.code = c.exam_code"
-	    " WHERE $2 OR c.user_id = $1 ORDER BY c.issued_at DESC, c.number LIMIT 500",
-	    2, req->user->id_text, admin ? "t" : "f");
+	enum db_status st = certificate_list(req->arena, admin ? NULL : req->user->id_text, &rows, &n);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
 	struct tdict *d = http_page(req, admin ? "Certificates issued" : "Your certificates");
 	tdict_set_bool(d, "admin", admin);
-	for (int i = 0; i < db_rows(r); i++) {
+	for (int i = 0; i < n; i++) {
 		struct tdict *c = tdict_push(d, "certificates");
-		tdict_set(c, "number", db_val(r, i, 0));
-		tdict_set(c, "exam", db_val(r, i, 1));
-		tdict_set(c, "qualification", db_val(r, i, 2));
-		tdict_set(c, "holder", db_val(r, i, 3));
-		tdict_set(c, "issued_on", db_val(r, i, 4));
-		tdict_set_bool(c, "revoked", strcmp(db_val(r, i, 5), "t") == 0);
-		tdict_set(c, "revoked_reason", db_val(r, i, 6));
-		tdict_set(c, "superseded_by", db_val(r, i, 7));
-		tdict_set_bool(c, "has_pdf", strcmp(db_val(r, i, 8), "t") == 0);
-		tdict_set_bool(c, "in_force", strcmp(db_val(r, i, 5), "f") == 0 && db_val(r, i, 7) == NULL);
+		tdict_set(c, "number", rows[i].number);
+		tdict_set(c, "exam", rows[i].exam);
+		tdict_set(c, "qualification", rows[i].qualification);
+		tdict_set(c, "holder", rows[i].holder);
+		tdict_set(c, "issued_on", rows[i].issued_on);
+		tdict_set_bool(c, "revoked", rows[i].revoked);
+		tdict_set(c, "revoked_reason", rows[i].revoked_reason);
+		tdict_set(c, "superseded_by", rows[i].superseded_by);
+		tdict_set_bool(c, "has_pdf", rows[i].has_pdf);
+		tdict_set_bool(c, "in_force", !rows[i].revoked && rows[i].superseded_by == NULL);
 	}
 	http_render(req, 200, "certificates", d);
 }
@@ -73,8 +71,9 @@ void certificate_download(struct request *req)
 	http_header(req, "Cache-Control", "private, no-store");
 }
 
-static void set_record(struct tdict *d, const struct cert_info *c)
+static void set_record(struct tdict *d, const struct cert_verdict *v)
 {
+	const struct cert_info *c = &v->info;
 	tdict_set(d, "number", c->number);
 	tdict_set(d, "holder", c->holder);
 	tdict_set(d, "exam", c->exam);
@@ -88,7 +87,9 @@ static void set_record(struct tdict *d, const struct cert_info *c)
 	tdict_set(d, "superseded_by", c->superseded_by);
 	tdict_set(d, "supersedes", c->supersedes);
 	tdict_set(d, "key_id", c->key_id);
-	tdict_set_bool(d, "valid", c->revoked_on == NULL && c->superseded_by == NULL);
+	tdict_set_bool(d, "valid", v->genuine && c->superseded_by == NULL);
+	/* Revocation has its own line; anything else that stops it verifying is said here. */
+	tdict_set(d, "problem", !v->genuine && c->revoked_on == NULL ? v->why : NULL);
 }
 
 void page_verify_form(struct request *req)
@@ -118,20 +119,21 @@ void page_verify_form(struct request *req)
 
 void page_verify_number(struct request *req)
 {
-	struct cert_info c;
-	int found;
-	enum db_status st = certificate_find(req->arena, req->params[0], &c, &found);
+	struct cert_verdict v;
+	enum db_status st = certificate_check_number(req->arena, req->params[0], &v);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
-	if (!found) {
+	if (!v.found) {
 		http_error(req, 404, "No certificate with this number was issued by the ESNR. "
 		    "Check the number; a forged certificate may carry a number that does not exist.");
 		return;
 	}
-	struct tdict *d = http_page(req, arena_printf(req->arena, "Certificate %s", c.number));
-	set_record(d, &c);
+	struct tdict *d = http_page(req, arena_printf(req->arena, "Certificate %s", v.info.number));
+	set_record(d, &v);
+	tdict_set_bool(d, "file_checked", 0);
+	tdict_set_bool(d, "key_retired", 0);
 	http_render(req, 200, "verify_result", d);
 }
 
@@ -157,76 +159,69 @@ void post_verify(struct request *req)
 		http_error(req, 400, "Choose the certificate's PDF file to upload (field pdf).");
 		return;
 	}
-	struct pdf_signature sig;
-	const char *why;
-	const unsigned char *file = (const unsigned char *)f->value;
-	if (f->len < 5 || memcmp(file, "%PDF-", 5) != 0) {
-		not_genuine(req, "Not a certificate of ours: the file is not a PDF.");
-		return;
-	}
-	if (pdf_signature_parse(file, f->len, &sig, &why) != 0) {
-		not_genuine(req, why);
-		return;
-	}
-	const char *hex;
-	int retired = 0;
-	enum db_status st = signing_key_public(req->arena, sig.key_id, &hex, &retired);
+	struct cert_verdict v;
+	enum db_status st = certificate_check_file(req->arena, (const unsigned char *)f->value, f->len, &v);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
-	struct signing_key key;
-	if (hex == NULL || key_from_public_hex(hex, &key) != 0) {
-		not_genuine(req, arena_printf(req->arena, "It is signed with a key the ESNR does not "
-		    "know (%s).", sig.key_id));
-		return;
-	}
-	if (!pdf_signature_valid(file, &sig, key.pk)) {
-		not_genuine(req, "The file was altered after the ESNR signed it: its signature does not "
-		    "match its content.");
-		return;
-	}
-	struct cert_info c;
-	int found;
-	if ((st = certificate_find(req->arena, sig.number, &c, &found)) != DB_OK) {
-		fail_db(req, st);
-		return;
-	}
-	if (!found) {
-		not_genuine(req, arena_printf(req->arena, "Not a certificate of ours: the number %s "
-		    "is not in the register.", sig.number));
-		return;
-	}
-	if (c.revoked_on != NULL) {
-		not_genuine(req, arena_printf(req->arena, "The signature is genuine, but certificate %s "
-		    "was revoked on %s: %s.", c.number, c.revoked_on, c.revoked_reason));
+	if (!v.genuine) {
+		not_genuine(req, v.why);
 		return;
 	}
 	struct tdict *d = http_page(req, "Genuine certificate");
-	set_record(d, &c);
+	set_record(d, &v);
 	tdict_set_bool(d, "file_checked", 1);
-	tdict_set_bool(d, "key_retired", retired);
+	tdict_set_bool(d, "key_retired", v.key.state == KEY_RETIRED);
 	http_render(req, 200, "verify_result", d);
 }
 
 void page_verify_keys(struct request *req)
 {
-	enum db_status st;
-	PGresult *r = db_query(req->arena, &st,
-	    "SELECT id, public_key, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"'),"
-	    "   to_char(retired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"')"
-	    " FROM signing_keys ORDER BY created_at DESC", 0);
+	struct key_record *keys;
+	int n;
+	enum db_status st = signing_key_list(req->arena, &keys, &n);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
 	struct tdict *d = http_page(req, "Signing keys");
-	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *k = http_push_row(d, "keys", r, i, (const char *const[]){ "key_id",
-		    "public_key", "from", "until", NULL });
-		tdict_set_bool(k, "in_force", db_val(r, i, 3) == NULL);
+	for (int i = 0; i < n; i++) {
+		struct tdict *k = tdict_push(d, "keys");
+		tdict_set(k, "key_id", keys[i].id);
+		tdict_set(k, "public_key", keys[i].public_hex);
+		tdict_set(k, "from", keys[i].from);
+		tdict_set(k, "until", keys[i].until);
+		tdict_set(k, "state", key_state_name(keys[i].state));
+		tdict_set(k, "compromised_reason", keys[i].compromised_reason);
+		tdict_set_bool(k, "in_force", keys[i].state == KEY_IN_FORCE);
 	}
 	http_render(req, 200, "verify_keys", d);
+}
+
+/* The same list for machines: what `esonrctl cert verify FILE --key LIST` reads offline. */
+void page_verify_keys_list(struct request *req)
+{
+	static const enum published_state published[] = {
+		[KEY_IN_FORCE] = PUBLISHED_IN_FORCE, [KEY_RETIRED] = PUBLISHED_RETIRED,
+		[KEY_COMPROMISED] = PUBLISHED_COMPROMISED,
+	};
+	struct key_record *keys;
+	int n;
+	enum db_status st = signing_key_list(req->arena, &keys, &n);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	req->out.len = 0;
+	buf_printf(&req->out, "# ESoNR certificate signing keys: key ID PUBLIC-KEY IN-FORCE-FROM UNTIL STATE\n"
+	    "# Check a certificate offline: esonrctl cert verify FILE.pdf --key THIS-FILE\n");
+	for (int i = 0; i < n; i++) {
+		const char *line = keylist_line(req->arena, keys[i].id, keys[i].public_hex, keys[i].from_iso,
+		    keys[i].until_iso, published[keys[i].state]);
+		buf_append(&req->out, line, strlen(line));
+	}
+	http_header(req, "Content-Type", "text/plain; charset=utf-8");
 }
 
 static const char *admin_reason(struct request *req)

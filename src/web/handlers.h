@@ -43,6 +43,7 @@ void page_verify_form(struct request *req);
 void page_verify_number(struct request *req);
 void post_verify(struct request *req);
 void page_verify_keys(struct request *req);
+void page_verify_keys_list(struct request *req);
 void post_cert_revoke(struct request *req);
 void post_cert_reissue(struct request *req);
 

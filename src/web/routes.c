@@ -26,6 +26,7 @@ static const struct route routes[] = {
 	{ "GET",  "/verify",                       ROLES_PUBLIC, page_verify_form },
 	{ "POST", "/verify",                       ROLES_PUBLIC, post_verify },
 	{ "GET",  "/verify/keys",                  ROLES_PUBLIC, page_verify_keys },
+	{ "GET",  "/verify/keys.txt",              ROLES_PUBLIC, page_verify_keys_list },
 	{ "GET",  "/verify/{}",                    ROLES_PUBLIC, page_verify_number },
 	{ "POST", "/admin/certificates/{}/revoke", ROLE_ADMIN, post_cert_revoke },
 	{ "POST", "/admin/certificates/{}/reissue", ROLE_ADMIN, post_cert_reissue },

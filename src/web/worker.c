@@ -8,6 +8,7 @@
 #include "auth/password.h"
 #include "auth/session.h"
 #include "db/audit_anchor.h"
+#include "db/certificate_issue.h"
 #include "db/certificates.h"
 #include "db/db.h"
 #include "web/handlers.h"

@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 			.signatory_2 = "Director of the ESoNR", .signatory_2_role = "European School of Neuroradiology",
 		};
 		if (cert_render(a, &d, &pdf, &len, err, sizeof err) != 0 ||
-		    pdf_sign(a, pdf, len, &k, number, &signed_pdf, &slen) != 0) {
+		    pdf_sign(a, pdf, len, &k, number, "2026-11-26T08:00:00Z", &signed_pdf, &slen) != 0) {
 			fprintf(stderr, "bench: %s\n", err);
 			return 1;
 		}
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 		if (i == n - 1) {
 			d.number = number;
 			cert_render(a, &d, &pdf, &len, err, sizeof err);
-			pdf_sign(a, pdf, len, &k, number, &signed_pdf, &slen);
+			pdf_sign(a, pdf, len, &k, number, "2026-11-26T08:00:00Z", &signed_pdf, &slen);
 		}
 	}
 	double gen = (now() - t0) / n;

@@ -97,7 +97,7 @@ def verify_upload(data, filename="certificate.pdf"):
 
 
 def key_of(data):
-    m = re.search(rb"%ESNR-SIGNATURE v1 key=([0-9a-f]{16}) ", data)
+    m = re.search(rb"%ESNR-SIGNATURE v\d key=([0-9a-f]{16}) ", data)
     return m.group(1).decode() if m else None
 
 
@@ -112,7 +112,7 @@ def keys_page():
     rows = {}
     for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S):
         cells = [text_of(td) for td in re.findall(r"<td>(.*?)</td>", tr, re.S)]
-        if len(cells) == 4 and re.fullmatch(r"[0-9a-f]{16}", cells[0]):
+        if len(cells) >= 4 and re.fullmatch(r"[0-9a-f]{16}", cells[0]):
             rows[cells[0]] = cells[3]
     return status, rows
 

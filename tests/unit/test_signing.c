@@ -52,7 +52,7 @@ int main(void)
 	unsigned char *signed_pdf;
 	size_t len;
 	CHECK(pdf_sign(a, (const unsigned char *)pdf_text, strlen(pdf_text), &k, "ESNR-L1-2027-0001",
-	    &signed_pdf, &len) == 0, "a PDF is signed");
+	    "2027-05-04T10:00:00Z", &signed_pdf, &len) == 0, "a PDF is signed");
 	CHECK(len > strlen(pdf_text) && memcmp(signed_pdf, pdf_text, strlen(pdf_text)) == 0,
 	    "signing appends to the PDF and keeps its bytes");
 	CHECK(signed_pdf[len - 1] == '\n', "the signature trailer ends with a newline");
@@ -62,6 +62,7 @@ int main(void)
 	CHECK(pdf_signature_parse(signed_pdf, len, &s, &why) == 0, "the trailer parses");
 	CHECK_STR(s.key_id, k.id, "the trailer names the signing key");
 	CHECK_STR(s.number, "ESNR-L1-2027-0001", "the trailer names the certificate");
+	CHECK_STR(s.signed_at, "2027-05-04T10:00:00Z", "the trailer carries the signing time");
 	CHECK(pdf_signature_valid(signed_pdf, &s, k.pk), "the untouched file verifies");
 	CHECK(!pdf_signature_valid(signed_pdf, &s, other.pk), "another key does not verify it");
 
@@ -106,8 +107,17 @@ int main(void)
 	CHECK(qr_record_parse(a, "https://portal.esnr.org/verify/X", &q, &payload, &plen, sig, &why) != 0,
 	    "a plain URL without a record is not a record");
 
+	unsigned char *v1;
+	size_t v1len;
+	CHECK(pdf_sign(a, (const unsigned char *)pdf_text, strlen(pdf_text), &k, "ESNR-L1-2027-0002", NULL,
+	    &v1, &v1len) == 0 && pdf_signature_parse(v1, v1len, &s, &why) == 0 && s.signed_at[0] == '\0' &&
+	    pdf_signature_valid(v1, &s, k.pk), "a v1 trailer (no signing time) still parses and verifies");
+
 	snprintf(path, sizeof path, "%s/%s.key", dir, k.id);
-	unlink(path);
+	CHECK(key_destroy_secret(dir, k.id) == 0 && access(path, F_OK) != 0,
+	    "destroying a secret key removes its file");
+	CHECK(key_load_secret(dir, k.id, &loaded, err, sizeof err) != 0, "a destroyed key cannot be loaded");
+	CHECK(key_destroy_secret(dir, k.id) == 0, "destroying an absent key is not an error");
 	snprintf(path, sizeof path, "%s/%s.pub", dir, k.id);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/%s.key", dir, other.id);

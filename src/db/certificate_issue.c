@@ -1,0 +1,167 @@
+#include "db/certificate_issue.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db/audit.h"
+#include "db/certificates.h"
+#include "db/signing_keys.h"
+#include "pdf/certificate.h"
+#include "sign/keyring.h"
+#include "sign/signing.h"
+
+static char base_url[256] = "http://127.0.0.1:8080";
+static char font_regular[512] = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf";
+/* One face for regular and bold: libharu prepares every font anew for each document,
+ * so a second face doubles the time per certificate (bold is drawn, see pdf/certificate.c). */
+static char font_bold[512] = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf";
+static int fonts_ready;
+
+void certificates_configure(const char *url, const char *keys, const char *regular, const char *bold)
+{
+	snprintf(base_url, sizeof base_url, "%s", url);
+	/* Trailing slashes would give "//verify" in every QR code. */
+	for (size_t n = strlen(base_url); n > 0 && base_url[n - 1] == '/'; n--)
+		base_url[n - 1] = '\0';
+	keyring_configure(keys);
+	if (regular != NULL)
+		snprintf(font_regular, sizeof font_regular, "%s", regular);
+	if (bold != NULL)
+		snprintf(font_bold, sizeof font_bold, "%s", bold);
+}
+
+static const char *fonts(struct arena *a)
+{
+	char err[256];
+	if (!fonts_ready) {
+		if (cert_fonts_init(font_regular, font_bold, err, sizeof err) != 0)
+			return arena_printf(a, "the certificate fonts cannot be loaded: %s", err);
+		fonts_ready = 1;
+	}
+	return NULL;
+}
+
+const char *certificate_name_problem(struct arena *a, const char *name)
+{
+	const char *why = fonts(a);
+	return why != NULL ? why : cert_text_problem(a, name);
+}
+
+enum db_status certificate_build(struct arena *a, const char *number, const char **why)
+{
+	enum db_status st;
+	const struct signing_key *k;
+	const char *key_id;
+	char err[256];
+	PGresult *r = db_query(a, &st,
+	    "SELECT c.holder_name, e.title, e.level::text, e.branch,"
+	    "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD FMMonth YYYY'), s.location,"
+	    "   to_char(c.issued_at AT TIME ZONE 'Europe/Vienna', 'FMDD FMMonth YYYY'),"
+	    "   to_char(c.issued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	    "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'YYYY-MM-DD'),"
+	    "   to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	    " FROM certificates c JOIN exams e ON e.code = c.exam_code"
+	    " JOIN exam_sessions s ON s.id = c.session_id WHERE c.number = $1", 1, number);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(r) != 1) {
+		*why = "no such certificate";
+		return DB_REFUSED;
+	}
+	const char *name = db_val(r, 0, 0);
+	const char *problem = certificate_name_problem(a, name);
+	if (problem != NULL) {
+		*why = arena_printf(a, "the certificate %s cannot be printed for \"%s\": %s. "
+		    "Correct the name, or contact the portal's maintainers about the font.", number, name, problem);
+		return DB_REFUSED;
+	}
+	if ((st = signing_key_in_force(a, &key_id)) != DB_OK)
+		return st;
+	if (key_id == NULL) {
+		*why = "no signing key is in force: create one with `esonrctl keygen`";
+		return DB_REFUSED;
+	}
+	if (keyring_get(key_id, &k, err, sizeof err) != 0) {
+		*why = arena_printf(a, "the signing key %s cannot be read: %s", key_id, err);
+		return DB_REFUSED;
+	}
+	const char *record = qr_record_sign(a, k, number, name, db_val(r, 0, 1), db_val(r, 0, 8));
+	struct cert_doc doc = {
+		.number = number,
+		.holder_name = name,
+		.qualification = db_val(r, 0, 1),
+		.level = certificate_level_text(a, db_val(r, 0, 2), db_val(r, 0, 3)),
+		.session_date = db_val(r, 0, 4),
+		.session_place = db_val(r, 0, 5),
+		.issue_date = db_val(r, 0, 6),
+		.creation_date = db_val(r, 0, 7),
+		.key_id = k->id,
+		.qr_text = arena_printf(a, "%s/verify/%s#%s", base_url, number, record),
+		.signatory_1 = "President of the ESNR",
+		.signatory_1_role = "European Society of Neuroradiology",
+		.signatory_2 = "Director of the ESoNR",
+		.signatory_2_role = "European School of Neuroradiology",
+	};
+	unsigned char *pdf, *signed_pdf;
+	size_t len, signed_len;
+	if (cert_render(a, &doc, &pdf, &len, err, sizeof err) != 0) {
+		*why = arena_printf(a, "the certificate %s could not be drawn: %s", number, err);
+		return DB_REFUSED;
+	}
+	if (pdf_sign(a, pdf, len, k, number, db_val(r, 0, 9), &signed_pdf, &signed_len) != 0) {
+		*why = "the certificate could not be signed";
+		return DB_REFUSED;
+	}
+	return certificate_store(a, number, signed_pdf, signed_len, k->id, db_val(r, 0, 9), doc.qr_text);
+}
+
+struct reissue_ctx {
+	const char *number, *reason, *actor_id;
+	const char **new_number, **why;
+};
+
+static enum db_status reissue_body(struct arena *a, void *p)
+{
+	struct reissue_ctx *c = p;
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT c.exam_code, c.year, c.user_id, u.full_name, c.session_id, c.revoked_at IS NOT NULL,"
+	    "   c.superseded_by, c.holder_name"
+	    " FROM certificates c JOIN users u ON u.id = c.user_id WHERE c.number = $1 FOR UPDATE OF c",
+	    1, c->number);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(r) != 1) {
+		*c->why = arena_printf(a, "no certificate %s", c->number);
+		return DB_REFUSED;
+	}
+	if (strcmp(db_val(r, 0, 5), "t") == 0 || db_val(r, 0, 6) != NULL) {
+		*c->why = arena_printf(a, "certificate %s is %s: only a certificate in force can be reissued",
+		    c->number, db_val(r, 0, 6) ? "already superseded" : "revoked");
+		return DB_REFUSED;
+	}
+	const char *fresh;
+	if ((st = certificate_record(a, db_val(r, 0, 0), db_val(r, 0, 1), db_val(r, 0, 2),
+	    db_val(r, 0, 4), db_val(r, 0, 3), c->number, c->reason, &fresh)) != DB_OK)
+		return st;
+	if ((st = certificate_supersede(a, c->number, fresh)) != DB_OK)
+		return st;
+	if ((st = certificate_build(a, fresh, c->why)) != DB_OK)
+		return st;
+	PGresult *j = db_query(a, &st, "SELECT jsonb_build_object('reason', $1::text, 'old_name', $2::text,"
+	    " 'new_name', $3::text, 'superseded_by', $4::text)::text", 4, c->reason, db_val(r, 0, 7),
+	    db_val(r, 0, 3), fresh);
+	if (st != DB_OK)
+		return st;
+	*c->new_number = fresh;
+	return audit_record(a, c->actor_id, "certificate.reissue", "certificate", c->number, NULL,
+	    db_val(j, 0, 0));
+}
+
+enum db_status certificate_reissue(struct arena *a, const char *number, const char *reason,
+    const char *actor_id, const char **new_number, const char **why)
+{
+	struct reissue_ctx c = { number, reason, actor_id, new_number, why };
+	return db_tx(a, DB_READ_COMMITTED, reissue_body, &c);
+}
+

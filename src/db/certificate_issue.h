@@ -1,0 +1,21 @@
+/* Issuing a certificate: the record's data is drawn into a PDF (src/pdf), signed with the
+ * key in force (src/sign) and stored in the register (db/certificates). Done once, when the
+ * certificate is issued: a download is always the very file that was signed. */
+#ifndef ESONR_CERTIFICATE_ISSUE_H
+#define ESONR_CERTIFICATE_ISSUE_H
+#include "db/db.h"
+
+/* Where verification URLs point, where the secret key is, which fonts draw names. */
+void certificates_configure(const char *base_url, const char *keys_dir, const char *font_regular,
+    const char *font_bold);
+/* NULL when the certificate font draws every character of name; else why not. */
+const char *certificate_name_problem(struct arena *a, const char *name);
+/* Renders, signs and stores the PDF of an issued record, inside the caller's transaction.
+ * DB_REFUSED with *why when no key is in force or the font cannot draw the name. */
+enum db_status certificate_build(struct arena *a, const char *number, const char **why);
+/* Issues a new number with the holder's current name under the key in force; the old one
+ * is superseded. Audited. */
+enum db_status certificate_reissue(struct arena *a, const char *number, const char *reason,
+    const char *actor_id, const char **new_number, const char **why);
+
+#endif
