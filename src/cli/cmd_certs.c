@@ -308,13 +308,14 @@ int cmd_cert_verify_qr(struct cli *c)
 		return CLI_FAIL;
 	}
 	if (db_up) {
-		if (certificate_check_record(c->arena, rec.number, rec.key_id, &v) != DB_OK)
+		if (certificate_check_record(c->arena, rec.number, rec.key_id, c->words[0], &v) != DB_OK)
 			return cli_fail("%s", db_error());
 		if (!v.found || !v.key_known || key_from_public_hex(v.key.public_hex, &k) != 0) {
 			printf("NOT VALID: %s\n", v.why);
 			return CLI_FAIL;
 		}
 	}
+	/* The signature first: an altered record says so, whatever else the register says. */
 	if (!qr_record_valid(payload, plen, sig, k.pk)) {
 		printf("NOT VALID: the record was altered after it was signed\n");
 		return CLI_FAIL;

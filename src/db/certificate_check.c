@@ -115,8 +115,14 @@ enum db_status certificate_check_number(struct arena *a, const char *number, str
 	return DB_OK;
 }
 
+static const char *record_part(const char *text)
+{
+	const char *hash = text ? strchr(text, '#') : NULL;
+	return hash ? hash + 1 : text;
+}
+
 enum db_status certificate_check_record(struct arena *a, const char *number, const char *key_id,
-    struct cert_verdict *v)
+    const char *text, struct cert_verdict *v)
 {
 	memset(v, 0, sizeof *v);
 	enum db_status st = load(a, number, v);
@@ -125,6 +131,12 @@ enum db_status certificate_check_record(struct arena *a, const char *number, con
 	if (strcmp(key_id, v->info.key_id) != 0) {
 		refuse(v, arena_printf(a, "Not genuine: the record names key %s, but the register records "
 		    "that certificate %s was signed with key %s.", key_id, number, v->info.key_id));
+		return DB_OK;
+	}
+	const char *issued = record_part(v->info.qr_text);
+	if (issued == NULL || strcmp(issued, record_part(text)) != 0) {
+		refuse(v, arena_printf(a, "The record was altered and signed again: it is not the record the "
+		    "ESNR issued for certificate %s.", number));
 		return DB_OK;
 	}
 	standing(a, v);

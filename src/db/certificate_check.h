@@ -21,8 +21,9 @@ enum db_status certificate_check_file(struct arena *a, const unsigned char *file
     struct cert_verdict *v);
 /* A number (GET /verify/{number}): the register's own copy is checked too. */
 enum db_status certificate_check_number(struct arena *a, const char *number, struct cert_verdict *v);
-/* A QR record's number and key: the key must be the register's for that number. */
+/* A QR record (the scanned text, a URL with #record or the record alone): its key must be
+ * the register's for that number, and the record the one the register issued. */
 enum db_status certificate_check_record(struct arena *a, const char *number, const char *key_id,
-    struct cert_verdict *v);
+    const char *text, struct cert_verdict *v);
 
 #endif

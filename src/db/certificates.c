@@ -42,7 +42,7 @@ enum db_status certificate_find(struct arena *a, const char *number, struct cert
 	    "   to_char(c.issued_at AT TIME ZONE 'Europe/Vienna', 'FMDD FMMonth YYYY'),"
 	    "   to_char(c.revoked_at AT TIME ZONE 'Europe/Vienna', 'FMDD FMMonth YYYY'), c.revoked_reason,"
 	    "   c.superseded_by, c.supersedes, c.key_id,"
-	    "   to_char(c.signed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	    "   to_char(c.signed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), c.qr_text"
 	    " FROM certificates c JOIN exams e ON e.code = c.exam_code"
 	    " LEFT JOIN exam_sessions s ON s.id = c.session_id WHERE c.number = $1", 1, number);
 	if (st != DB_OK)
@@ -65,6 +65,7 @@ enum db_status certificate_find(struct arena *a, const char *number, struct cert
 	c->supersedes = db_val(r, 0, 13);
 	c->key_id = db_val(r, 0, 14);
 	c->signed_at = db_val(r, 0, 15);
+	c->qr_text = db_val(r, 0, 16);
 	return DB_OK;
 }
 

@@ -22,6 +22,7 @@ struct cert_info {
 	const char *session_date, *place, *issued_on;
 	const char *revoked_on, *revoked_reason, *superseded_by, *supersedes, *key_id;
 	const char *signed_at; /* "2026-12-01T22:10:05Z", NULL before the PDF exists */
+	const char *qr_text;   /* what its QR code holds: URL#record */
 };
 /* *found is 0 for an unknown number. */
 enum db_status certificate_find(struct arena *a, const char *number, struct cert_info *out, int *found);
