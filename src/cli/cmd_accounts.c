@@ -4,6 +4,7 @@
 
 #include "auth/password.h"
 #include "cli/cli.h"
+#include "db/certificate_issue.h"
 #include "db/db.h"
 #include "db/booking.h"
 #include "db/records.h"
@@ -43,7 +44,7 @@ int cmd_user_add(struct cli *c)
 	if (name_in == NULL || role_in == NULL)
 		return cli_usage("user add: --name and --role are required");
 	char *name = name_normalise(c->arena, name_in, &why);
-	if (name == NULL)
+	if (name == NULL || (why = holder_name_problem(c->arena, name)) != NULL)
 		return cli_usage("user add: %s", why);
 	if (role_parse(role_in, &role) != 0)
 		return cli_usage("user add: --role must be candidate, examiner or admin");
@@ -70,7 +71,7 @@ int cmd_user_rename(struct cli *c)
 	if (name_in == NULL)
 		return cli_usage("user rename: --name NAME is required");
 	char *name = name_normalise(c->arena, name_in, &why);
-	if (name == NULL)
+	if (name == NULL || (why = holder_name_problem(c->arena, name)) != NULL)
 		return cli_usage("user rename: %s", why);
 	int rc = cli_connect(c);
 	if (rc != CLI_OK)

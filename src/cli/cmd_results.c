@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "db/audit.h"
 #include "db/audit_anchor.h"
+#include "db/certificates.h"
 #include "db/results.h"
 
 int cmd_session_publish(struct cli *c)
@@ -24,6 +25,11 @@ int cmd_session_publish(struct cli *c)
 	if (st != DB_OK)
 		return cli_fail("%s", db_error());
 	printf("session %s published: %d certificate%s issued\n", id, issued, issued == 1 ? "" : "s");
+	struct cert_problem *p;
+	int n;
+	if (certificate_problems(c->arena, id, &p, &n) == DB_OK)
+		for (int i = 0; i < n; i++)
+			printf("not issued: booking %s (%s): %s\n", p[i].booking_id, p[i].email, p[i].problem);
 	return CLI_OK;
 }
 

@@ -47,6 +47,19 @@ const char *certificate_name_problem(struct arena *a, const char *name)
 	return why != NULL ? why : cert_text_problem(a, name);
 }
 
+const char *holder_name_problem(struct arena *a, const char *name)
+{
+	const char *why = fonts(a);
+	if (why != NULL) {
+		/* The portal's own trouble, not the user's: publication will report it. */
+		fprintf(stderr, "certificates: %s\n", why);
+		return NULL;
+	}
+	why = cert_text_problem(a, name);
+	return why == NULL ? NULL : arena_printf(a, "This name cannot be printed on a certificate: %s. "
+	    "Write it in a European script (Latin, Greek or Cyrillic letters), without such characters.", why);
+}
+
 enum db_status certificate_build(struct arena *a, const char *number, const char **why)
 {
 	enum db_status st;

@@ -10,6 +10,10 @@ void certificates_configure(const char *base_url, const char *keys_dir, const ch
     const char *font_bold);
 /* NULL when the certificate font draws every character of name; else why not. */
 const char *certificate_name_problem(struct arena *a, const char *name);
+/* The check a holder's name passes when it is registered or changed (DESIGN §4), so that
+ * publication never fails on one candidate: NULL when it can be printed on a certificate,
+ * else one sentence for the user naming the character. */
+const char *holder_name_problem(struct arena *a, const char *name);
 /* Renders, signs and stores the PDF of an issued record, inside the caller's transaction.
  * DB_REFUSED with *why when no key is in force or the font cannot draw the name. */
 enum db_status certificate_build(struct arena *a, const char *number, const char **why);

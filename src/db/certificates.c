@@ -173,3 +173,40 @@ enum db_status certificate_list(struct arena *a, const char *user_id, struct cer
 	}
 	return DB_OK;
 }
+
+enum db_status certificate_problem_note(struct arena *a, const char *booking_id, const char *actor_id,
+    const char *problem)
+{
+	enum db_status st = db_exec(a, "INSERT INTO certificate_problems (booking_id, problem) VALUES ($1, $2)"
+	    " ON CONFLICT (booking_id) DO UPDATE SET problem = excluded.problem, noted_at = now()",
+	    2, booking_id, problem);
+	if (st != DB_OK)
+		return st;
+	PGresult *j = db_query(a, &st, "SELECT jsonb_build_object('booking', $1::bigint, 'problem', $2::text)::text",
+	    2, booking_id, problem);
+	if (st != DB_OK)
+		return st;
+	return audit_record(a, actor_id, "certificate.not_issued", "booking", booking_id, NULL, db_val(j, 0, 0));
+}
+
+enum db_status certificate_problem_clear(struct arena *a, const char *booking_id)
+{
+	return db_exec(a, "DELETE FROM certificate_problems WHERE booking_id = $1", 1, booking_id);
+}
+
+enum db_status certificate_problems(struct arena *a, const char *session_id, struct cert_problem **out, int *n)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT p.booking_id, u.full_name, u.email, p.problem FROM certificate_problems p"
+	    " JOIN bookings b ON b.id = p.booking_id JOIN users u ON u.id = b.user_id"
+	    " WHERE b.session_id = $1 ORDER BY p.booking_id", 1, session_id);
+	*n = 0;
+	if (st != DB_OK)
+		return st;
+	*n = db_rows(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(*n > 0 ? *n : 1));
+	for (int i = 0; i < *n; i++)
+		(*out)[i] = (struct cert_problem){ db_val(r, i, 0), db_val(r, i, 1), db_val(r, i, 2), db_val(r, i, 3) };
+	return DB_OK;
+}

@@ -41,6 +41,18 @@ enum db_status certificate_list(struct arena *a, const char *user_id, struct cer
 enum db_status certificate_revoke(struct arena *a, const char *number, const char *reason,
     const char *actor_id, const char **why);
 
+/* A pass whose certificate could not be made: kept and reported to the office (audited),
+ * so that one name does not stop a session's other certificates. */
+enum db_status certificate_problem_note(struct arena *a, const char *booking_id, const char *actor_id,
+    const char *problem);
+/* Forgets the problem once the certificate has been issued. */
+enum db_status certificate_problem_clear(struct arena *a, const char *booking_id);
+struct cert_problem {
+	const char *booking_id, *holder, *email, *problem;
+};
+/* The session's passes still without a certificate, and why. */
+enum db_status certificate_problems(struct arena *a, const char *session_id, struct cert_problem **out, int *n);
+
 /* "Level 1" or "Level 3 — Interventional Endovascular". */
 const char *certificate_level_text(struct arena *a, const char *level, const char *branch);
 

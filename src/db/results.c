@@ -172,8 +172,11 @@ enum db_status results_save(struct arena *a, const char *session_id, const char 
 /* Issues the certificate of a passed booking, numbered without gaps per exam and year,
  * and produces its signed PDF; a refusal (no key, a name the font cannot draw) undoes all. */
 static enum db_status certificate_issue(struct arena *a, const char *booking_id, const char *actor_id,
-    struct result_refusal *ref)
+    struct result_refusal *ref, int *made)
 {
+	int made_here;
+	made = made ? made : &made_here;
+	*made = 0;
 	enum db_status st;
 	PGresult *b = db_query(a, &st,
 	    "SELECT b.exam_code, extract(year FROM s.starts_at AT TIME ZONE s.time_zone)::int,"
@@ -183,6 +186,14 @@ static enum db_status certificate_issue(struct arena *a, const char *booking_id,
 	if (st != DB_OK || db_rows(b) != 1)
 		return st == DB_OK ? DB_ERROR : st;
 	const char *exam = db_val(b, 0, 0), *number;
+	/* One name the font cannot draw must not stop the session's other certificates. */
+	const char *problem = certificate_name_problem(a, db_val(b, 0, 3));
+	if (problem != NULL)
+		return certificate_problem_note(a, booking_id, actor_id, arena_printf(a,
+		    "the name \"%s\" cannot be printed: %s; correct it, then publish the session again",
+		    db_val(b, 0, 3), problem));
+	if ((st = certificate_problem_clear(a, booking_id)) != DB_OK)
+		return st;
 	if ((st = certificate_record(a, exam, db_val(b, 0, 1), db_val(b, 0, 2), db_val(b, 0, 4),
 	    db_val(b, 0, 3), NULL, NULL, &number)) != DB_OK)
 		return st;
@@ -195,6 +206,7 @@ static enum db_status certificate_issue(struct arena *a, const char *booking_id,
 	    " 'holder', $2::text, 'exam', $3::text)::text", 3, booking_id, db_val(b, 0, 3), exam);
 	if (st != DB_OK)
 		return st;
+	*made = 1;
 	return audit_record(a, actor_id, "certificate.issue", "certificate", number, NULL,
 	    db_val(j, 0, 0));
 }
@@ -204,6 +216,26 @@ struct publish_ctx {
 	int *issued;
 	struct result_refusal *ref;
 };
+
+/* Publishing a published session again issues the certificates that could not be made. */
+static enum db_status retry_problems(struct arena *a, struct publish_ctx *c)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT p.booking_id FROM certificate_problems p JOIN bookings b ON b.id = p.booking_id"
+	    " WHERE b.session_id = $1 ORDER BY p.booking_id FOR UPDATE OF p", 1, c->session_id);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(r) == 0)
+		return refuse(c->ref, 409, "This session's results are already published.");
+	for (int i = 0; i < db_rows(r); i++) {
+		int made;
+		if ((st = certificate_issue(a, db_val(r, i, 0), c->actor_id, c->ref, &made)) != DB_OK)
+			return st;
+		*c->issued += made;
+	}
+	return DB_OK;
+}
 
 static enum db_status publish_body(struct arena *a, void *p)
 {
@@ -218,7 +250,7 @@ static enum db_status publish_body(struct arena *a, void *p)
 	if (db_rows(s) != 1)
 		return refuse(c->ref, 404, "There is no such session.");
 	if (strcmp(db_val(s, 0, 1), "t") == 0)
-		return refuse(c->ref, 409, "This session's results are already published.");
+		return retry_problems(a, c);
 	if (strcmp(db_val(s, 0, 0), "t") != 0)
 		return refuse(c->ref, 409, "Booking for this session is still open: close it and enter "
 		    "the results first.");
@@ -251,9 +283,10 @@ static enum db_status publish_body(struct arena *a, void *p)
 	for (int i = 0; i < db_rows(r); i++) {
 		if (strcmp(db_val(r, i, 2), "pass") != 0)
 			continue;
-		if ((st = certificate_issue(a, db_val(r, i, 0), c->actor_id, c->ref)) != DB_OK)
+		int made;
+		if ((st = certificate_issue(a, db_val(r, i, 0), c->actor_id, c->ref, &made)) != DB_OK)
 			return st;
-		(*c->issued)++;
+		*c->issued += made;
 	}
 	return audit_record(a, c->actor_id, "session.publish", "session", c->session_id, NULL,
 	    arena_printf(a, "{\"candidates\": %d, \"certificates\": %d}", db_rows(r), *c->issued));
@@ -305,7 +338,7 @@ static enum db_status certificates_follow(struct arena *a, const char *booking_i
 		return st;
 	const char *outcome = db_val(r, 0, 0), *number = db_val(r, 0, 1);
 	if (strcmp(outcome, "pass") == 0 && number == NULL)
-		return certificate_issue(a, booking_id, actor_id, ref);
+		return certificate_issue(a, booking_id, actor_id, ref, NULL);
 	if (strcmp(outcome, "pass") != 0 && number != NULL) {
 		const char *why = arena_printf(a, "result amended: %s", reason);
 		if ((st = db_exec(a, "UPDATE certificates SET revoked_at = now(), revoked_reason = $2"

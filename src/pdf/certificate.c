@@ -121,26 +121,6 @@ int cert_fonts_init(const char *regular_ttf, const char *bold_ttf, char *err, si
 }
 
 /* Code point at s (valid UTF-8, checked by the caller) and its length in bytes. */
-static uint32_t utf8_next(const char *s, size_t *len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	if (p[0] < 0x80) {
-		*len = 1;
-		return p[0];
-	}
-	if (p[0] < 0xE0) {
-		*len = 2;
-		return (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
-	}
-	if (p[0] < 0xF0) {
-		*len = 3;
-		return (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-	}
-	*len = 4;
-	return (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 |
-	    (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
-}
-
 const char *cert_text_problem(struct arena *a, const char *utf8)
 {
 	if (fonts.arena == NULL)
@@ -152,7 +132,12 @@ const char *cert_text_problem(struct arena *a, const char *utf8)
 		return "the text is not valid UTF-8";
 	for (size_t i = 0; i < n;) {
 		size_t len;
-		uint32_t cp = utf8_next(utf8 + i, &len);
+		uint32_t cp = utf8_decode(utf8 + i, &len);
+		const char *invisible = utf8_invisible(cp);
+		/* Fonts may well have a glyph for these: it is what they do to the text that counts. */
+		if (invisible != NULL)
+			return arena_printf(a, "U+%04X %s is an invisible formatting character, which would make "
+			    "the text look different from what it says", (unsigned)cp, invisible);
 		if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
 			return arena_printf(a, "the font cannot draw the control character U+%04X",
 			    (unsigned)cp);

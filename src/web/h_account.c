@@ -5,6 +5,7 @@
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "domain/account.h"
+#include "db/certificate_issue.h"
 #include "web/handlers.h"
 
 /* A visitor's form (login, register): it needs a CSRF token, hence a pre-session. */
@@ -54,7 +55,7 @@ void post_register(struct request *req)
 		bad = 1;
 	}
 	char *name = name_normalise(req->arena, http_form(req, "full_name"), &why);
-	if (name == NULL) {
+	if (name == NULL || (why = holder_name_problem(req->arena, name)) != NULL) {
 		tdict_set(d, "name_error", why);
 		bad = 1;
 	}

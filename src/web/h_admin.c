@@ -10,6 +10,7 @@
 #include "db/sessions.h"
 #include "domain/account.h"
 #include "db/users.h"
+#include "db/certificate_issue.h"
 #include "web/handlers.h"
 
 #define OFFICE_ZONE "Europe/Vienna" /* where the office's own timestamps are read */
@@ -908,7 +909,7 @@ void post_admin_candidate_name(struct request *req)
 		return;
 	}
 	const char *name = name_normalise(req->arena, http_form(req, "full_name"), &why);
-	if (name == NULL) {
+	if (name == NULL || (why = holder_name_problem(req->arena, name)) != NULL) {
 		http_error(req, 400, why);
 		return;
 	}

@@ -8,6 +8,7 @@
 #include "db/import_results.h"
 #include "db/results.h"
 #include "domain/outcome.h"
+#include "db/certificates.h"
 #include "web/handlers.h"
 
 struct session_view {
@@ -86,6 +87,17 @@ static struct tdict *session_page(struct request *req, const struct session_view
 	tdict_set_bool(d, "can_enter", s->closed && !s->published && req->user->role == ROLE_EXAMINER);
 	tdict_set_bool(d, "can_publish", s->closed && !s->published && req->user->role == ROLE_ADMIN);
 	tdict_set_bool(d, "admin", req->user->role == ROLE_ADMIN);
+	/* Passes whose certificate could not be made at publication: the office must know. */
+	struct cert_problem *p;
+	int n = 0;
+	if (req->user->role == ROLE_ADMIN && s->published && certificate_problems(req->arena, s->id, &p, &n) == DB_OK)
+		for (int i = 0; i < n; i++) {
+			struct tdict *r = tdict_push(d, "cert_problems");
+			tdict_set(r, "holder", p[i].holder);
+			tdict_set(r, "email", p[i].email);
+			tdict_set(r, "problem", p[i].problem);
+		}
+	tdict_set_bool(d, "has_cert_problems", n > 0);
 	return d;
 }
 

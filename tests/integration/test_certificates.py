@@ -393,29 +393,9 @@ def test_reissue_after_a_change_of_name():
 
 # ---------------------------------------------------------------- a name the font cannot draw
 
-def test_a_name_the_font_cannot_draw_is_not_published():
-    admin = login(add_user("admin", "Office Certificates Tester", "cert-admin", PASSWORD), PASSWORD)
-    examiner = login(add_user("examiner", "Dr Erik Certmarker", "cert-exam", PASSWORD), PASSWORD)
-    serial_before = sql_value(f"SELECT coalesce(max(last_serial), 0) FROM certificate_serials "
-                              f"WHERE exam_code = 'L1' AND year = {YEAR}")
-    han = register("Li Wei 中", "cert-han", PASSWORD, ["GALEN"])
-    s3 = session_of(examiner, f"{YEAR}-04-21", han)
-    status, _, body = admin.post(f"/admin/sessions/{s3}/publish")
-    t = text_of(body)
-    check(status == 409, "publishing a pass for a name the font cannot draw is refused (409)", (status, t[:300]))
-    check("中" in t or "U+4E2D" in t, "the refusal names the character", t[:400])
-    rc, out, err = ctl("session", "publish", s3)
-    check(rc == 1 and ("中" in err or "U+4E2D" in err), "esonrctl session publish exits 1 naming the character",
-          (rc, out, err))
-    check(sql_value(f"SELECT count(*) FROM certificates WHERE session_id = {s3}") == "0"
-          and sql_value(f"SELECT published_at IS NULL FROM exam_sessions WHERE id = {s3}") == "t",
-          "nothing was issued and the session stays unpublished")
-    check(sql_value(f"SELECT coalesce(max(last_serial), 0) FROM certificate_serials "
-                    f"WHERE exam_code = 'L1' AND year = {YEAR}") == serial_before,
-          "the refused publication used up no serial number")
+# A name the font cannot draw is refused when registered, and no longer stops a publication:
+# tests/integration/test_names.py.
 
-
-# ---------------------------------------------------------------- the secret key stays secret
 
 def test_the_secret_key_stays_secret():
     key = key_in_force()

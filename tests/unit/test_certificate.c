@@ -132,6 +132,9 @@ static void text_checks(struct arena *a)
 	    "Latin with diacritics, Greek and Cyrillic can be drawn");
 	CHECK(cert_text_problem(a, "Ștefan Đorđević Gyöngyvér Šťastný Þórunn Ğülşen") == NULL,
 	    "Romanian, Serbian Latin, Hungarian, Czech, Icelandic and Turkish can be drawn");
+	CHECK(cert_text_problem(a, "Eve \xE2\x80\xAE Mallory") != NULL &&
+	    strstr(cert_text_problem(a, "Eve \xE2\x80\xAE Mallory"), "U+202E RIGHT-TO-LEFT OVERRIDE") != NULL,
+	    "a direction override cannot go on a certificate, though the font has a glyph for it");
 	CHECK_STR(cert_text_problem(a, "Li 中文"), "the font cannot draw U+4E2D '中'",
 	    "a CJK character is named");
 	CHECK_STR(cert_text_problem(a, "Zoë 🧠"), "the font cannot draw U+1F9E0 '🧠'",

@@ -1,4 +1,6 @@
 /* Strict UTF-8: what a browser sends is accepted, every ill-formed sequence is refused. */
+#include <string.h>
+
 #include "check.h"
 #include "core/utf8.h"
 
@@ -52,5 +54,22 @@ int main(void)
 	    "Иван counts as 4 code points, not 8 bytes");
 	CHECK(utf8_codepoints("a€😀", sizeof "a€😀" - 1) == 3,
 	    "1-, 3- and 4-byte code points count one each");
+
+	size_t len;
+	CHECK(utf8_decode("\xE2\x80\xAE", &len) == 0x202E && len == 3, "a 3-byte code point decodes");
+	CHECK(utf8_decode("\xF0\x9F\x98\x80", &len) == 0x1F600 && len == 4, "a 4-byte code point decodes");
+	CHECK(utf8_invisible(0x202E) != NULL && strcmp(utf8_invisible(0x202E), "RIGHT-TO-LEFT OVERRIDE") == 0,
+	    "U+202E is named as an invisible direction override");
+	static const uint32_t invisible[] = { 0x202A, 0x202B, 0x202C, 0x202D, 0x2066, 0x2067, 0x2068, 0x2069,
+		0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0xFEFF, 0x00AD, 0x2060, 0xE0041 };
+	int all = 1;
+	for (size_t i = 0; i < sizeof invisible / sizeof *invisible; i++)
+		all &= utf8_invisible(invisible[i]) != NULL;
+	CHECK(all, "every bidi control, zero-width character and the BOM is invisible");
+	static const uint32_t visible[] = { 'A', 0xEB, 0x141, 0x3A9, 0x416, 0x10D0, 0x561, 0x2010, 0x2019, 0x00A0 };
+	int none = 1;
+	for (size_t i = 0; i < sizeof visible / sizeof *visible; i++)
+		none &= utf8_invisible(visible[i]) == NULL;
+	CHECK(none, "letters of European scripts, hyphens, apostrophes and the no-break space are not");
 	CHECK_DONE();
 }
