@@ -19,10 +19,11 @@ LDLIBS = -lfcgi -lpq -lsodium -lhpdf -lcsv -lqrencode -lm
 # The sanitized build keeps ASan's own instrumentation instead (FORTIFY's checked calls
 # would hide accesses from it).
 # Everything but the two programs' main files is library code shared by programs and tests.
-LIB_SRC := $(filter-out src/portal/% src/cli/%,$(wildcard src/*/*.c))
+LIB_SRC := $(filter-out src/portal/% src/cli/% src/signer/%,$(wildcard src/*/*.c))
 LIB_OBJ := $(LIB_SRC:src/%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:src/%.c=build/asan/%.o)
 PORTAL_SRC := $(wildcard src/portal/*.c)
+SIGNER_SRC := $(wildcard src/signer/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/test/%)
@@ -31,7 +32,7 @@ UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=build/test-asan/%)
 .PHONY: all deps run start stop test test-sanitized unit integration bench fuzz clean
 # Objects and test binaries are kept between runs, not treated as intermediates.
 .SECONDARY:
-all: bin/esonr-portal bin/esonrctl
+all: bin/esonr-portal bin/esonrctl bin/esonr-signer
 
 deps:
 	@scripts/deps.sh
@@ -45,6 +46,12 @@ bin/esonr-portal: $(PORTAL_SRC:src/%.c=build/obj/%.o) $(LIB_OBJ)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
 bin/esonrctl: $(CLI_SRC:src/%.c=build/obj/%.o) $(LIB_OBJ)
+	@mkdir -p bin
+	@echo "  LINK $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
+
+# The signer process: the only one that reads the certificate signing key.
+bin/esonr-signer: $(SIGNER_SRC:src/%.c=build/obj/%.o) $(LIB_OBJ)
 	@mkdir -p bin
 	@echo "  LINK $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
@@ -98,6 +105,11 @@ $(SAN_BIN)/esonrctl: $(CLI_SRC:src/%.c=build/asan/%.o) $(ASAN_OBJ)
 	@echo "  LINK $@ (asan)"
 	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
+$(SAN_BIN)/esonr-signer: $(SIGNER_SRC:src/%.c=build/asan/%.o) $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LINK $@ (asan)"
+	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
+
 run: deps all
 	@scripts/stack.sh run
 
@@ -109,10 +121,10 @@ stop:
 
 unit: $(UNIT_BIN) $(UNIT_ASAN) $(FUZZ_REPLAY)
 
-test: deps all unit $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl
+test: deps all unit $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl $(SAN_BIN)/esonr-signer
 	@tests/run.sh
 
-test-sanitized: deps $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl
+test-sanitized: deps $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl $(SAN_BIN)/esonr-signer
 	@tests/run.sh sanitized
 
 bench: deps all build/bench/bench_cert

@@ -7,11 +7,12 @@
 # Environment: PORT (default 8080), VAR (default ./var), ESONR_DEMO=0 to skip the
 # demo data. Layout under $VAR:
 #   pg/data  pg/socket            PostgreSQL cluster and its unix socket (no TCP)
-#   run/     portal.sock portal.pid nginx.pid
+#   run/     portal.sock portal.pid nginx.pid signer.pid
+#   signer/  signer.sock (the signer process: the only one that reads keys/)
 #   log/     postgresql.log portal.log nginx-access.log nginx-error.log
 #   nginx/   nginx.conf (rendered from nginx/portal.conf.in), tmp/
-#   keys/    certificate signing keys
 #   anchor/  the audit log's anchors and the key that signs them (esonrctl audit anchor)
+#   keys/    certificate signing keys (owned by the signer's user, esonr-sign, when root)
 #   esonr.conf
 #
 # Started as root, nothing long-lived stays root: PostgreSQL runs as postgres, the portal's
@@ -31,6 +32,7 @@ URL=http://127.0.0.1:$PORT
 BIN=${ESONR_BIN:-$ROOT/bin}
 ESONRCTL=$BIN/esonrctl
 PORTAL=$BIN/esonr-portal
+SIGNER=$BIN/esonr-signer
 DEMO_OUTPUT=
 
 # VAR made absolute (the daemons do not share our working directory), and the
@@ -54,8 +56,9 @@ NGINX_USER=www-data
 # Whoever may open PostgreSQL's socket belongs to this group (postgres, so that it can
 # give the socket to the group, and the stack's user; others' processes join it too).
 DB_GROUP=esonr-db
-# The owner of $VAR/keys, who signs certificates.
-KEYS_USER=esonr
+# The owner of $VAR/keys, who signs certificates: the signer process runs as this user,
+# so that the workers (STACK_USER) cannot read the secret key.
+KEYS_USER=esonr-sign
 
 # Creates the system user $1 (with a group of the same name) unless it exists.
 # Idempotent; retried because another stack.sh may hold /etc/passwd's lock right now.
@@ -111,6 +114,14 @@ as_stack_user() { (cd / && run_as "$STACK_USER" "$@") 9>&-; }
 
 # spawn_as_stack_user CMD... [redirections]: starts CMD in the background as the stack's
 # user; SPAWNED_PID is CMD's own pid (for its pid file). For long-lived processes.
+# spawn_as USER CMD... [redirections]: the same for another user of the stack.
+spawn_as() {
+	local user=$1
+	shift
+	(cd / && run_as "$user" "$@") 9>&- &
+	SPAWNED_PID=$!
+}
+
 spawn_as_stack_user() {
 	(cd / && run_as "$STACK_USER" "$@") 9>&- &
 	SPAWNED_PID=$!
@@ -168,7 +179,7 @@ nginx_running() { pid_alive "$VAR/run/nginx.pid" "nginx -p $VAR/nginx"; }
 
 show_logs() {
 	local f
-	for f in postgresql portal nginx-error; do
+	for f in postgresql signer portal nginx-error; do
 		[ -s "$VAR/log/$f.log" ] || continue
 		printf -- '--- last lines of %s ---\n' "$VAR/log/$f.log" >&2
 		tail -n 20 "$VAR/log/$f.log" >&2
@@ -205,6 +216,16 @@ make_dirs() {
 		chown -R "$KEYS_USER:" "$VAR/keys"
 		# The anchor key belongs to the user that cannot rewrite the audit log (not postgres).
 		chown -R "$STACK_USER:" "$VAR/anchor"
+		ensure_member "$KEYS_USER" "$DB_GROUP"
+	fi
+	# The signer's socket: in a folder of the signer, setgid to the workers' group, so that
+	# the workers (and root's esonrctl) may ask it and nobody else may.
+	mkdir -p "$VAR/signer"
+	if is_root; then
+		chown "$KEYS_USER:$STACK_USER" "$VAR/signer"
+		chmod 2750 "$VAR/signer"
+	else
+		chmod 700 "$VAR/signer"
 	fi
 }
 
@@ -246,6 +267,8 @@ fix_permissions() {
 	# The stack's user runs the programs and reads the templates, the SQL and the fonts.
 	open_path_for "$STACK_USER" "$VAR"
 	open_path_for "$STACK_USER" "$BIN"
+	open_path_for "$KEYS_USER" "$VAR"
+	open_path_for "$KEYS_USER" "$BIN"
 	open_tree_for "$STACK_USER" "$ROOT/templates"
 }
 
@@ -272,10 +295,12 @@ local all all peer map=esonr"
 	ident="# MAPNAME OS-USER DB-ROLE (scripts/stack.sh, pg_access)
 esonr postgres postgres
 esonr $me postgres
-esonr $me esonr_app"
+esonr $me esonr_app
+esonr $me esonr_signer"
 	if is_root; then
 		ident="$ident
-esonr $STACK_USER esonr_app"
+esonr $STACK_USER esonr_app
+esonr $KEYS_USER esonr_signer"
 		# The person who ran sudo make … runs esonrctl as the office too.
 		case ${SUDO_USER:-root} in
 		root | postgres | "$STACK_USER") ;;
@@ -347,8 +372,8 @@ write_conf() {
 }
 
 need_programs() {
-	[ -x "$ESONRCTL" ] && [ -x "$PORTAL" ] ||
-		die "bin/esonrctl and bin/esonr-portal are missing: run make first"
+	[ -x "$ESONRCTL" ] && [ -x "$PORTAL" ] && [ -x "$SIGNER" ] ||
+		die "bin/esonrctl, bin/esonr-portal or bin/esonr-signer is missing: run make first"
 }
 
 migrate() {
@@ -375,6 +400,42 @@ demo_data() {
 
 # The portal binds $VAR/run/portal.sock itself and forks its workers. setsid: its
 # own session, so a Ctrl-C in our terminal reaches only us and we stop it in order.
+# The signer (bin/esonr-signer) runs as the keys' owner and alone reads the secret key; the
+# workers and esonrctl ask it over $VAR/signer/signer.sock. Like the portal it is the leader
+# of its own process group, and its parent restarts the child that signs if it dies.
+signer_running() { pid_alive "$VAR/run/signer.pid" esonr-signer; }
+
+signer_start() {
+	local pid tries=100
+	signer_running && return 0
+	rm -f "$VAR/signer/signer.sock" "$VAR/run/signer.pid"
+	spawn_as "$KEYS_USER" setsid "$SIGNER" --var "$VAR" </dev/null >>"$VAR/log/signer.log" 2>&1
+	pid=$SPAWNED_PID
+	echo "$pid" >"$VAR/run/signer.pid"
+	while [ ! -S "$VAR/signer/signer.sock" ]; do
+		kill -0 "$pid" 2>/dev/null || { show_logs; die "the signer exited at start-up"; }
+		[ "$tries" -gt 0 ] || { show_logs; die "the signer did not open $VAR/signer/signer.sock"; }
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+}
+
+signer_stop() {
+	local pid
+	if signer_running; then
+		pid=$(cat "$VAR/run/signer.pid")
+		kill -TERM "$pid" 2>/dev/null || true
+		if ! wait_gone "$pid" 10; then
+			say "the signer did not stop within 10 s: killing its process group"
+			kill -KILL -- "-$pid" 2>/dev/null || true
+			wait_gone "$pid" 5 || true
+		fi
+		kill -TERM -- "-$pid" 2>/dev/null || true
+		say "stopped the signer"
+	fi
+	rm -f "$VAR/run/signer.pid" "$VAR/signer/signer.sock"
+}
+
 portal_start() {
 	local pid tries=100
 	portal_running && return 0
@@ -450,7 +511,7 @@ wait_http() {
 	die "$URL/ did not answer 200 within 30 s (last status: ${code:-none})"
 }
 
-all_running() { pg_running && portal_running && nginx_running && anchor_running; }
+all_running() { pg_running && signer_running && portal_running && nginx_running && anchor_running; }
 
 conf_url() { sed -n 's/^base_url[[:space:]]*=[[:space:]]*//p' "$CONF" 2>/dev/null; }
 
@@ -481,6 +542,7 @@ start_stack() {
 	pg_create_db
 	migrate
 	signing_keys
+	signer_start
 	demo_data
 	portal_start
 	anchor_start
@@ -533,6 +595,7 @@ stop_stack() {
 	nginx_stop
 	anchor_stop
 	portal_stop
+	signer_stop
 	pg_stop
 	release_lock
 }
@@ -547,6 +610,7 @@ status_stack() {
 		echo "postgresql: stopped"
 		rc=3
 	fi
+	if signer_running; then echo "signer:     running (pid $(cat "$VAR/run/signer.pid"))"; else echo "signer:     stopped"; rc=3; fi
 	if portal_running; then echo "portal:     running (pid $(cat "$VAR/run/portal.pid"))"; else echo "portal:     stopped"; rc=3; fi
 	if anchor_running; then echo "anchoring:  running (pid $(cat "$VAR/run/anchor.pid"))"; else echo "anchoring:  stopped"; rc=3; fi
 	if nginx_running; then echo "nginx:      running (pid $(cat "$VAR/run/nginx.pid"), $(conf_url)/)"; else echo "nginx:      stopped"; rc=3; fi
@@ -583,6 +647,11 @@ run_stack() {
 		if ! portal_running && ! nginx_running && ! pg_running; then
 			say "the stack was stopped from elsewhere"
 			exit 0
+		fi
+		# The signer's parent restarts its child; should the parent itself die, so do we.
+		if pg_running && ! signer_running; then
+			say "the signer had stopped: starting it again"
+			signer_start || true
 		fi
 	done
 }

@@ -8,6 +8,7 @@
 #include "db/audit_anchor.h"
 #include "db/certificate_issue.h"
 #include "db/certificates.h"
+#include "sign/signer_client.h"
 #include "db/db.h"
 #include "db/migrate.h"
 
@@ -220,6 +221,7 @@ int main(int argc, char **argv)
 	db_log_errors(0);
 	certificates_configure(c.cfg.base_url, c.cfg.keys, NULL, NULL);
 	audit_anchor_configure(arena_printf(c.arena, "%s/anchor", c.cfg.var));
+	signer_configure(c.cfg.signer_socket);
 	int rc = cmd->run(&c);
 	arena_free(c.arena);
 	db_close();

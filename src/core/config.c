@@ -73,6 +73,7 @@ static int set_key(struct config *c, const char *key, const char *val)
 		K("db", db), K("db_admin", db_admin), K("base_url", base_url),
 		K("socket", socket), K("templates", templates), K("static", static_dir),
 		K("sql", sql_dir), K("keys", keys),
+		K("db_signer", db_signer), K("signer_socket", signer_socket),
 #undef K
 	};
 	if (strcmp(key, "workers") == 0) {
@@ -144,6 +145,8 @@ int config_load(struct config *c, const char *var, char *err, int errlen)
 	under(c->static_dir, sizeof c->static_dir, c->root, "/static");
 	under(c->sql_dir, sizeof c->sql_dir, c->root, "/sql");
 	under(c->keys, sizeof c->keys, c->var, "/keys");
+	under(c->db_signer, sizeof c->db_signer, host, "/pg/socket dbname=esonr user=esonr_signer");
+	under(c->signer_socket, sizeof c->signer_socket, c->var, "/signer/signer.sock");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	c->workers = cores > 0 ? (int)(2 * cores) : 2;
 
@@ -157,6 +160,7 @@ int config_load(struct config *c, const char *var, char *err, int errlen)
 		{ "ESONR_BASE_URL", "base_url" }, { "ESONR_SOCKET", "socket" },
 		{ "ESONR_TEMPLATES", "templates" }, { "ESONR_STATIC", "static" },
 		{ "ESONR_SQL", "sql" }, { "ESONR_KEYS", "keys" }, { "ESONR_WORKERS", "workers" },
+		{ "ESONR_DB_SIGNER", "db_signer" }, { "ESONR_SIGNER_SOCKET", "signer_socket" },
 	};
 	for (size_t i = 0; i < sizeof envs / sizeof envs[0]; i++) {
 		const char *v = getenv(envs[i].env);

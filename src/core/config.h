@@ -13,6 +13,8 @@ struct config {
 	char static_dir[512];
 	char sql_dir[512];
 	char keys[512];
+	char db_signer[512];     /* libpq conninfo of the signer's role (esonr-signer only) */
+	char signer_socket[512]; /* where the signer listens; workers and esonrctl ask it */
 	int workers;
 };
 

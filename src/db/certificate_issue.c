@@ -8,6 +8,7 @@
 #include "db/signing_keys.h"
 #include "pdf/certificate.h"
 #include "sign/keyring.h"
+#include "sign/signer_client.h"
 #include "sign/signing.h"
 
 static char base_url[256] = "http://127.0.0.1:8080";
@@ -58,6 +59,42 @@ const char *holder_name_problem(struct arena *a, const char *name)
 	why = cert_text_problem(a, name);
 	return why == NULL ? NULL : arena_printf(a, "This name cannot be printed on a certificate: %s. "
 	    "Write it in a European script (Latin, Greek or Cyrillic letters), without such characters.", why);
+}
+
+enum db_status certificate_can_issue(struct arena *a, const char *holder, const char **why)
+{
+	const char *key_id;
+	enum db_status st = signing_key_in_force(a, &key_id);
+	if (st != DB_OK)
+		return st;
+	if (key_id == NULL) {
+		*why = "no signing key is in force: create one with `esonrctl keygen`";
+		return DB_REFUSED;
+	}
+	const char *problem = holder != NULL ? certificate_name_problem(a, holder) : NULL;
+	if (problem != NULL) {
+		*why = arena_printf(a, "the certificate cannot be printed for \"%s\": %s", holder, problem);
+		return DB_REFUSED;
+	}
+	return DB_OK;
+}
+
+void certificates_sign(struct arena *a, const char *session_id, const char *number, int *pending)
+{
+	enum db_status st;
+	int left = 0;
+	PGresult *r = db_query(a, &st,
+	    "SELECT number FROM certificates WHERE (session_id = $1::bigint OR number = $2) AND pdf IS NULL"
+	    " AND revoked_at IS NULL AND superseded_by IS NULL ORDER BY number", 2, session_id, number);
+	for (int i = 0; st == DB_OK && i < db_rows(r); i++) {
+		char why[512];
+		if (signer_issue(db_val(r, i, 0), why, sizeof why) != SIGNER_SIGNED) {
+			fprintf(stderr, "certificate %s not signed yet: %s\n", db_val(r, i, 0), why);
+			left++;
+		}
+	}
+	if (pending != NULL)
+		*pending = st == DB_OK ? left : -1;
 }
 
 enum db_status certificate_build(struct arena *a, const char *number, const char **why)
@@ -159,7 +196,7 @@ static enum db_status reissue_body(struct arena *a, void *p)
 		return st;
 	if ((st = certificate_supersede(a, c->number, fresh)) != DB_OK)
 		return st;
-	if ((st = certificate_build(a, fresh, c->why)) != DB_OK)
+	if ((st = certificate_can_issue(a, db_val(r, 0, 3), c->why)) != DB_OK)
 		return st;
 	PGresult *j = db_query(a, &st, "SELECT jsonb_build_object('reason', $1::text, 'old_name', $2::text,"
 	    " 'new_name', $3::text, 'superseded_by', $4::text)::text", 4, c->reason, db_val(r, 0, 7),
@@ -175,6 +212,9 @@ enum db_status certificate_reissue(struct arena *a, const char *number, const ch
     const char *actor_id, const char **new_number, const char **why)
 {
 	struct reissue_ctx c = { number, reason, actor_id, new_number, why };
-	return db_tx(a, DB_READ_COMMITTED, reissue_body, &c);
+	enum db_status st = db_tx(a, DB_READ_COMMITTED, reissue_body, &c);
+	if (st == DB_OK)
+		certificates_sign(a, NULL, *new_number, NULL);
+	return st;
 }
 

@@ -14,7 +14,16 @@ const char *certificate_name_problem(struct arena *a, const char *name);
  * publication never fails on one candidate: NULL when it can be printed on a certificate,
  * else one sentence for the user naming the character. */
 const char *holder_name_problem(struct arena *a, const char *name);
-/* Renders, signs and stores the PDF of an issued record, inside the caller's transaction.
+/* Inside the transaction that records a certificate: DB_REFUSED with *why when no key is in
+ * force, or when holder (unless NULL) cannot be printed, so that nothing is recorded that
+ * could not be signed. */
+enum db_status certificate_can_issue(struct arena *a, const char *holder, const char **why);
+/* Once that transaction has committed: asks the signer process for the PDFs still unsigned
+ * of the session (session_id) or of one certificate (number). *pending (may be NULL) counts
+ * those it could not sign now; the signer signs them by itself when it runs again. */
+void certificates_sign(struct arena *a, const char *session_id, const char *number, int *pending);
+/* The signer's own work (bin/esonr-signer, the only process that reads the secret key):
+ * renders, signs and stores the PDF of a record, inside the caller's transaction.
  * DB_REFUSED with *why when no key is in force or the font cannot draw the name. */
 enum db_status certificate_build(struct arena *a, const char *number, const char **why);
 /* Issues a new number with the holder's current name under the key in force; the old one

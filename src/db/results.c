@@ -169,8 +169,8 @@ enum db_status results_save(struct arena *a, const char *session_id, const char 
 	return db_tx(a, DB_READ_COMMITTED, save_body, &c);
 }
 
-/* Issues the certificate of a passed booking, numbered without gaps per exam and year,
- * and produces its signed PDF; a refusal (no key, a name the font cannot draw) undoes all. */
+/* Issues the certificate of a passed booking, numbered without gaps per exam and year; no
+ * key in force undoes all, a name the font cannot draw is reported and the others go on. */
 static enum db_status certificate_issue(struct arena *a, const char *booking_id, const char *actor_id,
     struct result_refusal *ref, int *made)
 {
@@ -197,8 +197,9 @@ static enum db_status certificate_issue(struct arena *a, const char *booking_id,
 	if ((st = certificate_record(a, exam, db_val(b, 0, 1), db_val(b, 0, 2), db_val(b, 0, 4),
 	    db_val(b, 0, 3), NULL, NULL, &number)) != DB_OK)
 		return st;
+	/* Signed by the signer process once this transaction has committed (certificates_sign). */
 	const char *why = NULL;
-	if ((st = certificate_build(a, number, &why)) == DB_REFUSED)
+	if ((st = certificate_can_issue(a, NULL, &why)) == DB_REFUSED)
 		return refuse(ref, 409, arena_printf(a, "The results cannot be published: %s", why));
 	if (st != DB_OK)
 		return st;
@@ -305,6 +306,8 @@ enum db_status session_publish(struct arena *a, const char *session_id, const ch
 		if (audit_anchor_write(a, &info, err, sizeof err) != 0)
 			fprintf(stderr, "audit anchor after publishing session %s: %s\n", session_id, err);
 	}
+	if (st == DB_OK)
+		certificates_sign(a, session_id, NULL, NULL);
 	return st;
 }
 
@@ -380,12 +383,24 @@ static enum db_status decide_body(struct arena *a, void *p)
 	return published ? certificates_follow(a, c->booking_id, c->actor_id, c->reason, c->ref) : DB_OK;
 }
 
+/* A certificate issued by a change after publication is signed once the change committed. */
+static void sign_issued(struct arena *a, const char *booking_id)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st, "SELECT session_id FROM bookings WHERE id = $1", 1, booking_id);
+	if (st == DB_OK && db_rows(r) == 1)
+		certificates_sign(a, db_val(r, 0, 0), NULL, NULL);
+}
+
 enum db_status result_decide(struct arena *a, const char *booking_id, const char *actor_id,
     const char *outcome, const char *reason, struct result_refusal *ref)
 {
 	struct change_ctx c = { .booking_id = booking_id, .actor_id = actor_id, .reason = reason,
 		.outcome = outcome, .ref = ref };
-	return db_tx(a, DB_READ_COMMITTED, decide_body, &c);
+	enum db_status st = db_tx(a, DB_READ_COMMITTED, decide_body, &c);
+	if (st == DB_OK)
+		sign_issued(a, booking_id);
+	return st;
 }
 
 static enum db_status resolve_body(struct arena *a, void *p)
@@ -448,5 +463,8 @@ enum db_status result_amend(struct arena *a, const char *booking_id, const char 
 {
 	struct change_ctx c = { .booking_id = booking_id, .actor_id = actor_id, .reason = reason,
 		.row = row, .ref = ref };
-	return db_tx(a, DB_READ_COMMITTED, amend_body, &c);
+	enum db_status st = db_tx(a, DB_READ_COMMITTED, amend_body, &c);
+	if (st == DB_OK)
+		sign_issued(a, booking_id);
+	return st;
 }

@@ -10,6 +10,7 @@
 #include "db/audit_anchor.h"
 #include "db/certificate_issue.h"
 #include "db/certificates.h"
+#include "sign/signer_client.h"
 #include "db/db.h"
 #include "web/handlers.h"
 #include "web/routes.h"
@@ -92,6 +93,7 @@ int worker_run(const struct config *cfg, int listen_fd)
 		snprintf(anchors, sizeof anchors, "%s/anchor", cfg->var);
 		audit_anchor_configure(anchors);
 	}
+	signer_configure(cfg->signer_socket);
 	(void)db_ensure(); /* a database that is down now is retried per request */
 
 	FCGX_Request fcgi;

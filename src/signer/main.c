@@ -1,0 +1,261 @@
+/* esonr-signer: the only process of the stack that can read the certificate signing key.
+ * It signs only what the database says is being issued: a certificate recorded, not yet
+ * signed, neither revoked nor superseded. It draws the PDF itself from the register, so a
+ * worker can ask for a certificate to be signed but cannot choose what gets signed.
+ *
+ * Start-up story: read the configuration → open the socket the workers ask on → fork the
+ * child that serves; the parent restarts a child that dies, and stops it on SIGTERM. The
+ * child answers one request at a time (ISSUE NUMBER, see sign/signer_client.h) and, every
+ * few seconds, signs what was left unsigned (the signer was down, or a request was lost). */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "db/certificate_issue.h"
+#include "db/db.h"
+
+#define SWEEP_SECONDS 2
+#define REQUEST_TIMEOUT_MS 5000
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static int valid_number(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 5 && n < 60 && strncmp(s, "ESNR-", 5) == 0 &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
+}
+
+struct sign_ctx {
+	const char *number;
+	const char **answer;
+};
+
+static enum db_status sign_body(struct arena *a, void *p)
+{
+	struct sign_ctx *c = p;
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT pdf IS NOT NULL, revoked_at IS NOT NULL OR superseded_by IS NOT NULL"
+	    " FROM certificates WHERE number = $1 FOR UPDATE", 1, c->number);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(r) != 1) {
+		*c->answer = "NO the register has no such certificate";
+		return DB_REFUSED;
+	}
+	if (strcmp(db_val(r, 0, 0), "t") == 0) {
+		*c->answer = "DONE";
+		return DB_REFUSED;
+	}
+	if (strcmp(db_val(r, 0, 1), "t") == 0) {
+		*c->answer = "NO it is not being issued: revoked or superseded";
+		return DB_REFUSED;
+	}
+	const char *why = NULL;
+	if ((st = certificate_build(a, c->number, &why)) == DB_REFUSED) {
+		*c->answer = arena_printf(a, "NO %s", why);
+		return DB_REFUSED;
+	}
+	if (st == DB_OK)
+		*c->answer = "OK";
+	return st;
+}
+
+/* One certificate: the answer line (without its newline). */
+static const char *sign_one(struct arena *a, const char *number)
+{
+	const char *answer = NULL;
+	struct sign_ctx c = { number, &answer };
+	enum db_status st = db_tx(a, DB_READ_COMMITTED, sign_body, &c);
+	if (answer == NULL || (st != DB_OK && st != DB_REFUSED))
+		return st == DB_UNAVAILABLE ? "NO the database is not reachable" : "NO a database error";
+	return answer;
+}
+
+static void serve(struct arena *a, int listener)
+{
+	int fd = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	char line[128];
+	size_t got = 0;
+	/* One short line; a client that dawdles is dropped, never waited for. */
+	while (got < sizeof line - 1 && memchr(line, '\n', got) == NULL) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, REQUEST_TIMEOUT_MS) <= 0)
+			break;
+		ssize_t r = recv(fd, line + got, sizeof line - 1 - got, 0);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	line[got] = '\0';
+	char *nl = strchr(line, '\n');
+	const char *answer;
+	if (nl == NULL || strncmp(line, "ISSUE ", 6) != 0) {
+		answer = "NO malformed request";
+	} else {
+		*nl = '\0';
+		answer = valid_number(line + 6) ? sign_one(a, line + 6) : "NO not a certificate number";
+		fprintf(stderr, "signer: %s: %s\n", line + 6, answer);
+	}
+	char out[600];
+	int n = snprintf(out, sizeof out, "%s\n", answer);
+	if (n > 0)
+		(void)send(fd, out, (size_t)n < sizeof out ? (size_t)n : sizeof out - 1, MSG_NOSIGNAL);
+	close(fd);
+}
+
+/* What was recorded but left unsigned. One line in the log per change of reason. */
+static void sweep(struct arena *a)
+{
+	static char last[256];
+	enum db_status st;
+	PGresult *r = db_query(a, &st, "SELECT number FROM certificates WHERE pdf IS NULL"
+	    " AND revoked_at IS NULL AND superseded_by IS NULL ORDER BY issued_at, number LIMIT 50", 0);
+	for (int i = 0; st == DB_OK && i < db_rows(r); i++) {
+		const char *answer = sign_one(a, db_val(r, i, 0));
+		if (strcmp(answer, "OK") == 0 || strcmp(answer, last) != 0)
+			fprintf(stderr, "signer: pending %s: %s\n", db_val(r, i, 0), answer);
+		snprintf(last, sizeof last, "%s", strcmp(answer, "OK") == 0 ? "" : answer);
+	}
+}
+
+static int child_run(const struct config *cfg, int listener)
+{
+	signal(SIGTERM, on_stop);
+	signal(SIGPIPE, SIG_IGN);
+	certificates_configure(cfg->base_url, cfg->keys, NULL, NULL);
+	db_configure(cfg->db_signer);
+	db_log_errors(1);
+	struct arena *a = arena_new();
+	time_t next_sweep = 0;
+	while (!stop_requested) {
+		struct pollfd p = { .fd = listener, .events = POLLIN };
+		int ready = poll(&p, 1, SWEEP_SECONDS * 1000);
+		if (ready > 0) {
+			(void)db_ensure(); /* when PostgreSQL is away, the answer says so */
+			serve(a, listener);
+		}
+		if (time(NULL) >= next_sweep && db_ensure() == 0) {
+			sweep(a);
+			next_sweep = time(NULL) + SWEEP_SECONDS;
+		}
+		arena_reset(a);
+	}
+	arena_free(a);
+	db_close();
+	return 0;
+}
+
+static int open_socket(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof addr.sun_path) {
+		fprintf(stderr, "signer: socket path too long: %s\n", path);
+		return -1;
+	}
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	unlink(path); /* a stale socket of a previous run */
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* The workers ask through the socket's group (scripts/stack.sh makes the folder setgid
+	 * to the workers' group); nobody else may. */
+	mode_t old = umask(0117);
+	int ok = fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 && listen(fd, 64) == 0;
+	umask(old);
+	if (!ok || chmod(path, 0660) != 0) {
+		fprintf(stderr, "signer: cannot listen on %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	const char *var = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--var") == 0 && i + 1 < argc)
+			var = argv[++i];
+		else {
+			fprintf(stderr, "usage: esonr-signer [--var DIR]\n");
+			return 2;
+		}
+	}
+	struct config cfg;
+	char err[512];
+	if (config_load(&cfg, var, err, sizeof err) != 0) {
+		fprintf(stderr, "signer: %s\n", err);
+		return 1;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "signer: libsodium failed to initialise\n");
+		return 1;
+	}
+	int listener = open_socket(cfg.signer_socket);
+	if (listener < 0)
+		return 1;
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fprintf(stderr, "signer: listening on %s\n", cfg.signer_socket);
+
+	time_t last_start = 0;
+	pid_t child = -1;
+	while (!stop_requested) {
+		if (child <= 0) {
+			/* A child that dies at once again and again must not spin the CPU. */
+			if (time(NULL) - last_start < 1)
+				sleep(1);
+			last_start = time(NULL);
+			child = fork();
+			if (child == 0) {
+				signal(SIGINT, SIG_IGN);
+				_exit(child_run(&cfg, listener));
+			}
+			if (child < 0) {
+				perror("signer: fork");
+				sleep(1);
+				continue;
+			}
+		}
+		int status;
+		pid_t pid = waitpid(child, &status, 0);
+		if (pid == child && !stop_requested) {
+			fprintf(stderr, "signer: child %d ended (%s %d), starting another\n", (int)pid,
+			    WIFSIGNALED(status) ? "signal" : "status",
+			    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+			child = -1;
+		}
+	}
+	if (child > 0) {
+		kill(child, SIGTERM);
+		waitpid(child, NULL, 0);
+	}
+	unlink(cfg.signer_socket);
+	fprintf(stderr, "signer: stopped\n");
+	return 0;
+}
