@@ -14,7 +14,7 @@ CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) $(HARDEN) -Isrc -I/usr/include/po
 LDFLAGS = $(HARDEN_LDFLAGS)
 ASAN_CFLAGS = -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Isrc -I/usr/include/postgresql -MMD -MP \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDLIBS = -lfcgi -lpq -lsodium -lhpdf -lcsv -lqrencode -lm
+LDLIBS = -lfcgi -lpq -lsodium -lhpdf -lcsv -lqrencode -lm -lssl -lcrypto
 
 # The sanitized build keeps ASan's own instrumentation instead (FORTIFY's checked calls
 # would hide accesses from it).

@@ -13,6 +13,7 @@
 #include "db/certificates.h"
 #include "db/signing_keys.h"
 #include "sign/keylist.h"
+#include "sign/pades.h"
 #include "sign/signing.h"
 
 #define MAX_PDF (16 * 1024 * 1024)
@@ -57,12 +58,19 @@ int cmd_keygen(struct cli *c)
 		return cli_fail("keygen: %s", err);
 	key_public_hex(&k, hex);
 	sodium_memzero(k.sk, sizeof k.sk);
+	/* The PDF signature's development certificate, unless production configured its own:
+	 * made before the key comes into force, so that the signer finds it from the start. */
+	if (c->cfg.pades_cert[0] == '\0' && c->cfg.pades_pkcs12[0] == '\0' &&
+	    pades_dev_identity_create(c->cfg.keys, k.id, err, sizeof err) != 0)
+		fprintf(stderr, "esonrctl: keygen: no development PDF signing certificate: %s\n", err);
 	/* The new key signs from now on; the previous one is retired but stays published. */
 	const char *retired = NULL;
 	if (signing_key_rotate(c->arena, k.id, hex, &retired) != DB_OK) {
 		key_destroy_secret(c->cfg.keys, k.id);
 		char path[1024];
 		snprintf(path, sizeof path, "%s/%s.pub", c->cfg.keys, k.id);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/%s.pades.crt", c->cfg.keys, k.id);
 		unlink(path);
 		return cli_fail("keygen: the key could not be recorded: %s", db_error());
 	}

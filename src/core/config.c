@@ -74,6 +74,8 @@ static int set_key(struct config *c, const char *key, const char *val)
 		K("socket", socket), K("templates", templates), K("static", static_dir),
 		K("sql", sql_dir), K("keys", keys),
 		K("db_signer", db_signer), K("signer_socket", signer_socket),
+		K("pades_cert", pades_cert), K("pades_key", pades_key), K("pades_chain", pades_chain),
+		K("pades_pkcs12", pades_pkcs12), K("pades_pkcs12_password", pades_pkcs12_password),
 #undef K
 	};
 	if (strcmp(key, "workers") == 0) {
@@ -161,6 +163,9 @@ int config_load(struct config *c, const char *var, char *err, int errlen)
 		{ "ESONR_TEMPLATES", "templates" }, { "ESONR_STATIC", "static" },
 		{ "ESONR_SQL", "sql" }, { "ESONR_KEYS", "keys" }, { "ESONR_WORKERS", "workers" },
 		{ "ESONR_DB_SIGNER", "db_signer" }, { "ESONR_SIGNER_SOCKET", "signer_socket" },
+		{ "ESONR_PADES_CERT", "pades_cert" }, { "ESONR_PADES_KEY", "pades_key" },
+		{ "ESONR_PADES_CHAIN", "pades_chain" }, { "ESONR_PADES_PKCS12", "pades_pkcs12" },
+		{ "ESONR_PADES_PKCS12_PASSWORD", "pades_pkcs12_password" },
 	};
 	for (size_t i = 0; i < sizeof envs / sizeof envs[0]; i++) {
 		const char *v = getenv(envs[i].env);

@@ -15,6 +15,10 @@ struct config {
 	char keys[512];
 	char db_signer[512];     /* libpq conninfo of the signer's role (esonr-signer only) */
 	char signer_socket[512]; /* where the signer listens; workers and esonrctl ask it */
+	/* The PDF signature's certificate in production: PEM files, or one PKCS#12 file. Empty:
+	 * the development certificate esonrctl keygen made in keys/ (README, "PDF signature"). */
+	char pades_cert[512], pades_key[512], pades_chain[512];
+	char pades_pkcs12[512], pades_pkcs12_password[256];
 	int workers;
 };
 

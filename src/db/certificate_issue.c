@@ -8,6 +8,7 @@
 #include "db/signing_keys.h"
 #include "pdf/certificate.h"
 #include "sign/keyring.h"
+#include "sign/pades.h"
 #include "sign/signer_client.h"
 #include "sign/signing.h"
 
@@ -17,6 +18,7 @@ static char font_regular[512] = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.tt
  * so a second face doubles the time per certificate (bold is drawn, see pdf/certificate.c). */
 static char font_bold[512] = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf";
 static int fonts_ready;
+static int pades_configured;
 
 void certificates_configure(const char *url, const char *keys, const char *regular, const char *bold)
 {
@@ -40,6 +42,13 @@ static const char *fonts(struct arena *a)
 		fonts_ready = 1;
 	}
 	return NULL;
+}
+
+void certificates_configure_pades(const char *cert, const char *key, const char *chain, const char *pkcs12,
+    const char *pkcs12_password)
+{
+	pades_configured = (cert && cert[0]) || (pkcs12 && pkcs12[0]);
+	keyring_configure_pades(cert, key, chain, pkcs12, pkcs12_password);
 }
 
 const char *certificate_name_problem(struct arena *a, const char *name)
@@ -136,6 +145,15 @@ enum db_status certificate_build(struct arena *a, const char *number, const char
 		return DB_REFUSED;
 	}
 	const char *record = qr_record_sign(a, k, number, name, db_val(r, 0, 1), db_val(r, 0, 8));
+	char pades_err[256];
+	const struct pades_identity *pades = keyring_pades(k->id, pades_err, sizeof pades_err);
+	if (pades == NULL && pades_configured) {
+		*why = arena_printf(a, "the configured PDF signing certificate cannot be used: %s", pades_err);
+		return DB_REFUSED;
+	}
+	if (pades == NULL)
+		fprintf(stderr, "certificate %s: no PDF signature (%s); run esonrctl keygen for a development "
+		    "certificate\n", number, pades_err);
 	struct cert_doc doc = {
 		.number = number,
 		.holder_name = name,
@@ -146,6 +164,7 @@ enum db_status certificate_build(struct arena *a, const char *number, const char
 		.issue_date = db_val(r, 0, 6),
 		.creation_date = db_val(r, 0, 7),
 		.key_id = k->id,
+		.signed_by = pades ? pades_signer_name(pades) : "the European School of Neuroradiology",
 		.qr_text = arena_printf(a, "%s/verify/%s#%s", base_url, number, record),
 		.signatory_1 = "President of the ESNR",
 		.signatory_1_role = "European Society of Neuroradiology",
@@ -156,6 +175,13 @@ enum db_status certificate_build(struct arena *a, const char *number, const char
 	size_t len, signed_len;
 	if (cert_render(a, &doc, &pdf, &len, err, sizeof err) != 0) {
 		*why = arena_printf(a, "the certificate %s could not be drawn: %s", number, err);
+		return DB_REFUSED;
+	}
+	/* The PDF signature first, then Ed25519 over every byte of that (sign/pades.h). */
+	struct pades_info info = { db_val(r, 0, 9), "Certificate issued by the European School of Neuroradiology",
+		"Vienna, Austria", arena_printf(a, "%s/verify/%s", base_url, number) };
+	if (pades != NULL && pades_sign(a, pdf, len, pades, &info, &pdf, &len, err, sizeof err) != 0) {
+		*why = arena_printf(a, "the certificate %s could not get its PDF signature: %s", number, err);
 		return DB_REFUSED;
 	}
 	if (pdf_sign(a, pdf, len, k, number, db_val(r, 0, 9), &signed_pdf, &signed_len) != 0) {

@@ -8,6 +8,10 @@
 /* Where verification URLs point, where the secret key is, which fonts draw names. */
 void certificates_configure(const char *base_url, const char *keys_dir, const char *font_regular,
     const char *font_bold);
+/* The PDF signature's certificate in production (config pades_*); empty: the development one
+ * esonrctl keygen makes beside each key. Only the signer process signs. */
+void certificates_configure_pades(const char *cert, const char *key, const char *chain, const char *pkcs12,
+    const char *pkcs12_password);
 /* NULL when the certificate font draws every character of name; else why not. */
 const char *certificate_name_problem(struct arena *a, const char *name);
 /* The check a holder's name passes when it is registered or changed (DESIGN §4), so that

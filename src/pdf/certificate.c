@@ -346,9 +346,14 @@ static void draw_page(struct arena *a, struct canvas *c, const struct cert_doc *
 	/* The URL without its signed #fragment: what a reader without a camera can type. */
 	const char *hash = strchr(d->qr_text, '#');
 	const char *url = hash ? arena_strndup(a, d->qr_text, (size_t)(hash - d->qr_text)) : d->qr_text;
-	const char *small = arena_printf(a, "Signing key %s · Verify at %s", d->key_id, url);
-	float size = fit(&c->regular, small, strlen(small), 7, qx - MARGIN - 12);
-	text_at(c, &c->regular, size, MARGIN, 44, small);
+	/* The page says it is signed, by whom, and where a reader checks it. */
+	const char *line1 = arena_printf(a, "Digitally signed by %s: a PDF signature, and Ed25519 key %s.",
+	    d->signed_by, d->key_id);
+	const char *line2 = arena_printf(a, "Verify this certificate at %s", url);
+	float size = fit(&c->regular, line1, strlen(line1), 7, qx - MARGIN - 12);
+	text_at(c, &c->regular, size, MARGIN, 54, line1);
+	size = fit(&c->regular, line2, strlen(line2), 7, qx - MARGIN - 12);
+	text_at(c, &c->regular, size, MARGIN, 44, line2);
 }
 
 /* Copies libharu's in-memory output into the arena. 0 ok. */
@@ -385,6 +390,7 @@ static int check_fields(struct arena *a, const struct cert_doc *d, char *err, si
 		{ "qualification", d->qualification }, { "level", d->level ? d->level : "" },
 		{ "session_date", d->session_date }, { "session_place", d->session_place },
 		{ "issue_date", d->issue_date }, { "key_id", d->key_id }, { "qr_text", d->qr_text },
+		{ "signed_by", d->signed_by },
 		{ "signatory_1", d->signatory_1 }, { "signatory_1_role", d->signatory_1_role },
 		{ "signatory_2", d->signatory_2 }, { "signatory_2_role", d->signatory_2_role },
 	};

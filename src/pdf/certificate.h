@@ -15,6 +15,7 @@ struct cert_doc {
 	const char *session_place;  /* "Vienna, ESNR office" */
 	const char *issue_date;     /* "26 November 2026" */
 	const char *key_id;         /* signing key id, printed small */
+	const char *signed_by;      /* who signs the PDF (the signing certificate's name), printed small */
 	const char *qr_text;        /* what the QR code holds (the verification URL) */
 	const char *creation_date;  /* "2026-11-26T08:00:00Z": the info dictionary's date, so output is deterministic */
 	const char *signatory_1, *signatory_1_role, *signatory_2, *signatory_2_role;

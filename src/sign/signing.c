@@ -37,6 +37,11 @@ static int owner_of_dir(const char *path, int fd)
 
 static int write_file(const char *path, const char *text, mode_t mode, char *err, size_t errlen)
 {
+	return key_file_write(path, text, strlen(text), mode, err, errlen);
+}
+
+int key_file_write(const char *path, const void *data, size_t n, mode_t mode, char *err, size_t errlen)
+{
 	/* O_EXCL: a key file is never overwritten. */
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
 	if (fd < 0) {
@@ -51,8 +56,7 @@ static int write_file(const char *path, const char *text, mode_t mode, char *err
 		unlink(path);
 		return -1;
 	}
-	size_t n = strlen(text);
-	int ok = write(fd, text, n) == (ssize_t)n && fsync(fd) == 0;
+	int ok = write(fd, data, n) == (ssize_t)n && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	if (!ok) {
 		snprintf(err, errlen, "%s: write failed", path);
@@ -174,10 +178,8 @@ int key_load_public(const char *path, struct signing_key *k, char *err, size_t e
 	return 0;
 }
 
-int key_destroy_secret(const char *dir, const char *id)
+static int destroy_file(const char *path)
 {
-	char path[1024];
-	snprintf(path, sizeof path, "%s/%s.key", dir, id);
 	int fd = open(path, O_WRONLY | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
@@ -194,6 +196,16 @@ int key_destroy_secret(const char *dir, const char *id)
 	ok = ok && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	return unlink(path) == 0 && ok ? 0 : -1;
+}
+
+int key_destroy_secret(const char *dir, const char *id)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s.key", dir, id);
+	int rc = destroy_file(path);
+	/* The PAdES signing key made with it (esonrctl keygen) goes with it. */
+	snprintf(path, sizeof path, "%s/%s.pades.key", dir, id);
+	return destroy_file(path) == 0 && rc == 0 ? 0 : -1;
 }
 
 int key_from_public_hex(const char *hex, struct signing_key *k)

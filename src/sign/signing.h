@@ -3,6 +3,7 @@
 #ifndef ESONR_SIGNING_H
 #define ESONR_SIGNING_H
 #include <stddef.h>
+#include <sys/types.h>
 #include <sodium.h>
 #include "core/arena.h"
 
@@ -21,6 +22,9 @@ int key_generate(const char *dir, struct signing_key *out, char *err, size_t err
 int key_load_secret(const char *dir, const char *id, struct signing_key *out, char *err, size_t errlen);
 /* Reads a public key file as written by key_generate. 0 ok. */
 int key_load_public(const char *path, struct signing_key *out, char *err, size_t errlen);
+/* Creates a file of the keys folder (never overwrites one), owned by the folder's owner when
+ * run by root. 0 ok, -1 with err. */
+int key_file_write(const char *path, const void *data, size_t n, mode_t mode, char *err, size_t errlen);
 /* Destroys DIR/ID.key: overwritten with random bytes, synced, unlinked. 0 also when it
  * did not exist; -1 when it could not be destroyed. */
 int key_destroy_secret(const char *dir, const char *id);

@@ -145,6 +145,8 @@ static int child_run(const struct config *cfg, int listener)
 	signal(SIGTERM, on_stop);
 	signal(SIGPIPE, SIG_IGN);
 	certificates_configure(cfg->base_url, cfg->keys, NULL, NULL);
+	certificates_configure_pades(cfg->pades_cert, cfg->pades_key, cfg->pades_chain, cfg->pades_pkcs12,
+	    cfg->pades_pkcs12_password);
 	db_configure(cfg->db_signer);
 	db_log_errors(1);
 	struct arena *a = arena_new();

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 			.number = number, .holder_name = names[i % 4],
 			.qualification = "Level 1 certificate in neuroradiology", .level = "Level 1",
 			.session_date = "3 May 2027", .session_place = "Vienna, ESNR office",
-			.issue_date = "26 November 2026", .key_id = k.id,
+			.issue_date = "26 November 2026", .key_id = k.id, .signed_by = "European School of Neuroradiology",
 			.qr_text = arena_printf(a, "https://portal.esnr.org/verify/%s#%s", number, record),
 			.creation_date = "2026-11-26T08:00:00Z",
 			.signatory_1 = "President of the ESNR", .signatory_1_role = "European Society of Neuroradiology",

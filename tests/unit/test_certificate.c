@@ -29,6 +29,7 @@ static struct cert_doc zoe(void)
 		.session_place = "Vienna, ESNR office",
 		.issue_date = "26 November 2026",
 		.key_id = "3f9a0c2b7d4e8a61",
+		.signed_by = "European School of Neuroradiology",
 		.qr_text = "https://esonr.example.org/verify/ESNR-L1-2027-0001",
 		.creation_date = "2026-11-26T08:00:00Z",
 		.signatory_1 = "Prof. Anna Schmidt",
