@@ -98,8 +98,16 @@ def test_the_workers_cannot_read_the_signing_key():
         with open(f"/proc/{w}/maps") as f:
             maps = f.read()
         check(".key" not in maps, "and no key file is open or mapped in the worker")
-    rc, out, err = psql("UPDATE certificates SET pdf = 'forged'::bytea WHERE false", user="esonr_app")
-    check(rc != 0 and "permission denied" in err, "the workers' database role cannot write a signed PDF", (rc, err))
+    rc, out, err = psql("UPDATE certificates SET pdf = 'forged'::bytea, key_id = NULL"
+                        " WHERE number = (SELECT max(number) FROM certificates)", user="esonr_app")
+    check(rc != 0 and ("only the signer" in err or "not rewritten" in err or "permission denied" in err),
+          "the workers' database role cannot write a signed PDF", (rc, err))
+    # Nor the first PDF of a certificate being issued: that is the signer's alone.
+    rc, out, err = psql("INSERT INTO certificates (number, user_id, exam_code, session_id, year, serial, holder_name)"
+                        " SELECT 'ESNR-L1-1999-0001', user_id, exam_code, session_id, 1999, 1, holder_name"
+                        " FROM certificates LIMIT 1; UPDATE certificates SET pdf = 'forged'::bytea"
+                        " WHERE number = 'ESNR-L1-1999-0001'", user="esonr_app")
+    check(rc != 0 and "only the signer" in err, "nor the first PDF of a certificate being issued", (rc, err))
 
 
 def test_the_signer_signs_only_what_the_database_says_is_being_issued():
