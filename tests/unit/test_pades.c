@@ -156,6 +156,24 @@ int main(void)
 		if (strstr(o, "rc=0") == NULL)
 			printf("# %s\n", o);
 	}
+	if (have("openssl")) {
+		/* Production: one PKCS#12 file with key, certificate and chain, as a CA delivers it. */
+		const char *p12 = arena_printf(a, "%s/production.p12", dir);
+		run(a, arena_printf(a, "openssl pkcs12 -export -in %s/0123456789abcdef.pades.crt -inkey "
+		    "%s/0123456789abcdef.pades.key -certfile %s -passout pass:s3cret -out %s 2>&1", dir, dir, ca, p12));
+		struct pades_identity *prod = pades_load(NULL, NULL, NULL, p12, "s3cret", err, sizeof err);
+		CHECK(prod != NULL, "a PKCS#12 signing certificate with its chain loads");
+		CHECK(pades_load(NULL, NULL, NULL, p12, "wrong", err, sizeof err) == NULL,
+		    "with the wrong password it does not");
+		unsigned char *o2;
+		size_t o2len;
+		CHECK(prod != NULL && pades_sign(a, pdf, len, prod, &info, &o2, &o2len, err, sizeof err) == 0 &&
+		    cms_valid(o2, o2len, ca), "and signs a certificate that verifies under its CA");
+		pades_free(prod);
+	}
+	CHECK(pades_load(arena_printf(a, "%s/0123456789abcdef.pades.crt", dir),
+	    arena_printf(a, "%s/fedcba9876543210.pades.key", dir), NULL, NULL, NULL, err, sizeof err) == NULL,
+	    "a key that does not belong to the certificate is refused");
 	pades_free(id);
 	run(a, arena_printf(a, "rm -rf %s", dir));
 	arena_free(a);
