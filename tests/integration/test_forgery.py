@@ -233,6 +233,26 @@ def test_a_file_signed_with_a_key_the_register_never_had_is_refused():
               "POST /verify: a trailer naming another ESNR key than the register's answers 422", (status, text[:300]))
 
 
+def test_offline_without_key_uses_the_stacks_published_keys_only():
+    cand, number, pdf = issued("Olga Offline")
+    key = key_in_force()
+    off = offline_var()
+    os.makedirs(os.path.join(off, "keys"))
+    with open(os.path.join(VAR, "keys", f"{key}.pub")) as src, open(os.path.join(off, "keys", f"{key}.pub"), "w") as dst:
+        dst.write(src.read())
+    path = save("olga.pdf", pdf)
+    rc, out, err = cli_verify(path, var=off)
+    check(rc == 0 and "not consulted" in out and len(out.splitlines()) == 1,
+          "without the database, the stack's published key checks the file and says the register was not consulted",
+          (rc, out, err))
+    seed = os.urandom(32)
+    forged = resign(pdf, seed, key_id_of(ed25519_public(seed)), number, utc_now())
+    rc, out, err = cli_verify(save("olga-forged.pdf", forged), var=off)
+    check(rc == 1 and "cannot tell" in out, "a key the stack never published cannot vouch for anything", (rc, out, err))
+    rc, out, err = cli_verify(save("olga-altered.pdf", pdf[:1000] + bytes([pdf[1000] ^ 1]) + pdf[1001:]), var=off)
+    check(rc == 1 and "altered" in out, "and a changed byte is still detected", (rc, out, err))
+
+
 def test_a_resigned_qr_record_is_refused():
     cand, number, pdf = issued("Quentin Record")
     key = key_in_force()
