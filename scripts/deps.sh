@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config nginx-light postgresql-15 libfcgi-dev libsodium-dev
 libhpdf-dev libcsv-dev libqrencode-dev libpq-dev fonts-dejavu-core poppler-utils qpdf
-zbar-tools curl python3 wrk"
+zbar-tools curl python3 wrk libssl-dev openssl libnss3-tools"
 
 CREATECLUSTER_CONF=/etc/postgresql-common/createcluster.conf
 
