@@ -19,7 +19,7 @@
 
 /* Room for the DER of the CMS: a P-256 signature, two certificates and the attributes
  * take about 2 KB; a production chain of four certificates still fits. */
-#define CONTENTS_BYTES 16384
+#define CONTENTS_BYTES 8192
 #define BYTE_RANGE_WIDTH 10
 
 struct pades_identity {

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "pdf/certificate.h"
+#include "sign/pades.h"
 #include "sign/signing.h"
 
 static double now(void)
@@ -26,6 +27,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: %s\n", err);
 		return 1;
 	}
+	/* The PDF signature as the signer makes it, with a development certificate. */
+	struct pades_identity *pades = NULL;
+	if (pades_dev_identity_create(dir, k.id, err, sizeof err) == 0)
+		pades = pades_load(arena_printf(a, "%s/%s.pades.crt", dir, k.id), arena_printf(a, "%s/%s.pades.key", dir, k.id),
+		    arena_printf(a, "%s/ca.crt", dir), NULL, NULL, err, sizeof err);
+	if (pades == NULL) {
+		fprintf(stderr, "bench: %s\n", err);
+		return 1;
+	}
+	struct pades_info info = { "2026-11-26T08:00:00Z", "Certificate", "Vienna", NULL };
 	static const char *const names[] = { "Zoë Łukasiewicz-Ørsted", "Νίκος Παπαδόπουλος",
 		"Анна Каренина", "Jean-Baptiste de La Fontaine-Müller" };
 	unsigned char *pdf = NULL, *signed_pdf = NULL;
@@ -47,6 +58,7 @@ int main(int argc, char **argv)
 			.signatory_2 = "Director of the ESoNR", .signatory_2_role = "European School of Neuroradiology",
 		};
 		if (cert_render(a, &d, &pdf, &len, err, sizeof err) != 0 ||
+		    pades_sign(a, pdf, len, pades, &info, &pdf, &len, err, sizeof err) != 0 ||
 		    pdf_sign(a, pdf, len, &k, number, "2026-11-26T08:00:00Z", &signed_pdf, &slen) != 0) {
 			fprintf(stderr, "bench: %s\n", err);
 			return 1;
@@ -56,6 +68,7 @@ int main(int argc, char **argv)
 		if (i == n - 1) {
 			d.number = number;
 			cert_render(a, &d, &pdf, &len, err, sizeof err);
+			pades_sign(a, pdf, len, pades, &info, &pdf, &len, err, sizeof err);
 			pdf_sign(a, pdf, len, &k, number, "2026-11-26T08:00:00Z", &signed_pdf, &slen);
 		}
 	}
@@ -69,14 +82,20 @@ int main(int argc, char **argv)
 		ok += pdf_signature_parse(signed_pdf, slen, &s, &why) == 0 && pdf_signature_valid(signed_pdf, &s, k.pk);
 	}
 	double ver = (now() - t0) / m;
-	printf("certificate generation (render + sign): %.2f ms per certificate (%d certificates, %zu bytes each)\n",
+	printf("certificate generation (render + PDF signature + Ed25519): %.2f ms per certificate (%d certificates, %zu bytes each)\n",
 	    gen * 1000, n, slen);
 	printf("certificate verification (parse + Ed25519 check): %.3f ms per certificate (%d checks, %d valid)\n",
 	    ver * 1000, m, ok);
+	pades_free(pades);
+	static const char *const files[] = { "%s/%s.key", "%s/%s.pub", "%s/%s.pades.key", "%s/%s.pades.crt" };
 	char path[512];
-	snprintf(path, sizeof path, "%s/%s.key", dir, k.id);
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		snprintf(path, sizeof path, files[i], dir, k.id);
+		remove(path);
+	}
+	snprintf(path, sizeof path, "%s/ca.key", dir);
 	remove(path);
-	snprintf(path, sizeof path, "%s/%s.pub", dir, k.id);
+	snprintf(path, sizeof path, "%s/ca.crt", dir);
 	remove(path);
 	remove(dir);
 	arena_free(a);
