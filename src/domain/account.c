@@ -81,6 +81,19 @@ char *name_normalise(struct arena *a, const char *in, const char **why)
 			return NULL;
 		}
 	}
+	/* Direction overrides, zero-width characters and the like would make the name look
+	 * different on the page and on the certificate from what it says (DESIGN §4). */
+	for (size_t i = 0; i < n;) {
+		size_t len;
+		uint32_t cp = utf8_decode(s + i, &len);
+		const char *invisible = utf8_invisible(cp);
+		if (invisible != NULL) {
+			*why = arena_printf(a, "A name cannot contain U+%04X %s, an invisible formatting character "
+			    "that would make it look different from what it says.", (unsigned)cp, invisible);
+			return NULL;
+		}
+		i += len;
+	}
 	if (utf8_codepoints(s, n) > NAME_MAX_CHARS) {
 		*why = "A name has at most 200 characters.";
 		return NULL;

@@ -77,6 +77,11 @@ static void names(void)
 	CHECK_STR(name("Νίκος Παπαδόπουλος"), "Νίκος Παπαδόπουλος", "a Greek name is kept byte for byte");
 	CHECK_STR(name("Анна Каренина"), "Анна Каренина", "a Cyrillic name is kept byte for byte");
 	CHECK_STR(name("Seán Ó Briain"), "Seán Ó Briain", "an Irish name with fadas is kept byte for byte");
+	CHECK(name("Eve\xE2\x80\xAE Mallory") == NULL && strstr(why, "U+202E RIGHT-TO-LEFT OVERRIDE") != NULL,
+	    "a name with a direction override is refused, naming it");
+	CHECK(name("Zed\xE2\x80\x8B") == NULL && strstr(why, "U+200B") != NULL, "a zero-width space is refused");
+	CHECK(name("\xEF\xBB\xBFAnna") == NULL && strstr(why, "U+FEFF") != NULL, "a byte-order mark is refused");
+	CHECK_STR(name("Ђорђе Јовановић"), "Ђорђе Јовановић", "a Serbian Cyrillic name is kept");
 	CHECK_STR(name("  Анна Каренина \t"), "Анна Каренина", "spaces around a name are trimmed");
 	CHECK_STR(name("Anna  Maria"), "Anna  Maria", "spaces inside a name are kept as typed");
 	CHECK_STR(name("Jean-Luc D'Aubigné"), "Jean-Luc D'Aubigné", "hyphens and apostrophes are kept");
