@@ -86,6 +86,17 @@ static int pre_valid(const char *token)
 	return (time_t)strtoull(expiry, NULL, 16) > time(NULL);
 }
 
+/* Idle expiry applies to signed-in sessions; pre-sessions only have the absolute one.
+ * last_seen_at is written at most once a minute: on the other requests the UPDATE matches
+ * no row, so the request writes nothing (no row version, no WAL, no flush). */
+static struct db_stmt q_session_load = DB_STMT("session_load",
+    "WITH s AS (SELECT token_hash, user_id, last_seen_at FROM sessions"
+    "   WHERE token_hash = $1 AND expires_at > now()"
+    "     AND (user_id IS NULL OR last_seen_at > now() - make_interval(secs => $2::int))),"
+    " touch AS (UPDATE sessions t SET last_seen_at = now() FROM s"
+    "   WHERE t.token_hash = s.token_hash AND s.last_seen_at < now() - interval '1 minute')"
+    " SELECT u.id, u.email, u.full_name, u.role FROM s LEFT JOIN users u ON u.id = s.user_id", 2);
+
 enum db_status session_load(struct request *req)
 {
 	unsigned char raw[TOKEN_BYTES];
@@ -101,17 +112,7 @@ enum db_status session_load(struct request *req)
 	const char *hash = token_hash_param(req->arena, raw);
 	char idle[16];
 	snprintf(idle, sizeof idle, "%d", SESSION_IDLE_SECONDS);
-	/* Idle expiry applies to signed-in sessions; pre-sessions only have the absolute one.
-	 * last_seen_at is written at most once a minute: on the other requests the UPDATE
-	 * matches no row, so the request writes nothing (no row version, no WAL, no flush). */
-	PGresult *r = db_query(req->arena, &st,
-	    "WITH s AS (SELECT token_hash, user_id, last_seen_at FROM sessions"
-	    "   WHERE token_hash = $1 AND expires_at > now()"
-	    "     AND (user_id IS NULL OR last_seen_at > now() - make_interval(secs => $2::int))),"
-	    " touch AS (UPDATE sessions t SET last_seen_at = now() FROM s"
-	    "   WHERE t.token_hash = s.token_hash AND s.last_seen_at < now() - interval '1 minute')"
-	    " SELECT u.id, u.email, u.full_name, u.role FROM s LEFT JOIN users u ON u.id = s.user_id",
-	    2, hash, idle);
+	PGresult *r = db_run(req->arena, &st, &q_session_load, hash, idle);
 	if (st != DB_OK)
 		return st;
 	if (db_rows(r) != 1)

@@ -8,8 +8,11 @@
 
 #define DB_MAX_PARAMS 32
 #define DB_TX_ATTEMPTS 8
+#define DB_MAX_BATCH 16
 
 static PGconn *conn;
+/* Counts connections made (and reset), so that statements know to prepare again. */
+static unsigned conn_generation;
 static char conninfo[1024];
 static char last_error[512];
 static int log_errors = 1;
@@ -58,6 +61,7 @@ int db_ensure(void)
 		return -1;
 	}
 	PQsetNoticeProcessor(conn, drop_notice, NULL);
+	conn_generation++;
 	return 0;
 }
 
@@ -221,4 +225,185 @@ long long db_int(const PGresult *r, int row, int col)
 {
 	const char *v = db_val(r, row, col);
 	return v == NULL ? 0 : strtoll(v, NULL, 10);
+}
+
+/* Queues a prepare for q when this connection has not got it yet (pipeline or not). */
+static int stmt_needs_prepare(const struct db_stmt *q)
+{
+	return q->prepared_on != conn_generation;
+}
+
+static enum db_status prepare_now(struct arena *a, struct db_stmt *q)
+{
+	PGresult *r = PQprepare(conn, q->name, q->sql, q->nparams, NULL);
+	enum db_status st = classify(r);
+	if (st != DB_OK) {
+		remember_error(r != NULL ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+		if (log_errors)
+			fprintf(stderr, "db: prepare %s: %s\n", q->name, last_error);
+		PQclear(r);
+		return st;
+	}
+	PQclear(r);
+	(void)a;
+	q->prepared_on = conn_generation;
+	return DB_OK;
+}
+
+static PGresult *run_once(struct arena *a, enum db_status *st, struct db_stmt *q,
+    const char *const *params)
+{
+	if (stmt_needs_prepare(q) && (*st = prepare_now(a, q)) != DB_OK)
+		return NULL;
+	PGresult *r = PQexecPrepared(conn, q->name, q->nparams, params, NULL, NULL, 0);
+	*st = classify(r);
+	return r;
+}
+
+PGresult *db_run(struct arena *a, enum db_status *st, struct db_stmt *q, ...)
+{
+	const char *params[DB_MAX_PARAMS];
+	enum db_status dummy;
+	va_list ap;
+	if (st == NULL)
+		st = &dummy;
+	if (q->nparams > DB_MAX_PARAMS)
+		abort();
+	va_start(ap, q);
+	for (int i = 0; i < q->nparams; i++)
+		params[i] = va_arg(ap, const char *);
+	va_end(ap);
+	if (db_ensure() != 0) {
+		*st = DB_UNAVAILABLE;
+		return NULL;
+	}
+	int idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
+	PGresult *r = run_once(a, st, q, params);
+	/* As in db_queryv: a connection lost between requests is retried once, outside a
+	 * transaction only (the reconnect prepares the statement again). */
+	if (*st == DB_UNAVAILABLE && idle && PQstatus(conn) != CONNECTION_OK) {
+		PQclear(r);
+		if (db_ensure() != 0) {
+			*st = DB_UNAVAILABLE;
+			return NULL;
+		}
+		r = run_once(a, st, q, params);
+	}
+	if (r == NULL) {
+		if (*st == DB_OK)
+			*st = DB_UNAVAILABLE;
+		remember_error(PQerrorMessage(conn));
+		return NULL;
+	}
+	arena_defer(a, clear_result, r);
+	if (*st != DB_OK) {
+		remember_error(PQresultErrorMessage(r));
+		if (*st == DB_ERROR && log_errors)
+			fprintf(stderr, "db: %s\n  in: %s\n", last_error, q->name);
+	}
+	return r;
+}
+
+/* Reads what one queued command answered: its last result (kept), up to the NULL that
+ * ends it. */
+static PGresult *pipeline_result(void)
+{
+	PGresult *keep = NULL, *r;
+	while ((r = PQgetResult(conn)) != NULL) {
+		PQclear(keep);
+		keep = r;
+	}
+	return keep;
+}
+
+static enum db_status batch_once(struct arena *a, struct db_call *calls, int n, PGresult **results)
+{
+	enum db_status st = DB_OK;
+	int prepared[DB_MAX_BATCH];
+	if (n > DB_MAX_BATCH)
+		abort();
+	for (int i = 0; i < n; i++)
+		if (calls[i].stmt->nparams > DB_CALL_PARAMS)
+			abort();
+	if (PQenterPipelineMode(conn) != 1) {
+		remember_error(PQerrorMessage(conn));
+		return PQstatus(conn) == CONNECTION_OK ? DB_ERROR : DB_UNAVAILABLE;
+	}
+	int sent = 1;
+	for (int i = 0; i < n && sent; i++) {
+		struct db_stmt *q = calls[i].stmt;
+		prepared[i] = 0;
+		if (stmt_needs_prepare(q)) {
+			/* Twice in one batch: the first prepare serves both. */
+			int earlier = 0;
+			for (int k = 0; k < i; k++)
+				earlier |= calls[k].stmt == q && prepared[k];
+			if (!earlier) {
+				sent = PQsendPrepare(conn, q->name, q->sql, q->nparams, NULL) == 1;
+				prepared[i] = 1;
+			}
+		}
+		if (sent)
+			sent = PQsendQueryPrepared(conn, q->name, q->nparams, calls[i].params, NULL, NULL, 0) == 1;
+	}
+	if (!sent || PQpipelineSync(conn) != 1) {
+		remember_error(PQerrorMessage(conn));
+		PQexitPipelineMode(conn);
+		return PQstatus(conn) == CONNECTION_OK ? DB_ERROR : DB_UNAVAILABLE;
+	}
+	for (int i = 0; i < n; i++) {
+		results[i] = NULL;
+		if (prepared[i]) {
+			PGresult *p = pipeline_result();
+			enum db_status ps = classify(p);
+			if (ps == DB_OK)
+				calls[i].stmt->prepared_on = conn_generation;
+			else if (st == DB_OK) {
+				st = ps;
+				remember_error(p != NULL ? PQresultErrorMessage(p) : PQerrorMessage(conn));
+			}
+			PQclear(p);
+		}
+		PGresult *r = pipeline_result();
+		if (r != NULL)
+			arena_defer(a, clear_result, r);
+		results[i] = r;
+		enum db_status rs = PQresultStatus(r) == PGRES_PIPELINE_ABORTED ? DB_ERROR : classify(r);
+		if (rs != DB_OK && st == DB_OK) {
+			st = rs;
+			remember_error(r != NULL ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+			if (st == DB_ERROR && log_errors)
+				fprintf(stderr, "db: %s\n  in: %s\n", last_error, calls[i].stmt->name);
+		}
+	}
+	/* The sync's own result, then the connection leaves pipeline mode. */
+	PGresult *sync = PQgetResult(conn);
+	if (sync == NULL || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
+		if (st == DB_OK)
+			st = PQstatus(conn) == CONNECTION_OK ? DB_ERROR : DB_UNAVAILABLE;
+	}
+	PQclear(sync);
+	if (PQexitPipelineMode(conn) != 1 && st == DB_OK) {
+		remember_error(PQerrorMessage(conn));
+		st = DB_ERROR;
+	}
+	if (PQstatus(conn) != CONNECTION_OK)
+		st = DB_UNAVAILABLE;
+	return st;
+}
+
+enum db_status db_batch(struct arena *a, struct db_call *calls, int n, PGresult **results)
+{
+	for (int i = 0; i < n; i++)
+		results[i] = NULL;
+	if (db_ensure() != 0)
+		return DB_UNAVAILABLE;
+	int idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
+	enum db_status st = batch_once(a, calls, n, results);
+	if (st == DB_UNAVAILABLE && idle && PQstatus(conn) != CONNECTION_OK) {
+		if (db_ensure() != 0)
+			return DB_UNAVAILABLE;
+		st = batch_once(a, calls, n, results);
+	}
+	return st;
 }

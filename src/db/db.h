@@ -43,6 +43,31 @@ enum db_status db_tx(struct arena *a, enum db_isolation iso, db_tx_body body, vo
 /* Runs a whole SQL file (several statements) in the simple protocol: migrations only. */
 enum db_status db_script(const char *sql);
 
+/* A statement prepared once per connection, on first use: the server parses and plans it
+ * once instead of at every request. Declare each as a static const in the db/ file that
+ * owns it: `static struct db_stmt q_x = DB_STMT("x", "SELECT …", 1);` (the name must be
+ * unique in the program). */
+struct db_stmt {
+	const char *name;
+	const char *sql;
+	int nparams;
+	unsigned prepared_on; /* the connection generation it was prepared on; 0: not yet */
+};
+#define DB_STMT(name, sql, n) { (name), (sql), (n), 0 }
+
+/* Runs a prepared statement; like db_query otherwise. */
+PGresult *db_run(struct arena *a, enum db_status *st, struct db_stmt *q, ...);
+
+/* Several statements in one round trip (libpq pipeline mode): sent together, answered
+ * together, one implicit transaction unless inside db_tx; at most 16. results[i] is statement i's
+ * (cleared with the arena). DB_OK only when every statement succeeded. */
+#define DB_CALL_PARAMS 8
+struct db_call {
+	struct db_stmt *stmt;
+	const char *params[DB_CALL_PARAMS];
+};
+enum db_status db_batch(struct arena *a, struct db_call *calls, int n, PGresult **results);
+
 int db_rows(const PGresult *r);
 /* NULL for SQL NULL or out of range. */
 const char *db_val(const PGresult *r, int row, int col);

@@ -3,21 +3,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum db_status records_load(struct arena *a, const char *user_id, struct records *out)
-{
-	enum db_status st;
-	memset(out, 0, sizeof *out);
+static struct db_stmt q_attendances = DB_STMT("records_attendances",
+    "SELECT a.course_code, c.title, a.attended_on::text,"
+    "   e.cycle_label || ', ' || e.city, c.requires_mcq,"
+    "   (SELECT count(*) FROM mcq_attempts m WHERE m.attendance_id = a.id),"
+    "   (SELECT min(m.taken_on)::text FROM mcq_attempts m WHERE m.attendance_id = a.id AND m.passed)"
+    " FROM attendances a JOIN courses c ON c.code = a.course_code"
+    " LEFT JOIN course_editions e ON e.id = a.edition_id"
+    " WHERE a.user_id = $1 ORDER BY a.attended_on, a.id", 1);
+static struct db_stmt q_certificates = DB_STMT("records_certificates",
+    "SELECT exam_code, number, (issued_at AT TIME ZONE 'Europe/Vienna')::date::text,"
+    "   revoked_at IS NULL"
+    " FROM certificates WHERE user_id = $1 ORDER BY issued_at", 1);
+static struct db_stmt q_attestations = DB_STMT("records_attestations",
+    "SELECT kind, evidence_date::text FROM attestations WHERE user_id = $1", 1);
 
-	PGresult *r = db_query(a, &st,
-	    "SELECT a.course_code, c.title, a.attended_on::text,"
-	    "   e.cycle_label || ', ' || e.city, c.requires_mcq,"
-	    "   (SELECT count(*) FROM mcq_attempts m WHERE m.attendance_id = a.id),"
-	    "   (SELECT min(m.taken_on)::text FROM mcq_attempts m WHERE m.attendance_id = a.id AND m.passed)"
-	    " FROM attendances a JOIN courses c ON c.code = a.course_code"
-	    " LEFT JOIN course_editions e ON e.id = a.edition_id"
-	    " WHERE a.user_id = $1 ORDER BY a.attended_on, a.id", 1, user_id);
-	if (st != DB_OK)
-		return st;
+void records_calls(const char *user_id, struct db_call calls[RECORDS__MAX])
+{
+	calls[RECORDS_ATTENDANCES] = (struct db_call){ &q_attendances, { user_id } };
+	calls[RECORDS_CERTIFICATES] = (struct db_call){ &q_certificates, { user_id } };
+	calls[RECORDS_ATTESTATIONS] = (struct db_call){ &q_attestations, { user_id } };
+}
+
+void records_parse(struct arena *a, PGresult *const res[RECORDS__MAX], struct records *out)
+{
+	memset(out, 0, sizeof *out);
+	const PGresult *r = res[RECORDS_ATTENDANCES];
 	struct attendance *att = arena_zalloc(a, sizeof *att * (size_t)(db_rows(r) + 1));
 	for (int i = 0; i < db_rows(r); i++) {
 		att[i].course = db_val(r, i, 0);
@@ -32,12 +43,7 @@ enum db_status records_load(struct arena *a, const char *user_id, struct records
 	out->att = att;
 	out->natt = (size_t)db_rows(r);
 
-	r = db_query(a, &st,
-	    "SELECT exam_code, number, (issued_at AT TIME ZONE 'Europe/Vienna')::date::text,"
-	    "   revoked_at IS NULL"
-	    " FROM certificates WHERE user_id = $1 ORDER BY issued_at", 1, user_id);
-	if (st != DB_OK)
-		return st;
+	r = res[RECORDS_CERTIFICATES];
 	struct held_certificate *certs = arena_zalloc(a, sizeof *certs * (size_t)(db_rows(r) + 1));
 	for (int i = 0; i < db_rows(r); i++) {
 		certs[i].exam = db_val(r, i, 0);
@@ -48,10 +54,7 @@ enum db_status records_load(struct arena *a, const char *user_id, struct records
 	out->certs = certs;
 	out->ncerts = (size_t)db_rows(r);
 
-	r = db_query(a, &st,
-	    "SELECT kind, evidence_date::text FROM attestations WHERE user_id = $1", 1, user_id);
-	if (st != DB_OK)
-		return st;
+	r = res[RECORDS_ATTESTATIONS];
 	struct attestation *att2 = arena_zalloc(a, sizeof *att2 * (size_t)(db_rows(r) + 1));
 	for (int i = 0; i < db_rows(r); i++) {
 		att2[i].kind = db_val(r, i, 0);
@@ -59,6 +62,17 @@ enum db_status records_load(struct arena *a, const char *user_id, struct records
 	}
 	out->attest = att2;
 	out->nattest = (size_t)db_rows(r);
+}
+
+enum db_status records_load(struct arena *a, const char *user_id, struct records *out)
+{
+	struct db_call calls[RECORDS__MAX];
+	PGresult *res[RECORDS__MAX];
+	records_calls(user_id, calls);
+	enum db_status st = db_batch(a, calls, RECORDS__MAX, res);
+	if (st != DB_OK)
+		return st;
+	records_parse(a, res, out);
 	return DB_OK;
 }
 
@@ -73,47 +87,105 @@ static enum rule_kind kind_of(const char *s)
 	return RULE__MAX;
 }
 
+#define RULE_COLUMNS \
+    "SELECT r.kind, coalesce(r.course_code, r.certificate_exam, r.attestation)," \
+    "   coalesce(c.title, x.title, k.title), coalesce(k.min_years_since_evidence, 0)," \
+    "   (extract(epoch FROM r.valid_from) * 1000000)::bigint," \
+    "   coalesce((extract(epoch FROM r.valid_until) * 1000000)::bigint, 0), r.exam_code" \
+    " FROM exam_rules r" \
+    " LEFT JOIN courses c ON c.code = r.course_code" \
+    " LEFT JOIN exams x ON x.code = r.certificate_exam" \
+    " LEFT JOIN attestation_kinds k ON k.code = r.attestation"
+#define RULE_ORDER " r.kind DESC, coalesce(r.course_code, r.certificate_exam, r.attestation)"
+
+static struct db_stmt q_rules = DB_STMT("rules_of_exam",
+    RULE_COLUMNS " WHERE r.exam_code = $1 ORDER BY" RULE_ORDER, 1);
+static struct db_stmt q_rules_all = DB_STMT("rules_of_all_exams",
+    RULE_COLUMNS " ORDER BY r.exam_code," RULE_ORDER, 0);
+
+static struct rule *rules_parse(struct arena *a, const PGresult *r, int from, int to)
+{
+	struct rule *rules = arena_zalloc(a, sizeof *rules * (size_t)(to - from + 1));
+	for (int i = from; i < to; i++) {
+		struct rule *x = &rules[i - from];
+		x->kind = kind_of(db_val(r, i, 0));
+		x->ref = db_val(r, i, 1);
+		x->title = db_val(r, i, 2);
+		x->min_years = (int)db_int(r, i, 3);
+		x->valid_from = db_int(r, i, 4);
+		x->valid_until = db_int(r, i, 5);
+	}
+	return rules;
+}
+
 enum db_status rules_load(struct arena *a, const char *exam_code, struct rule **out, size_t *n)
 {
 	enum db_status st;
-	PGresult *r = db_query(a, &st,
-	    "SELECT r.kind, coalesce(r.course_code, r.certificate_exam, r.attestation),"
-	    "   coalesce(c.title, x.title, k.title), coalesce(k.min_years_since_evidence, 0),"
-	    "   (extract(epoch FROM r.valid_from) * 1000000)::bigint,"
-	    "   coalesce((extract(epoch FROM r.valid_until) * 1000000)::bigint, 0)"
-	    " FROM exam_rules r"
-	    " LEFT JOIN courses c ON c.code = r.course_code"
-	    " LEFT JOIN exams x ON x.code = r.certificate_exam"
-	    " LEFT JOIN attestation_kinds k ON k.code = r.attestation"
-	    " WHERE r.exam_code = $1 ORDER BY r.kind DESC, coalesce(r.course_code, r.certificate_exam, r.attestation)",
-	    1, exam_code);
+	PGresult *r = db_run(a, &st, &q_rules, exam_code);
 	if (st != DB_OK)
 		return st;
-	struct rule *rules = arena_zalloc(a, sizeof *rules * (size_t)(db_rows(r) + 1));
-	for (int i = 0; i < db_rows(r); i++) {
-		rules[i].kind = kind_of(db_val(r, i, 0));
-		rules[i].ref = db_val(r, i, 1);
-		rules[i].title = db_val(r, i, 2);
-		rules[i].min_years = (int)db_int(r, i, 3);
-		rules[i].valid_from = db_int(r, i, 4);
-		rules[i].valid_until = db_int(r, i, 5);
-	}
-	*out = rules;
+	*out = rules_parse(a, r, 0, db_rows(r));
 	*n = (size_t)db_rows(r);
 	return DB_OK;
+}
+
+void rules_all_call(struct db_call *call)
+{
+	*call = (struct db_call){ &q_rules_all, { NULL } };
+}
+
+void rules_all_parse(struct arena *a, const PGresult *r, struct exam_rules **out, size_t *n)
+{
+	int rows = db_rows(r);
+	struct exam_rules *x = arena_zalloc(a, sizeof *x * (size_t)(rows + 1));
+	size_t k = 0;
+	for (int i = 0; i < rows;) {
+		int j = i;
+		while (j < rows && strcmp(db_val(r, j, 6), db_val(r, i, 6)) == 0)
+			j++;
+		x[k].exam = db_val(r, i, 6);
+		x[k].rules = rules_parse(a, r, i, j);
+		x[k].n = (size_t)(j - i);
+		k++;
+		i = j;
+	}
+	*out = x;
+	*n = k;
+}
+
+static struct db_stmt q_now = DB_STMT("clock_now",
+    "SELECT (extract(epoch FROM now()) * 1000000)::bigint,"
+    "   (now() AT TIME ZONE 'Europe/Vienna')::date::text", 0);
+
+void db_now_call(struct db_call *call)
+{
+	*call = (struct db_call){ &q_now, { NULL } };
+}
+
+void db_now_parse(const PGresult *r, int64_t *now, const char **today)
+{
+	*now = db_int(r, 0, 0);
+	*today = db_val(r, 0, 1);
 }
 
 enum db_status db_now(struct arena *a, int64_t *now, const char **today)
 {
 	enum db_status st;
-	PGresult *r = db_query(a, &st,
-	    "SELECT (extract(epoch FROM now()) * 1000000)::bigint,"
-	    "   (now() AT TIME ZONE 'Europe/Vienna')::date::text", 0);
+	PGresult *r = db_run(a, &st, &q_now);
 	if (st != DB_OK)
 		return st;
-	*now = db_int(r, 0, 0);
-	*today = db_val(r, 0, 1);
+	db_now_parse(r, now, today);
 	return DB_OK;
+}
+
+void exam_eligibility_of(struct arena *a, const char *exam_code, const struct rule *all, size_t n,
+    const struct records *r, int64_t now, const char *today, struct exam_answer *out)
+{
+	out->exam = exam_code;
+	out->rules = arena_zalloc(a, sizeof *out->rules * (n + 1));
+	out->n = rules_in_force(all, n, now, out->rules);
+	out->results = arena_zalloc(a, sizeof *out->results * (out->n + 1));
+	out->e = eligibility_check(a, r, out->rules, out->n, today, out->results);
 }
 
 enum db_status exam_eligibility(struct arena *a, const char *exam_code, const struct records *r,
@@ -124,11 +196,7 @@ enum db_status exam_eligibility(struct arena *a, const char *exam_code, const st
 	enum db_status st = rules_load(a, exam_code, &all, &n);
 	if (st != DB_OK)
 		return st;
-	out->exam = exam_code;
-	out->rules = arena_zalloc(a, sizeof *out->rules * (n + 1));
-	out->n = rules_in_force(all, n, now, out->rules);
-	out->results = arena_zalloc(a, sizeof *out->results * (out->n + 1));
-	out->e = eligibility_check(a, r, out->rules, out->n, today, out->results);
+	exam_eligibility_of(a, exam_code, all, n, r, now, today, out);
 	return DB_OK;
 }
 

@@ -23,6 +23,25 @@ enum db_status exam_eligibility(struct arena *a, const char *exam_code, const st
 /* The database's clock: now as unix microseconds and today's date in the office's time zone. */
 enum db_status db_now(struct arena *a, int64_t *now, const char **today);
 
+/* The same loads as parts of one round trip with other statements (db_batch): the calls
+ * to queue, and what turns their results into the structs above. */
+enum records_query { RECORDS_ATTENDANCES, RECORDS_CERTIFICATES, RECORDS_ATTESTATIONS, RECORDS__MAX };
+void records_calls(const char *user_id, struct db_call calls[RECORDS__MAX]);
+void records_parse(struct arena *a, PGresult *const res[RECORDS__MAX], struct records *out);
+/* Every exam's rules, in force or not, grouped by exam. */
+struct exam_rules {
+	const char *exam;
+	struct rule *rules;
+	size_t n;
+};
+void rules_all_call(struct db_call *call);
+void rules_all_parse(struct arena *a, const PGresult *r, struct exam_rules **out, size_t *n);
+void db_now_call(struct db_call *call);
+void db_now_parse(const PGresult *r, int64_t *now, const char **today);
+/* exam_eligibility with the exam's rules already loaded (all of them; n of them). */
+void exam_eligibility_of(struct arena *a, const char *exam_code, const struct rule *all, size_t n,
+    const struct records *r, int64_t now, const char *today, struct exam_answer *out);
+
 /* The office edits an exam's pass marks and marker settings (audited). */
 enum db_status exam_marks_update(struct arena *a, const char *exam, int pass_written, int pass_oral,
     int double_oral, int tolerance, const char *actor_id, const char **why);
