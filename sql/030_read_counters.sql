@@ -57,6 +57,9 @@ CREATE TRIGGER users_keep_count AFTER INSERT OR DELETE OR UPDATE OF role ON user
 
 GRANT SELECT ON user_counts TO esonr_app;
 
+-- A candidate's results, certificates' checks and past bookings: bookings by candidate
+-- (the partial unique index covers live bookings only).
+CREATE INDEX bookings_user ON bookings (user_id);
 -- The examiner's dashboard: sessions by examiner. The office's: sessions not published yet.
 CREATE INDEX session_examiners_user ON session_examiners (user_id);
 CREATE INDEX exam_sessions_unpublished ON exam_sessions (starts_at) WHERE published_at IS NULL;

@@ -5,7 +5,7 @@
 static struct db_stmt q_bookings = DB_STMT("cv_bookings",
     "SELECT b.id, b.exam_code, b.status,"
     "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone,"
-    "   s.location"
+    "   s.location, s.id"
     " FROM bookings b JOIN exam_sessions s ON s.id = b.session_id"
     " WHERE b.user_id = $1 AND b.status <> 'cancelled' AND b.live ORDER BY s.starts_at", 1);
 
@@ -20,16 +20,13 @@ static struct db_stmt q_next_sessions = DB_STMT("cv_next_sessions",
 static struct db_stmt q_open_sessions = DB_STMT("cv_open_sessions",
     "SELECT s.id, s.exam_code, e.title,"
     "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDay FMDD FMMonth YYYY, HH24:MI') || ' ' || s.time_zone,"
-    "   s.location, s.capacity - s.booked_count, s.capacity,"
-    "   (SELECT count(*) FROM bookings w WHERE w.session_id = s.id AND w.status = 'waitlisted'),"
+    "   s.location, s.capacity - s.booked_count, s.capacity, s.waitlisted_count,"
     "   CASE WHEN s.opens_at > now() THEN"
     "     to_char(s.opens_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone END,"
     "   to_char(s.closes_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone,"
-    "   to_char(s.cancel_until AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone,"
-    "   (SELECT b.id FROM bookings b WHERE b.session_id = s.id AND b.user_id = $1"
-    "      AND b.status <> 'cancelled' AND b.live)"
+    "   to_char(s.cancel_until AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone"
     " FROM exam_sessions s JOIN exams e ON e.code = s.exam_code"
-    " WHERE s.closed_at IS NULL AND s.closes_at > now() ORDER BY s.starts_at, s.id", 1);
+    " WHERE s.closed_at IS NULL AND s.closes_at > now() ORDER BY s.starts_at, s.id", 0);
 
 enum { Q_RULES = RECORDS__MAX, Q_NOW, Q_BOOKINGS, Q_SESSIONS, Q__MAX };
 
@@ -53,6 +50,7 @@ static void parse_bookings(struct arena *a, const PGresult *r, struct candidate_
 		b->when = db_val(r, i, 3);
 		b->location = db_val(r, i, 4);
 		b->waitlisted = strcmp(b->status, "waitlisted") == 0;
+		b->session_id = db_val(r, i, 5);
 	}
 }
 
@@ -94,7 +92,9 @@ static void parse_sessions(struct arena *a, const PGresult *r, struct candidate_
 		s->opens = db_val(r, i, 8);
 		s->closes = db_val(r, i, 9);
 		s->cancel_until = db_val(r, i, 10);
-		s->my_booking = db_val(r, i, 11);
+		for (size_t k = 0; k < v->nbookings; k++)
+			if (strcmp(v->bookings[k].session_id, s->id) == 0)
+				s->my_booking = v->bookings[k].id;
 		s->eligible = eligible_for(v, s->exam);
 		s->can_book = s->eligible && s->opens == NULL && s->my_booking == NULL;
 	}
@@ -114,12 +114,13 @@ enum db_status candidate_view_load(struct arena *a, const char *user_id, enum cv
 	rules_all_call(&calls[Q_RULES]);
 	db_now_call(&calls[Q_NOW]);
 	calls[Q_BOOKINGS] = (struct db_call){ &q_bookings, { user_id } };
-	calls[Q_SESSIONS] = page == CV_DASHBOARD ? (struct db_call){ &q_next_sessions, { NULL } } :
-	    (struct db_call){ &q_open_sessions, { user_id } };
+	calls[Q_SESSIONS] = (struct db_call){ page == CV_DASHBOARD ? &q_next_sessions : &q_open_sessions,
+	    { NULL } };
 	if ((st = db_batch(a, calls, Q__MAX, res)) != DB_OK)
 		return st;
 
 	records_parse(a, res, &v->rec);
+	parse_bookings(a, res[Q_BOOKINGS], v);
 	struct exam_rules *rules;
 	size_t nrules;
 	rules_all_parse(a, res[Q_RULES], &rules, &nrules);
@@ -141,7 +142,6 @@ enum db_status candidate_view_load(struct arena *a, const char *user_id, enum cv
 		if (page == CV_DASHBOARD)
 			parse_next(res[Q_SESSIONS], e);
 	}
-	parse_bookings(a, res[Q_BOOKINGS], v);
 	if (page == CV_EXAMS)
 		parse_sessions(a, res[Q_SESSIONS], v);
 	return DB_OK;

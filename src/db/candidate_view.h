@@ -7,7 +7,7 @@
 
 /* A live booking (not cancelled, session not published). */
 struct cv_booking {
-	const char *id, *exam, *status, *when, *location;
+	const char *id, *exam, *status, *when, *location, *session_id;
 	int waitlisted;
 };
 

@@ -189,4 +189,5 @@ ON CONFLICT (exam_code, year) DO UPDATE SET last_serial = greatest(certificate_s
                                                                    EXCLUDED.last_serial);
 
 COMMIT;
-ANALYZE;
+-- As autovacuum would have it in a database that has been running for a while.
+VACUUM ANALYZE;

@@ -4,12 +4,13 @@ larger than the FastCGI socket's queue (exact counts, no 5xx). Timing is `make b
 business, never asserted here."""
 import hashlib
 import http.client
+import re
 import secrets
 import threading
 import urllib.parse
 
-from harness import (URL, add_session, add_user, check, csrf_token, login, require, roster, run, sql_rows,
-                     sql_value)
+from harness import (URL, add_session, add_user, book, check, csrf_token, login, register, require, roster,
+                     run, sql_rows, sql_value)
 
 PASSWORD = "load-test-password-1"
 U = urllib.parse.urlsplit(URL)
@@ -120,6 +121,31 @@ def test_rush_larger_than_the_socket_queue():
           f"exactly {seats} booked and {n - seats} waitlisted", f"{booked} booked, {waiting} waitlisted")
     check(sql_value("SELECT booked_count FROM exam_sessions WHERE id = :'p1';", s) == str(seats),
           "the session's booked count says the same")
+
+
+def test_counters_follow_bookings_and_accounts():
+    # The counts pages show are kept by triggers, not counted per page view: they must follow
+    # bookings, cancellations, promotions and new accounts exactly.
+    s = add_session("L1", "2027-12-06", "Counter hall, Graz", "1")
+    people = [register(f"Carla Counter {i}", "counter", PASSWORD, courses=("GALEN",)) for i in range(3)]
+    ids = [book(c, s) for c in people]
+    status, _, body = people[2].get("/exams")
+    check(status == 200 and re.search(rf'id="session-{s}".*?Full</span>: 2 on the waiting list', body, re.S),
+          "the exams page shows a full session with 2 on the waiting list", status)
+    status, _, _ = people[0].post(f"/bookings/{ids[0]}/cancel")
+    check(status == 303, "the booked candidate cancels", status)
+    check(sql_value("SELECT booked_count || ' ' || waitlisted_count FROM exam_sessions WHERE id = :'p1';", s) == "1 1",
+          "after the cancellation and the promotion: 1 booked, 1 on the waiting list")
+    check(sql_value("SELECT count(*) FROM exam_sessions s WHERE waitlisted_count <>"
+                    " (SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted');") == "0",
+          "every session's waiting-list count equals its waitlisted bookings")
+    check(sql_value("SELECT count(*) FROM user_counts c WHERE n <> (SELECT count(*) FROM users u WHERE u.role = c.role);")
+          == "0", "the accounts per role equal the users of that role")
+    admin = login(add_user("admin", "Olga Office", "counteroffice", PASSWORD), PASSWORD)
+    status, _, body = admin.get("/dashboard")
+    n = sql_value("SELECT count(*) FROM users WHERE role = 'candidate';")
+    check(status == 200 and f"<strong>{n}</strong> candidates" in body,
+          f"the office's dashboard counts {n} candidates", status)
 
 
 if __name__ == "__main__":
