@@ -9,7 +9,9 @@ ALTER TABLE exam_sessions
 UPDATE exam_sessions s SET waitlisted_count =
 	(SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted');
 
-CREATE OR REPLACE FUNCTION bookings_keep_count() RETURNS trigger LANGUAGE plpgsql AS $$
+-- SECURITY DEFINER as 040 makes it: the portal's role cannot set the counts itself.
+CREATE OR REPLACE FUNCTION bookings_keep_count() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
 BEGIN
 	IF TG_OP = 'UPDATE' AND OLD.status IS NOT DISTINCT FROM NEW.status AND OLD.session_id = NEW.session_id THEN
 		RETURN NULL;
