@@ -7,7 +7,7 @@
 # Environment: PORT (default 8080), VAR (default ./var), ESONR_DEMO=0 to skip the
 # demo data. Layout under $VAR:
 #   pg/data  pg/socket            PostgreSQL cluster and its unix socket (no TCP)
-#   run/     portal.sock portal.pid nginx.pid signer.pid
+#   run/     portal.sock portal-auth.sock (the password-hashing pool) portal.pid nginx.pid signer.pid
 #   signer/  signer.sock (the signer process: the only one that reads keys/)
 #   log/     postgresql.log portal.log nginx-access.log nginx-error.log
 #   nginx/   nginx.conf (rendered from nginx/portal.conf.in), tmp/
@@ -398,7 +398,8 @@ demo_data() {
 	DEMO_OUTPUT=$("$ESONRCTL" --var "$VAR" demo) || die "esonrctl demo failed"
 }
 
-# The portal binds $VAR/run/portal.sock itself and forks its workers. setsid: its
+# The portal binds $VAR/run/portal-auth.sock, then $VAR/run/portal.sock itself and forks
+# its workers (pages and password hashing). setsid: its
 # own session, so a Ctrl-C in our terminal reaches only us and we stop it in order.
 # The signer (bin/esonr-signer) runs as the keys' owner and alone reads the secret key; the
 # workers and esonrctl ask it over $VAR/signer/signer.sock. Like the portal it is the leader
@@ -439,7 +440,7 @@ signer_stop() {
 portal_start() {
 	local pid tries=100
 	portal_running && return 0
-	rm -f "$VAR/run/portal.sock" "$VAR/run/portal.pid"
+	rm -f "$VAR/run/portal.sock" "$VAR/run/portal-auth.sock" "$VAR/run/portal.pid"
 	spawn_as_stack_user setsid "$PORTAL" --var "$VAR" </dev/null >>"$VAR/log/portal.log" 2>&1
 	pid=$SPAWNED_PID
 	echo "$pid" >"$VAR/run/portal.pid"
@@ -578,7 +579,7 @@ portal_stop() {
 		kill -TERM -- "-$pid" 2>/dev/null || true
 		say "stopped the portal"
 	fi
-	rm -f "$VAR/run/portal.pid" "$VAR/run/portal.sock"
+	rm -f "$VAR/run/portal.pid" "$VAR/run/portal.sock" "$VAR/run/portal-auth.sock"
 }
 
 pg_stop() {

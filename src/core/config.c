@@ -71,19 +71,20 @@ static int set_key(struct config *c, const char *key, const char *val)
 	static const struct { const char *key; size_t off; size_t cap; } keys[] = {
 #define K(name, field) { name, offsetof(struct config, field), sizeof(((struct config *)0)->field) }
 		K("db", db), K("db_admin", db_admin), K("base_url", base_url),
-		K("socket", socket), K("templates", templates), K("static", static_dir),
+		K("socket", socket), K("auth_socket", auth_socket), K("templates", templates),
+		K("static", static_dir),
 		K("sql", sql_dir), K("keys", keys),
 		K("db_signer", db_signer), K("signer_socket", signer_socket),
 		K("pades_cert", pades_cert), K("pades_key", pades_key), K("pades_chain", pades_chain),
 		K("pades_pkcs12", pades_pkcs12), K("pades_pkcs12_password", pades_pkcs12_password),
 #undef K
 	};
-	if (strcmp(key, "workers") == 0) {
+	if (strcmp(key, "workers") == 0 || strcmp(key, "auth_workers") == 0) {
 		char *end;
 		long w = strtol(val, &end, 10);
 		if (*end != '\0' || w < 1 || w > 256)
 			return -1;
-		c->workers = (int)w;
+		*(key[0] == 'a' ? &c->auth_workers : &c->workers) = (int)w;
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
@@ -143,6 +144,7 @@ int config_load(struct config *c, const char *var, char *err, int errlen)
 	under(c->db_admin, sizeof c->db_admin, host, "/pg/socket dbname=esonr user=postgres");
 	copy(c->base_url, sizeof c->base_url, "http://127.0.0.1:8080");
 	under(c->socket, sizeof c->socket, c->var, "/run/portal.sock");
+	under(c->auth_socket, sizeof c->auth_socket, c->var, "/run/portal-auth.sock");
 	under(c->templates, sizeof c->templates, c->root, "/templates");
 	under(c->static_dir, sizeof c->static_dir, c->root, "/static");
 	under(c->sql_dir, sizeof c->sql_dir, c->root, "/sql");
@@ -151,6 +153,9 @@ int config_load(struct config *c, const char *var, char *err, int errlen)
 	under(c->signer_socket, sizeof c->signer_socket, c->var, "/signer/signer.sock");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	c->workers = cores > 0 ? (int)(2 * cores) : 2;
+	/* One hash at a time per core at most, so that pages always keep CPU (they also run
+	 * at a higher priority than the pool, see src/portal/main.c). */
+	c->auth_workers = cores > 0 ? (int)cores : 1;
 
 	char path[PATH_MAX];
 	under(path, sizeof path, c->var, "/esonr.conf");
@@ -166,6 +171,7 @@ int config_load(struct config *c, const char *var, char *err, int errlen)
 		{ "ESONR_PADES_CERT", "pades_cert" }, { "ESONR_PADES_KEY", "pades_key" },
 		{ "ESONR_PADES_CHAIN", "pades_chain" }, { "ESONR_PADES_PKCS12", "pades_pkcs12" },
 		{ "ESONR_PADES_PKCS12_PASSWORD", "pades_pkcs12_password" },
+		{ "ESONR_AUTH_WORKERS", "auth_workers" }, { "ESONR_AUTH_SOCKET", "auth_socket" },
 	};
 	for (size_t i = 0; i < sizeof envs / sizeof envs[0]; i++) {
 		const char *v = getenv(envs[i].env);

@@ -9,6 +9,7 @@ struct config {
 	char db_admin[512];  /* libpq conninfo of the owner, for migrations only */
 	char base_url[256];
 	char socket[512];
+	char auth_socket[512]; /* the password-hashing pool's: /login, /register, /password/ */
 	char templates[512];
 	char static_dir[512];
 	char sql_dir[512];
@@ -20,6 +21,7 @@ struct config {
 	char pades_cert[512], pades_key[512], pades_chain[512];
 	char pades_pkcs12[512], pades_pkcs12_password[256];
 	int workers;
+	int auth_workers;      /* the pool's workers: Argon2id never occupies the others */
 };
 
 /* var may be NULL: then $ESONR_VAR, else ./var. Returns 0, or -1 with err set. */

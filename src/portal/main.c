@@ -1,5 +1,9 @@
-/* esonr-portal: opens the FastCGI socket, forks the workers, keeps them alive, and
- * stops them gracefully on SIGTERM. */
+/* esonr-portal: opens the FastCGI sockets, forks the workers, keeps them alive, and
+ * stops them gracefully on SIGTERM. Two pools: the page workers on the main socket, and a
+ * few password-hashing workers on a socket of their own that nginx uses for the routes
+ * that run Argon2id (logins, registrations, password resets). The pool's short queue and
+ * lower priority keep a login flood from slowing every other page: beyond the queue nginx
+ * answers 503 with Retry-After. */
 #include <errno.h>
 #include <fcgiapp.h>
 #include <signal.h>
@@ -7,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,9 +25,15 @@
 #define MAX_WORKERS 256
 #define STOP_GRACE_SECONDS 20
 #define LISTEN_QUEUE 4096
+/* Logins waiting for the hashing pool: at ~30 ms a hash, a few tenths of a second at most. */
+#define AUTH_QUEUE 8
+/* The pool yields the CPU to page workers when both want it. */
+#define AUTH_NICE 10
 
 static volatile sig_atomic_t stop_requested;
 static pid_t workers[MAX_WORKERS];
+static int worker_fd[MAX_WORKERS];   /* the socket each worker slot serves */
+static int worker_nice[MAX_WORKERS]; /* its priority (nice increment) */
 
 static void on_stop(int sig)
 {
@@ -30,12 +41,14 @@ static void on_stop(int sig)
 	stop_requested = 1;
 }
 
-static pid_t spawn_worker(const struct config *cfg, int fd)
+static pid_t spawn_worker(const struct config *cfg, int slot)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
 		signal(SIGCHLD, SIG_DFL);
-		_exit(worker_run(cfg, fd));
+		if (worker_nice[slot] != 0 && setpriority(PRIO_PROCESS, 0, worker_nice[slot]) != 0)
+			perror("portal: setpriority");
+		_exit(worker_run(cfg, worker_fd[slot]));
 	}
 	if (pid < 0)
 		perror("portal: fork");
@@ -72,6 +85,24 @@ static void stop_workers(int n)
 		}
 }
 
+/* Listens on path (a stale socket of a previous run is replaced); -1 on failure. */
+static int open_socket(const char *path, int queue)
+{
+	unlink(path);
+	int fd = FCGX_OpenSocket(path, queue);
+	if (fd < 0) {
+		fprintf(stderr, "portal: cannot listen on %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	/* nginx's user connects through the socket's group (scripts/stack.sh makes the folder
+	 * setgid to that group); nobody else may. */
+	if (chmod(path, 0660) != 0) {
+		fprintf(stderr, "portal: chmod %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	const char *var = NULL;
@@ -103,20 +134,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "portal: FCGX_Init failed\n");
 		return 1;
 	}
-	unlink(cfg.socket); /* a stale socket of a previous run */
-	/* The queue must hold a booking rush (hundreds of candidates in the same second):
-	 * beyond it nginx cannot connect and the visitor gets an error page. */
-	int fd = FCGX_OpenSocket(cfg.socket, LISTEN_QUEUE);
-	if (fd < 0) {
-		fprintf(stderr, "portal: cannot listen on %s: %s\n", cfg.socket, strerror(errno));
+	/* The main socket's queue must hold a booking rush (hundreds of candidates in the
+	 * same second): beyond it nginx cannot connect and the visitor gets an error page. */
+	int auth_fd = open_socket(cfg.auth_socket, AUTH_QUEUE);
+	int fd = auth_fd < 0 ? -1 : open_socket(cfg.socket, LISTEN_QUEUE);
+	if (fd < 0)
 		return 1;
-	}
-	/* nginx's user connects through the socket's group (scripts/stack.sh makes the folder
-	 * setgid to that group); nobody else may. */
-	if (chmod(cfg.socket, 0660) != 0) {
-		fprintf(stderr, "portal: chmod %s: %s\n", cfg.socket, strerror(errno));
-		return 1;
-	}
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -126,10 +149,16 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	int n = cfg.workers > MAX_WORKERS ? MAX_WORKERS : cfg.workers;
-	for (int i = 0; i < n; i++)
-		workers[i] = spawn_worker(&cfg, fd);
-	fprintf(stderr, "portal: %d workers on %s\n", n, cfg.socket);
+	int pages = cfg.workers > MAX_WORKERS / 2 ? MAX_WORKERS / 2 : cfg.workers;
+	int hashing = cfg.auth_workers > MAX_WORKERS / 2 ? MAX_WORKERS / 2 : cfg.auth_workers;
+	int n = pages + hashing;
+	for (int i = 0; i < n; i++) {
+		worker_fd[i] = i < pages ? fd : auth_fd;
+		worker_nice[i] = i < pages ? 0 : AUTH_NICE;
+		workers[i] = spawn_worker(&cfg, i);
+	}
+	fprintf(stderr, "portal: %d workers on %s, %d password-hashing workers on %s\n", pages,
+	    cfg.socket, hashing, cfg.auth_socket);
 
 	time_t last_restart = 0;
 	while (!stop_requested) {
@@ -151,7 +180,7 @@ int main(int argc, char **argv)
 				sleep(1);
 			last_restart = time(NULL);
 			if (!stop_requested)
-				workers[i] = spawn_worker(&cfg, fd);
+				workers[i] = spawn_worker(&cfg, i);
 			else
 				workers[i] = 0;
 		}
@@ -159,6 +188,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "portal: stopping\n");
 	stop_workers(n);
 	unlink(cfg.socket);
+	unlink(cfg.auth_socket);
 	template_unload();
 	return 0;
 }

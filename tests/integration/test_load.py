@@ -9,7 +9,7 @@ import secrets
 import threading
 import urllib.parse
 
-from harness import (URL, add_session, add_user, book, check, csrf_token, login, register, require, roster,
+from harness import (URL, Client, add_session, add_user, book, check, csrf_token, login, register, require, roster,
                      run, sql_rows, sql_value)
 
 PASSWORD = "load-test-password-1"
@@ -146,6 +146,51 @@ def test_counters_follow_bookings_and_accounts():
     n = sql_value("SELECT count(*) FROM users WHERE role = 'candidate';")
     check(status == 200 and f"<strong>{n}</strong> candidates" in body,
           f"the office's dashboard counts {n} candidates", status)
+
+
+def test_login_flood_meets_a_bounded_pool():
+    # Logins hash passwords in a pool of their own with a short queue: beyond it a login is
+    # told to retry (503, Retry-After, the project's page) instead of making everyone wait.
+    emails = [add_user("candidate", f"Flora Flood {i}", "flood", PASSWORD) for i in range(4)]
+    n = 120
+    forms = []
+    for i in range(n):
+        c = Client()
+        c.get("/login")
+        forms.append((c, emails[i % len(emails)]))
+    barrier = threading.Barrier(n)
+    answers = [None] * n
+
+    def log_in(i):
+        c, email = forms[i]
+        barrier.wait(timeout=60)
+        try:
+            status, headers, body = c.post("/login", {"email": email, "password": PASSWORD})
+            answers[i] = (status, headers.get("Retry-After"), body, headers.get("Content-Security-Policy"))
+        except Exception as exc:  # noqa: BLE001 - a refused connection is a result too
+            answers[i] = (f"error: {exc}", None, "", None)
+
+    threads = [threading.Thread(target=log_in, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = sorted(set(str(a[0]) for a in answers))
+    check(set(statuses) <= {"303", "503"}, f"{n} simultaneous logins answer 303 (signed in) or 503 (busy), nothing else",
+          statuses)
+    busy = [a for a in answers if a[0] == 503]
+    check(len(busy) > 0, "beyond the pool's queue, logins answer 503", statuses)
+    check(len(busy) < n, "the pool still signs some of them in", statuses)
+    check(all(a[1] is not None and a[1].isdigit() for a in busy), "every 503 says when to retry (Retry-After)",
+          [a[1] for a in busy][:5])
+    check(all("Many people are signing in right now" in a[2] for a in busy),
+          "the 503 is the portal's own page, saying why", busy[0][2][:200] if busy else "")
+    check(all(a[3] and "default-src 'none'" in a[3] for a in busy), "the 503 page keeps the security headers")
+    status, _, _ = Client().get("/login")
+    check(status == 200, "meanwhile and after, the login form is an ordinary page (200)", status)
+    c = login(emails[0], PASSWORD)
+    status, _, _ = c.get("/dashboard")
+    check(status == 200, "once the burst is over, logging in works again", status)
 
 
 if __name__ == "__main__":
