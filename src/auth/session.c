@@ -87,15 +87,17 @@ static int pre_valid(const char *token)
 }
 
 /* Idle expiry applies to signed-in sessions; pre-sessions only have the absolute one.
- * last_seen_at is written at most once a minute: on the other requests the UPDATE matches
- * no row, so the request writes nothing (no row version, no WAL, no flush). */
+ * Reading a session writes nothing; last_seen_at is written at most once a minute, by a
+ * separate UPDATE when it has become older than that (an UPDATE to the same value would
+ * still write a row version and flush WAL at every page view). */
 static struct db_stmt q_session_load = DB_STMT("session_load",
-    "WITH s AS (SELECT token_hash, user_id, last_seen_at FROM sessions"
-    "   WHERE token_hash = $1 AND expires_at > now()"
-    "     AND (user_id IS NULL OR last_seen_at > now() - make_interval(secs => $2::int))),"
-    " touch AS (UPDATE sessions t SET last_seen_at = now() FROM s"
-    "   WHERE t.token_hash = s.token_hash AND s.last_seen_at < now() - interval '1 minute')"
-    " SELECT u.id, u.email, u.full_name, u.role FROM s LEFT JOIN users u ON u.id = s.user_id", 2);
+    "SELECT u.id, u.email, u.full_name, u.role, s.last_seen_at < now() - interval '1 minute'"
+    " FROM sessions s LEFT JOIN users u ON u.id = s.user_id"
+    " WHERE s.token_hash = $1 AND s.expires_at > now()"
+    "   AND (s.user_id IS NULL OR s.last_seen_at > now() - make_interval(secs => $2::int))", 2);
+static struct db_stmt q_session_touch = DB_STMT("session_touch",
+    "UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1"
+    "   AND last_seen_at < now() - interval '1 minute'", 1);
 
 enum db_status session_load(struct request *req)
 {
@@ -117,6 +119,11 @@ enum db_status session_load(struct request *req)
 		return st;
 	if (db_rows(r) != 1)
 		return DB_OK;
+	if (strcmp(db_val(r, 0, 4), "t") == 0) {
+		db_run(req->arena, &st, &q_session_touch, hash);
+		if (st != DB_OK)
+			return st;
+	}
 	req->session_token = hex;
 	req->csrf = session_csrf_of(req->arena, raw);
 	if (db_val(r, 0, 0) != NULL) {

@@ -9,13 +9,13 @@ static struct db_stmt q_bookings = DB_STMT("cv_bookings",
     " FROM bookings b JOIN exam_sessions s ON s.id = b.session_id"
     " WHERE b.user_id = $1 AND b.status <> 'cancelled' AND b.live ORDER BY s.starts_at", 1);
 
-/* Per exam, the next session that is not closed yet. */
+/* Per exam, the next session that is not closed yet (dates formatted for those only). */
 static struct db_stmt q_next_sessions = DB_STMT("cv_next_sessions",
-    "SELECT DISTINCT ON (exam_code) exam_code, id,"
-    "   to_char(starts_at AT TIME ZONE time_zone, 'FMDD Mon YYYY'), location,"
-    "   CASE WHEN opens_at > now() THEN to_char(opens_at AT TIME ZONE time_zone, 'FMDD Mon YYYY') END"
-    " FROM exam_sessions WHERE closed_at IS NULL AND closes_at > now()"
-    " ORDER BY exam_code, starts_at", 0);
+    "SELECT s.exam_code, s.id,"
+    "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY'), s.location,"
+    "   CASE WHEN s.opens_at > now() THEN to_char(s.opens_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY') END"
+    " FROM exam_sessions s JOIN (SELECT DISTINCT ON (exam_code) id FROM exam_sessions"
+    "   WHERE closed_at IS NULL AND closes_at > now() ORDER BY exam_code, starts_at) n ON n.id = s.id", 0);
 
 static struct db_stmt q_open_sessions = DB_STMT("cv_open_sessions",
     "SELECT s.id, s.exam_code, e.title,"

@@ -25,8 +25,9 @@
 #define MAX_WORKERS 256
 #define STOP_GRACE_SECONDS 20
 #define LISTEN_QUEUE 4096
-/* Logins waiting for the hashing pool: at ~30 ms a hash, a few tenths of a second at most. */
-#define AUTH_QUEUE 8
+/* Logins waiting for the hashing pool: at ~30 ms a hash on each of its workers, a burst of
+ * 64 (an exam's booking opening) waits about a second at most; beyond, 503 Retry-After. */
+#define AUTH_QUEUE 64
 /* The pool yields the CPU to page workers when both want it. */
 #define AUTH_NICE 10
 

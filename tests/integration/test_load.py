@@ -152,7 +152,7 @@ def test_login_flood_meets_a_bounded_pool():
     # Logins hash passwords in a pool of their own with a short queue: beyond it a login is
     # told to retry (503, Retry-After, the project's page) instead of making everyone wait.
     emails = [add_user("candidate", f"Flora Flood {i}", "flood", PASSWORD) for i in range(4)]
-    n = 120
+    n = 200
     forms = []
     for i in range(n):
         c = Client()
