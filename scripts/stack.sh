@@ -398,9 +398,6 @@ demo_data() {
 	DEMO_OUTPUT=$("$ESONRCTL" --var "$VAR" demo) || die "esonrctl demo failed"
 }
 
-# The portal binds $VAR/run/portal-auth.sock, then $VAR/run/portal.sock itself and forks
-# its workers (pages and password hashing). setsid: its
-# own session, so a Ctrl-C in our terminal reaches only us and we stop it in order.
 # The signer (bin/esonr-signer) runs as the keys' owner and alone reads the secret key; the
 # workers and esonrctl ask it over $VAR/signer/signer.sock. Like the portal it is the leader
 # of its own process group, and its parent restarts the child that signs if it dies.
@@ -437,6 +434,9 @@ signer_stop() {
 	rm -f "$VAR/run/signer.pid" "$VAR/signer/signer.sock"
 }
 
+# The portal binds $VAR/run/portal-auth.sock, then $VAR/run/portal.sock itself and forks
+# its workers (pages and password hashing). setsid: its own
+# session, so a Ctrl-C in our terminal reaches only us and we stop it in order.
 portal_start() {
 	local pid tries=100
 	portal_running && return 0
