@@ -320,6 +320,75 @@ static const char *pdf_date(struct arena *a, const char *iso)
 	return arena_printf(a, "D:%.4s%.2s%.2s%.2s%.2s%.2sZ", iso, iso + 5, iso + 8, iso + 11, iso + 14, iso + 17);
 }
 
+struct der_item {
+	unsigned char *der;
+	int len;
+};
+
+/* DER orders a SET OF by its elements' encodings (X.690 11.6). */
+static int der_order(const void *x, const void *y)
+{
+	const struct der_item *a = x, *b = y;
+	int c = memcmp(a->der, b->der, (size_t)(a->len < b->len ? a->len : b->len));
+	return c != 0 ? c : a->len - b->len;
+}
+
+/* PAdES baseline (ETSI EN 319 142-1) carries the signing time in /M and wants no
+ * signing-time attribute, which OpenSSL 3.0's CMS_final always adds: it is removed and the
+ * signed attributes (a DER SET, as signed) are signed again. 0 ok. */
+static int drop_signing_time(CMS_SignerInfo *si, EVP_PKEY *key)
+{
+	int loc = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
+	if (loc < 0)
+		return 0;
+	X509_ATTRIBUTE_free(CMS_signed_delete_attr(si, loc));
+	int n = CMS_signed_get_attr_count(si), ok = n > 0;
+	struct der_item items[16];
+	size_t total = 0;
+	if (n > (int)(sizeof items / sizeof *items))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		items[i].der = NULL;
+		items[i].len = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i), &items[i].der);
+		ok = ok && items[i].len > 0;
+		total += items[i].len > 0 ? (size_t)items[i].len : 0;
+	}
+	qsort(items, (size_t)n, sizeof *items, der_order);
+	/* SET tag, definite length (long form: the attributes take a few hundred bytes). */
+	unsigned char *set = ok ? OPENSSL_malloc(total + 6) : NULL;
+	size_t at = 0;
+	if (set != NULL) {
+		set[at++] = 0x31;
+		if (total < 128) {
+			set[at++] = (unsigned char)total;
+		} else if (total < 256) {
+			set[at++] = 0x81;
+			set[at++] = (unsigned char)total;
+		} else {
+			set[at++] = 0x82;
+			set[at++] = (unsigned char)(total >> 8);
+			set[at++] = (unsigned char)total;
+		}
+		for (int i = 0; i < n; i++) {
+			memcpy(set + at, items[i].der, (size_t)items[i].len);
+			at += (size_t)items[i].len;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		OPENSSL_free(items[i].der);
+	EVP_MD_CTX *md = set ? EVP_MD_CTX_new() : NULL;
+	size_t siglen = 0;
+	unsigned char *sig = NULL;
+	ok = md != NULL && total < 65536 && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
+	    EVP_DigestSign(md, NULL, &siglen, set, at) == 1 && (sig = OPENSSL_malloc(siglen)) != NULL &&
+	    EVP_DigestSign(md, sig, &siglen, set, at) == 1 &&
+	    ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)siglen) == 1;
+	OPENSSL_free(sig);
+	OPENSSL_free(set);
+	EVP_MD_CTX_free(md);
+	return ok ? 0 : -1;
+}
+
 static int cms_sign(const unsigned char *data, size_t n, const struct pades_identity *id,
     unsigned char **der, int *derlen, char *err, size_t errlen)
 {
@@ -333,7 +402,7 @@ static int cms_sign(const unsigned char *data, size_t n, const struct pades_iden
 	int sclen = sc ? i2d_ESS_SIGNING_CERT_V2(sc, &scder) : -1;
 	int ok = sclen > 0 &&
 	    CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE, scder, sclen) &&
-	    CMS_final(cms, in, NULL, flags) == 1;
+	    CMS_final(cms, in, NULL, flags) == 1 && drop_signing_time(si, id->key) == 0;
 	*der = NULL;
 	*derlen = ok ? i2d_CMS_ContentInfo(cms, der) : -1;
 	if (*derlen <= 0)

@@ -8,7 +8,9 @@
  * is then appended after its %%EOF and covers every byte before it, the PAdES revision and
  * its CMS included. So the Ed25519 check (online and offline) sees any changed byte anywhere,
  * and viewers check the PAdES signature, which covers the whole document but that trailing
- * comment (pdfsig: "not total document signed"; a comment is no revision of the document). */
+ * comment (pdfsig: "Not total document signed"; a comment is no revision of the document).
+ * The other order would leave the PAdES revision, which could replace the page's objects,
+ * outside the Ed25519 check. The CMS carries no signing-time attribute: /M says when. */
 #ifndef ESONR_PADES_H
 #define ESONR_PADES_H
 #include <stddef.h>

@@ -80,6 +80,10 @@ static int cms_valid(const unsigned char *pdf, size_t len, const char *ca_path)
 	X509_STORE_add_cert(store, ca);
 	X509_STORE_set_purpose(store, X509_PURPOSE_ANY);
 	int ok = cms != NULL && CMS_verify(cms, NULL, store, in, NULL, CMS_BINARY | CMS_DETACHED) == 1;
+	/* PAdES baseline: the time is /M's; signing-certificate-v2 binds the certificate. */
+	CMS_SignerInfo *si = cms ? sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0) : NULL;
+	ok = ok && si != NULL && CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1) < 0 &&
+	    CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, -1) >= 0;
 	X509_free(ca);
 	X509_STORE_free(store);
 	BIO_free(in);
