@@ -161,6 +161,9 @@ def test_certificates_recorded_while_the_signer_is_down_are_signed_when_it_is_ba
         check(number != "" and stored_pdf_sha(number) == "", "the certificate is recorded, unsigned", number)
         _, _, body = Client().get(f"/verify/{number}")
         check("Status: valid" not in text_of(body), "an unsigned certificate is not shown as valid")
+        _, _, body = cand.get("/certificates")
+        check("Being signed" in text_of(body) and f"/certificates/{number}.pdf" not in body,
+              "the holder's list says it is being signed, with no download yet", text_of(body)[:300])
     finally:
         env = dict(os.environ, PORT=URL.rsplit(":", 1)[1], VAR=VAR)
         p = subprocess.run([os.path.join(ROOT, "scripts", "stack.sh"), "start"], env=env, capture_output=True,
