@@ -98,15 +98,19 @@ def test_the_workers_cannot_read_the_signing_key():
         with open(f"/proc/{w}/maps") as f:
             maps = f.read()
         check(".key" not in maps, "and no key file is open or mapped in the worker")
-    rc, out, err = psql("UPDATE certificates SET pdf = 'forged'::bytea, key_id = NULL"
-                        " WHERE number = (SELECT max(number) FROM certificates)", user="esonr_app")
+    sid, _ = passed_session("Wanda Worker")
+    rc, out, err = ctl("session", "publish", sid)
+    require(rc == 0, "set-up: a certificate of this test's own is issued", (rc, out, err))
+    number = sql_value("SELECT number FROM certificates WHERE session_id = :'p1'", sid)
+    rc, out, err = psql("UPDATE certificates SET pdf = 'forged'::bytea, key_id = NULL WHERE number = :'p1'",
+                        number, user="esonr_app")
     check(rc != 0 and ("only the signer" in err or "not rewritten" in err or "permission denied" in err),
           "the workers' database role cannot write a signed PDF", (rc, err))
     # Nor the first PDF of a certificate being issued: that is the signer's alone.
     rc, out, err = psql("INSERT INTO certificates (number, user_id, exam_code, session_id, year, serial, holder_name)"
                         " SELECT 'ESNR-L1-1999-0001', user_id, exam_code, session_id, 1999, 1, holder_name"
-                        " FROM certificates LIMIT 1; UPDATE certificates SET pdf = 'forged'::bytea"
-                        " WHERE number = 'ESNR-L1-1999-0001'", user="esonr_app")
+                        " FROM certificates WHERE number = :'p1'; UPDATE certificates SET pdf = 'forged'::bytea"
+                        " WHERE number = 'ESNR-L1-1999-0001'", number, user="esonr_app")
     check(rc != 0 and ("only the signer" in err or "permission denied" in err),
           "nor the first PDF of a certificate being issued", (rc, err))
 
