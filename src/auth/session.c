@@ -127,6 +127,7 @@ enum db_status session_load(struct request *req)
 	req->session_token = hex;
 	req->csrf = session_csrf_of(req->arena, raw);
 	if (db_val(r, 0, 0) != NULL) {
+		db_set_session(hash + 2); /* the actor of what this request audits */
 		struct user *u = arena_zalloc(req->arena, sizeof *u);
 		u->id = db_int(r, 0, 0);
 		snprintf(u->id_text, sizeof u->id_text, "%lld", u->id);
@@ -146,12 +147,15 @@ static enum db_status session_new(struct request *req, const char *user_id, int 
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
 	snprintf(secs, sizeof secs, "%d", lifetime);
+	const char *hash = token_hash_param(req->arena, raw);
 	enum db_status st = db_exec(req->arena,
 	    "INSERT INTO sessions (token_hash, user_id, expires_at)"
 	    " VALUES ($1, $2, now() + make_interval(secs => $3::int))",
-	    3, token_hash_param(req->arena, raw), user_id, secs);
+	    3, hash, user_id, secs);
 	if (st != DB_OK)
 		return st;
+	if (user_id != NULL)
+		db_set_session(hash + 2);
 	req->session_token = arena_strdup(req->arena, hex);
 	req->csrf = session_csrf_of(req->arena, raw);
 	set_cookie(req, hex, 0);

@@ -22,6 +22,15 @@ void db_log_errors(int on)
 	log_errors = on;
 }
 
+static char tx_session[65];
+
+void db_set_session(const char *token_hash_hex)
+{
+	tx_session[0] = '\0';
+	if (token_hash_hex && strlen(token_hash_hex) == 64 && strspn(token_hash_hex, "0123456789abcdef") == 64)
+		memcpy(tx_session, token_hash_hex, 65);
+}
+
 void db_configure(const char *ci)
 {
 	/* A short connect timeout keeps a down database a quick 503, not a hung worker. */
@@ -183,6 +192,11 @@ enum db_status db_tx(struct arena *a, enum db_isolation iso, db_tx_body body, vo
 		st = db_exec(a, begin, 0);
 		if (st != DB_OK)
 			return st;
+		if (tx_session[0] && (st = db_exec(a, "SELECT set_config('esonr.session', $1, true)", 1,
+		    tx_session)) != DB_OK) {
+			rollback(a);
+			return st;
+		}
 		st = body(a, ctx);
 		if (st == DB_OK)
 			st = db_exec(a, "COMMIT", 0);

@@ -40,6 +40,12 @@ enum db_isolation { DB_SERIALIZABLE, DB_READ_COMMITTED };
 typedef enum db_status (*db_tx_body)(struct arena *a, void *ctx);
 enum db_status db_tx(struct arena *a, enum db_isolation iso, db_tx_body body, void *ctx);
 
+/* The signed-in browser session of the request being served (the hash of its token, 64
+ * hex digits), or NULL. Every db_tx passes it to PostgreSQL (esonr.session, local to the
+ * transaction), where audit_append() takes the actor from that session instead of its
+ * caller's word (sql/041_audit_actor.sql). */
+void db_set_session(const char *token_hash_hex);
+
 /* Runs a whole SQL file (several statements) in the simple protocol: migrations only. */
 enum db_status db_script(const char *sql);
 

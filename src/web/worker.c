@@ -36,6 +36,7 @@ static void dispatch(struct request *req)
 		fail_db(req, DB_UNAVAILABLE);
 		return;
 	}
+	db_set_session(NULL); /* nobody's, until session_load finds who is signed in */
 	enum db_status st = session_load(req);
 	if (st != DB_OK) {
 		fail_db(req, st);

@@ -9,7 +9,7 @@ import contextlib
 import fcntl
 import os
 
-from harness import VAR, add_user, check, ctl, psql, require, run, sql_value
+from harness import VAR, add_user, check, ctl, login, psql, require, run, sql_value
 
 ANCHORS = os.path.join(VAR, "anchor", "anchors")
 
@@ -150,6 +150,33 @@ def test_publication_anchors():
         last = [line for line in f if line.startswith("anchor ")][-1].split()
     check(last[2] == head and int(head) > int(before), "the newest anchor is the publication's entry",
           (last[2], head))
+
+
+def test_actor_comes_from_the_session():
+    # audit_append() records who is signed in to the request's session, not whom the caller names.
+    office_pw = "office-actor-pw"
+    office = add_user("admin", "Actor Office", "actoroffice", office_pw)
+    office_id = sql_value("SELECT id FROM users WHERE email = :'p1'", office)
+    cand = add_user("candidate", "Actor Candidate", "actorcand", "actor-cand-pw")
+    cand_id = sql_value("SELECT id FROM users WHERE email = :'p1'", cand)
+    before = sql_value("SELECT last_id FROM audit_head")
+    append = (f"SELECT audit_append({office_id}, 'user.rename', 'user', '{cand_id}', NULL, "
+              "'{\"full_name\": \"Forged\"}'::jsonb)")
+    rc, _, err = psql(append, user="esonr_app")
+    check(rc != 0 and "session" in err, "the portal's role cannot name an actor without a session", err)
+    session = sql_value("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES "
+                        f"(sha256(gen_random_uuid()::text::bytea), {cand_id}, now() + interval '1 hour') "
+                        "RETURNING encode(token_hash, 'hex')")
+    rc, _, err = psql(f"SELECT set_config('esonr.session', '{session}', true); {append}", user="esonr_app")
+    check(rc != 0 and "not the user of the session" in err,
+          "nor name the office while the session is a candidate's", err)
+    check(sql_value("SELECT last_id FROM audit_head") == before, "nothing was appended by either")
+    admin = login(office, office_pw)
+    status, _, _ = admin.post(f"/admin/candidates/{cand_id}/name", {"full_name": "Actor Candidate Renamed"})
+    require(status == 303, "the office renames the candidate through its form", status)
+    actor = sql_value("SELECT actor_id FROM audit_log WHERE action = 'user.rename' AND entity_id = :'p1' "
+                      "ORDER BY id DESC LIMIT 1", cand_id)
+    check(actor == office_id, "the entry's actor is the office user signed in", (actor, office_id))
 
 
 if __name__ == "__main__":
