@@ -476,7 +476,13 @@ anchor_stop() {
 nginx_render() {
 	local user_sed='/^user @USER@;/d'
 	is_root && user_sed="s|@USER@|$NGINX_USER|g"
+	# ESONR_LIMIT_RATE / ESONR_LIMIT_BURST: nginx's limit on sign-ups, resets and uploads
+	# per address (the test suite, which signs up hundreds from 127.0.0.1, raises it).
+	local rate=${ESONR_LIMIT_RATE:-2r/s} burst=${ESONR_LIMIT_BURST:-20}
+	case $rate in [1-9]*r/[sm]) ;; *) die "ESONR_LIMIT_RATE must look like 2r/s or 30r/m: $rate" ;; esac
+	case $burst in '' | *[!0-9]*) die "ESONR_LIMIT_BURST must be a number: $burst" ;; esac
 	sed -e "$user_sed" -e "s|@PORT@|$PORT|g" -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" \
+		-e "s|@LIMIT_RATE@|$rate|g" -e "s|@LIMIT_BURST@|$burst|g" \
 		"$ROOT/nginx/portal.conf.in" >"$NGINX_CONF.tmp"
 	mv "$NGINX_CONF.tmp" "$NGINX_CONF"
 }

@@ -22,6 +22,9 @@ struct config {
 	char pades_pkcs12[512], pades_pkcs12_password[256];
 	int workers;
 	int auth_workers;      /* the pool's workers: Argon2id never occupies the others */
+	/* Attempts per client address (an IPv6 /64) per hour before 429: sign-ups, password
+	 * resets, certificate uploads to POST /verify (auth/rate.h). */
+	int limit_register, limit_password, limit_verify;
 };
 
 /* var may be NULL: then $ESONR_VAR, else ./var. Returns 0, or -1 with err set. */

@@ -22,8 +22,34 @@ static const char *trim(const char *s, size_t *len)
 	return s;
 }
 
+/* RFC 5321 §4.1.2 atext, and with RFC 6531 (SMTPUTF8) any non-ASCII UTF-8 as well. */
+static int is_atext(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL || c >= 0x80;
+}
+
+/* A domain label: letters, digits and inner hyphens (RFC 1035 / 5321 sub-domain), or an
+ * internationalised label in its UTF-8 form (RFC 5890 U-label), 1 to 63 octets. */
+static int label_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c >= 0x80))
+			return 0;
+	}
+	return 1;
+}
+
+/* Checks the address as RFC 5321 does for a mailbox we will write to: a dot-atom local part
+ * (no quoted strings) of at most 64 octets, "@", and a domain of at least two labels (no
+ * address literals) of at most 253 octets; internationalised addresses in UTF-8. ASCII
+ * letters are lower-cased (the account's key); other letters are kept as typed. */
 char *email_normalise(struct arena *a, const char *in, const char **why)
 {
+	static const char *const like = "Enter an e-mail address like name@hospital.eu.";
 	size_t n;
 	const char *s = trim(in, &n);
 	if (n == 0) {
@@ -35,11 +61,14 @@ char *email_normalise(struct arena *a, const char *in, const char **why)
 		return NULL;
 	}
 	char *out = arena_strndup(a, s, n);
-	size_t at = 0, ats = 0;
+	if (!utf8_valid(out, n)) {
+		*why = like;
+		return NULL;
+	}
+	size_t at = n, ats = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)out[i];
-		/* ASCII only: internationalised addresses would need their own normalisation. */
-		if (c <= ' ' || c >= 0x7f || c == '"' || c == '(' || c == ')' || c == ',' ||
+		if (c <= ' ' || c == 0x7f || c == '"' || c == '(' || c == ')' || c == ',' ||
 		    c == ':' || c == ';' || c == '<' || c == '>' || c == '[' || c == ']' || c == '\\') {
 			*why = "An e-mail address cannot contain spaces or these characters: \" ( ) , : ; < > [ ] \\";
 			return NULL;
@@ -51,9 +80,39 @@ char *email_normalise(struct arena *a, const char *in, const char **why)
 			ats++;
 		}
 	}
-	if (ats != 1 || at == 0 || at == n - 1 || out[0] == '.' || out[at - 1] == '.' ||
-	    out[at + 1] == '.' || out[n - 1] == '.' || strstr(out, "..") != NULL) {
-		*why = "Enter an e-mail address like name@hospital.eu.";
+	if (ats != 1 || at == 0 || at > 64 || at == n - 1) {
+		*why = ats == 1 && at > 64 ? "The part before the @ has at most 64 characters." : like;
+		return NULL;
+	}
+	/* Local part: atoms of atext separated by single dots. */
+	for (size_t i = 0, len = 0; i <= at; i++) {
+		if (i == at || out[i] == '.') {
+			if (len == 0) {
+				*why = like;
+				return NULL;
+			}
+			len = 0;
+		} else if (!is_atext((unsigned char)out[i])) {
+			*why = like;
+			return NULL;
+		} else {
+			len++;
+		}
+	}
+	/* Domain: labels separated by single dots, at least two of them. */
+	size_t labels = 0, from = at + 1;
+	for (size_t i = at + 1; i <= n; i++) {
+		if (i < n && out[i] != '.')
+			continue;
+		if (!label_ok(out + from, i - from)) {
+			*why = "The part after the @ must be a domain, like hospital.eu.";
+			return NULL;
+		}
+		labels++;
+		from = i + 1;
+	}
+	if (labels < 2) {
+		*why = "The part after the @ must be a domain, like hospital.eu.";
 		return NULL;
 	}
 	return out;

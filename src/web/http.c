@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/netaddr.h"
+
 const char *role_name(enum role r)
 {
 	switch (r) {
@@ -69,7 +71,8 @@ int http_read(struct request *req, const char **why)
 	req->path = param(req, "DOCUMENT_URI");
 	if (*req->path == '\0')
 		req->path = param(req, "SCRIPT_NAME");
-	req->remote_addr = param(req, "REMOTE_ADDR");
+	/* Per-address limits count an IPv6 client by its /64 (core/netaddr.h). */
+	req->remote_addr = netaddr_key(req->arena, param(req, "REMOTE_ADDR"));
 	req->content_type = param(req, "CONTENT_TYPE");
 	req->https = strcmp(param(req, "HTTPS"), "on") == 0;
 	buf_init(&req->headers, req->arena);

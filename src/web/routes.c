@@ -97,6 +97,19 @@ int route_pattern_match(struct arena *a, const char *pattern, const char *path,
 	return *path == '\0';
 }
 
+const char *route_allowed(struct request *req)
+{
+	int get = 0, post = 0;
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		const char *params[HTTP_MAX_PARAMS] = { 0 };
+		if (!route_pattern_match(req->arena, routes[i].pattern, req->path, params))
+			continue;
+		get |= strcmp(routes[i].method, "GET") == 0;
+		post |= strcmp(routes[i].method, "POST") == 0;
+	}
+	return get && post ? "GET, HEAD, POST" : get ? "GET, HEAD" : post ? "POST" : "";
+}
+
 enum route_result route_match(struct request *req, const struct route **found)
 {
 	enum route_result result = ROUTE_NOT_FOUND;

@@ -17,6 +17,9 @@ enum route_result { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
 
 /* Fills req->params from the pattern's placeholders. */
 enum route_result route_match(struct request *req, const struct route **found);
+/* The methods the route table accepts at req->path ("GET, HEAD, POST"): the Allow header
+ * of a 405 answer. */
+const char *route_allowed(struct request *req);
 /* Pure matcher, for tests: params receives up to HTTP_MAX_PARAMS values. */
 int route_pattern_match(struct arena *a, const char *pattern, const char *path,
     const char **params);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "auth/password.h"
+#include "auth/rate.h"
 #include "auth/session.h"
 #include "db/audit_anchor.h"
 #include "db/certificate_issue.h"
@@ -49,10 +50,23 @@ static void dispatch(struct request *req)
 		http_error(req, 404, "There is no page at this address.");
 		return;
 	case ROUTE_BAD_METHOD:
+		http_header(req, "Allow", route_allowed(req)); /* RFC 9110: a 405 says what is allowed */
 		http_error(req, 405, "This address does not accept that kind of request.");
 		return;
 	case ROUTE_FOUND:
 		break;
+	}
+	/* Sign-ups, password resets and uploads are limited per address (auth/rate.h). */
+	int retry_after = 0;
+	if ((st = rate_hit(req->arena, rate_action_of(req->method, req->path), req->remote_addr,
+	    &retry_after)) != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	if (retry_after > 0) {
+		http_header(req, "Retry-After", arena_printf(req->arena, "%d", retry_after));
+		http_error(req, 429, "Too many attempts from your network: please try again later.");
+		return;
 	}
 	if (route->roles != ROLES_PUBLIC) {
 		if (req->user == NULL) {
@@ -88,6 +102,7 @@ int worker_run(const struct config *cfg, int listen_fd)
 		return 1;
 	}
 	db_configure(cfg->db);
+	rate_configure(cfg->limit_register, cfg->limit_password, cfg->limit_verify);
 	certificates_configure(cfg->base_url, cfg->keys, NULL, NULL);
 	{
 		char anchors[600];
