@@ -40,17 +40,27 @@ const char *session_csrf_of(struct arena *a, const unsigned char raw[TOKEN_BYTES
 	return out;
 }
 
+/* Behind TLS the cookie is "__Host-esonr_session": browsers then keep it only when it came
+ * over HTTPS with Secure, Path=/ and no Domain, so that no other site on the same host or a
+ * sibling domain can set or shadow it (cookie tossing). */
+static const char *cookie_name(const struct request *req)
+{
+	return req->https ? SESSION_COOKIE_TLS : SESSION_COOKIE;
+}
+
 static void set_cookie(struct request *req, const char *value, int expire)
 {
 	char *c = arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
-	    SESSION_COOKIE, value, expire ? "; Max-Age=0" : "", req->https ? "; Secure" : "");
+	    cookie_name(req), value, expire ? "; Max-Age=0" : "", req->https ? "; Secure" : "");
 	http_header(req, "Set-Cookie", c);
 }
 
 /* Visitors' pre-sessions live in the cookie alone: "p" + expiry (16 hex digits, unix
- * seconds) + 24 random bytes, and their CSRF token is keyed with a secret the portal draws
- * at start-up. So a visitor costs the database nothing; a restart of the portal only means
- * a login form left open across it has to be reloaded. */
+ * seconds) + 16 random bytes + a MAC of both (16 bytes) under a secret the portal draws at
+ * start-up, so that only tokens this portal minted are accepted (not any well-formed one a
+ * client invents, nor one whose expiry it moved); their CSRF token is keyed with the same
+ * secret. A visitor costs the database nothing; a restart of the portal only means a login
+ * form left open across it has to be reloaded. */
 static unsigned char pre_secret[crypto_generichash_KEYBYTES];
 static int pre_secret_ready;
 
@@ -62,23 +72,53 @@ void session_init(void)
 	}
 }
 
-#define PRE_LEN (1 + 16 + 48)
+#define PRE_BODY (1 + 16 + 32) /* "p", expiry, random */
+#define PRE_MAC 16
+#define PRE_LEN (PRE_BODY + 2 * PRE_MAC)
+
+/* Keyed BLAKE2b of what, under the pre-session secret and a purpose (domain separation:
+ * the MAC that mints a token and the CSRF token derived from it never coincide). */
+static void pre_keyed(unsigned char *out, size_t outlen, const char *purpose, const char *what, size_t n)
+{
+	crypto_generichash_state st;
+	session_init();
+	crypto_generichash_init(&st, pre_secret, sizeof pre_secret, outlen);
+	crypto_generichash_update(&st, (const unsigned char *)purpose, strlen(purpose) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)what, n);
+	crypto_generichash_final(&st, out, outlen);
+}
 
 static const char *pre_csrf(struct arena *a, const char *token)
 {
 	unsigned char h[24];
 	char *out = arena_alloc(a, 2 * sizeof h + 1);
-	session_init();
-	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), pre_secret,
-	    sizeof pre_secret);
+	pre_keyed(h, sizeof h, "csrf", token, strlen(token));
 	sodium_bin2hex(out, 2 * sizeof h + 1, h, sizeof h);
 	return out;
+}
+
+static const char *pre_mint(struct arena *a, time_t expiry)
+{
+	unsigned char rnd[16], mac[PRE_MAC];
+	char hex[2 * sizeof rnd + 1], machex[2 * PRE_MAC + 1];
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+	const char *body = arena_printf(a, "p%016llx%s", (unsigned long long)expiry, hex);
+	pre_keyed(mac, sizeof mac, "mint", body, PRE_BODY);
+	sodium_bin2hex(machex, sizeof machex, mac, sizeof mac);
+	return arena_printf(a, "%s%s", body, machex);
 }
 
 static int pre_valid(const char *token)
 {
 	if (token == NULL || strlen(token) != PRE_LEN || token[0] != 'p' ||
 	    strspn(token + 1, "0123456789abcdef") != PRE_LEN - 1)
+		return 0;
+	unsigned char mac[PRE_MAC], given[PRE_MAC];
+	size_t len;
+	pre_keyed(mac, sizeof mac, "mint", token, PRE_BODY);
+	if (sodium_hex2bin(given, sizeof given, token + PRE_BODY, 2 * PRE_MAC, NULL, &len, NULL) != 0 ||
+	    len != sizeof given || sodium_memcmp(mac, given, sizeof mac) != 0)
 		return 0;
 	char expiry[17];
 	memcpy(expiry, token + 1, 16);
@@ -103,7 +143,7 @@ enum db_status session_load(struct request *req)
 {
 	unsigned char raw[TOKEN_BYTES];
 	enum db_status st;
-	const char *hex = fields_get(&req->cookies, SESSION_COOKIE);
+	const char *hex = fields_get(&req->cookies, cookie_name(req));
 	if (pre_valid(hex)) {
 		req->session_token = hex;
 		req->csrf = pre_csrf(req->arena, hex);
@@ -166,12 +206,7 @@ enum db_status session_ensure_csrf(struct request *req)
 {
 	if (req->csrf != NULL)
 		return DB_OK;
-	unsigned char rnd[24];
-	char hex[2 * sizeof rnd + 1];
-	randombytes_buf(rnd, sizeof rnd);
-	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
-	const char *token = arena_printf(req->arena, "p%016llx%s",
-	    (unsigned long long)(time(NULL) + PRESESSION_SECONDS), hex);
+	const char *token = pre_mint(req->arena, time(NULL) + PRESESSION_SECONDS);
 	req->session_token = token;
 	req->csrf = pre_csrf(req->arena, token);
 	set_cookie(req, token, 0);

@@ -6,6 +6,7 @@
 #include "web/http.h"
 
 #define SESSION_COOKIE "esonr_session"
+#define SESSION_COOKIE_TLS "__Host-esonr_session" /* behind TLS (HTTPS=on from nginx) */
 #define SESSION_IDLE_SECONDS (60 * 60)
 #define SESSION_ABSOLUTE_SECONDS (12 * 60 * 60)
 #define PRESESSION_SECONDS (2 * 60 * 60)

@@ -39,5 +39,76 @@ def test_register_checks_the_address_as_rfc_5321():
           headers.get("Location"))
 
 
+def test_pre_sessions_are_minted_by_the_server():
+    # A token the client invents, or a real one with its expiry moved, is not a pre-session.
+    c = Client()
+    c.get("/login")
+    real = c.cookies.get("esonr_session", "")
+    require(real.startswith("p") and len(real) == 81, "a visitor gets a pre-session cookie", real)
+    forged = "p" + "ffffffff00000000"[:16] + "ab" * 32
+    moved = real[:1] + "%016x" % (int(real[1:17], 16) + 86400 * 365) + real[17:]
+    for what, token in (("an invented token", forged), ("a real token with its expiry moved", moved)):
+        v = Client()
+        v.cookies["esonr_session"] = token
+        status, headers, _ = v.get("/login")
+        fresh = [h for h in headers.get_all("Set-Cookie") or [] if h.startswith("esonr_session=")]
+        check(status == 200 and fresh and not fresh[0].startswith(f"esonr_session={token};"),
+              f"{what} is replaced by a pre-session the server mints", fresh)
+    v = Client()
+    v.cookies["esonr_session"] = real
+    status, headers, _ = v.get("/login")
+    check(status == 200 and not headers.get_all("Set-Cookie"), "the server's own token is kept", headers.get_all("Set-Cookie"))
+
+
+def fastcgi_get(path, params):
+    """GET PATH straight to the portal's FastCGI socket (as nginx would) with extra PARAMS."""
+    import os
+    import socket
+    import struct
+    from harness import VAR
+
+    def record(kind, content):
+        return struct.pack(">BBHHBx", 1, kind, 1, len(content), 0) + content
+
+    def pairs(d):
+        out = b""
+        for k, v in d.items():
+            k, v = k.encode(), v.encode()
+            out += bytes([len(k)]) + (bytes([len(v)]) if len(v) < 128 else struct.pack(">I", len(v) | 1 << 31)) + k + v
+        return out
+
+    env = {"REQUEST_METHOD": "GET", "DOCUMENT_URI": path, "SCRIPT_NAME": path, "REQUEST_URI": path,
+           "QUERY_STRING": "", "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "localhost",
+           **params}
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(os.path.join(VAR, "run", "portal.sock"))
+    s.sendall(record(1, struct.pack(">HB5x", 1, 0)) + record(4, pairs(env)) + record(4, b"") + record(5, b""))
+    data, out = b"", b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    while len(data) >= 8:
+        _, kind, _, n, pad = struct.unpack(">BBHHB", data[:7])
+        if kind == 6:
+            out += data[8:8 + n]
+        data = data[8 + n + pad:]
+    return out.decode(errors="replace")
+
+
+def test_cookie_behind_tls_has_the_host_prefix():
+    # Behind TLS (nginx passes HTTPS=on) the session cookie is __Host-esonr_session, Secure.
+    answer = fastcgi_get("/login", {"HTTPS": "on"})
+    cookies = [line for line in answer.split("\r\n") if line.lower().startswith("set-cookie:")]
+    check(cookies and cookies[0].split(":", 1)[1].strip().startswith("__Host-esonr_session=")
+          and "Secure" in cookies[0] and "Path=/" in cookies[0] and "Domain" not in cookies[0],
+          "over TLS the cookie is __Host-esonr_session; Secure; Path=/, no Domain", cookies)
+    plain = fastcgi_get("/login", {})
+    check("Set-Cookie: esonr_session=" in plain and "Secure" not in plain.split("\r\n\r\n")[0],
+          "over plain HTTP (the local stack) it stays esonr_session without Secure")
+
+
 if __name__ == "__main__":
     run()
