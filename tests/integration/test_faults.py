@@ -1,0 +1,331 @@
+"""Faults (issue 12): a worker killed in the middle of a booking, a results entry and a
+publication; SIGTERM with requests in flight; PostgreSQL restarted under load; $VAR's disk
+full.
+
+"In the middle": the test holds a row lock (or an uncommitted conflicting row) in its own
+PostgreSQL transaction where the request's transaction will need it, so that the worker
+serving the request is caught after its first writes, then SIGKILLs exactly that worker
+(found through the unix socket it shares with the waiting backend), then lets go.
+"""
+import concurrent.futures
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+import urllib.parse
+
+from harness import (PSQL, ROOT, URL, VAR, Client, add_session, add_user, book, check, ctl, login, register,
+                     require, run, sql_value)
+
+PASSWORD = "faults-test-password"
+YEAR = "2032"
+
+
+class Holder:
+    """A psql session of the superuser that holds a transaction open until release()."""
+
+    def __init__(self, sql):
+        self.p = subprocess.Popen([PSQL, "-X", "-qtA", "-v", "ON_ERROR_STOP=1", "-h", os.path.join(VAR, "pg", "socket"),
+                                   "-U", "postgres", "-d", "esonr"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        self.p.stdin.write("BEGIN;\n" + sql + "\nSELECT 'held';\n")
+        self.p.stdin.flush()
+        line = None
+        while line not in ("held", ""):  # the lock's own output lines come first
+            line = self.p.stdout.readline().strip() if self.p.poll() is None or line is None else ""
+        require(line == "held", "the test's transaction holds its lock", self.p.poll())
+
+    def release(self):
+        self.p.communicate("ROLLBACK;\n", timeout=30)
+
+
+def portal_pid():
+    with open(os.path.join(VAR, "run", "portal.pid")) as f:
+        return int(f.read().strip())
+
+
+def worker_pids():
+    out = subprocess.run(["pgrep", "-P", str(portal_pid())], capture_output=True, text=True).stdout
+    return sorted(int(p) for p in out.split())
+
+
+def waiting_worker(timeout=20):
+    """The worker whose database backend waits for a lock: through the socket pair they share."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        backends = sql_value("SELECT string_agg(pid::text, ',') FROM pg_stat_activity"
+                             " WHERE application_name = 'esonr' AND wait_event_type = 'Lock'")
+        if backends:
+            ss = subprocess.run(["ss", "-xpn"], capture_output=True, text=True).stdout
+            peer_of = {}   # backend pid -> the inode of the worker's end
+            owner = {}     # inode -> worker pid
+            for line in ss.splitlines():
+                m = re.search(r"\s(\d+)\s+\S+\s+(\d+)\s+users:\(\(\"([^\"]+)\",pid=(\d+)", line)
+                if not m:
+                    continue
+                inode, peer, prog, pid = m.group(1), m.group(2), m.group(3), int(m.group(4))
+                if prog == "postgres" and str(pid) in backends.split(","):
+                    peer_of[pid] = peer
+                elif prog == "esonr-portal":
+                    owner[inode] = pid
+            for backend, peer in peer_of.items():
+                if peer in owner:
+                    return owner[peer]
+        time.sleep(0.1)
+    return None
+
+
+def in_background(fn):
+    result = {}
+    t = threading.Thread(target=lambda: result.update(answer=_safe(fn)))
+    t.start()
+    return t, result
+
+
+def _safe(fn):
+    try:
+        return fn()
+    except Exception as e:  # the connection dies with the worker: that is the point
+        return e
+
+
+def killed_in_the_middle(lock_sql, request):
+    """Holds LOCK_SQL, sends REQUEST (a function) from a thread, SIGKILLs the worker caught
+    waiting, releases; returns what the client got."""
+    holder = Holder(lock_sql)
+    t, result = in_background(request)
+    worker = waiting_worker()
+    check(worker is not None, "the worker serving the request is caught mid-transaction", worker)
+    if worker:
+        os.kill(worker, signal.SIGKILL)
+    holder.release()
+    t.join(60)
+    return result.get("answer"), worker
+
+
+def site_keeps_serving(killed):
+    for _ in range(50):
+        pids = worker_pids()
+        if killed not in pids and len(pids) >= 2:
+            break
+        time.sleep(0.1)
+    check(killed not in worker_pids(), "the killed worker is replaced", worker_pids())
+    statuses = [Client().get("/")[0] for _ in range(10)]
+    check(statuses == [200] * 10, "and the site keeps serving", statuses)
+
+
+def test_worker_killed_in_the_middle_of_a_booking():
+    s = add_session("L1", f"{YEAR}-04-01", "Fault hall A", 5)
+    c = register("Fanny Fault", "fault-book", PASSWORD, ["GALEN"])
+    uid = sql_value("SELECT id FROM users WHERE email = :'p1'", c.email)
+    # The booking locks the session, then inserts its row: an uncommitted row of ours for the
+    # same candidate and exam makes that insert wait (one live booking per candidate and exam).
+    lock = (f"INSERT INTO bookings (session_id, exam_code, user_id, status, ics_uid) VALUES "
+            f"({s}, 'L1', {uid}, 'waitlisted', 'fault-{uid}');")
+    answer, worker = killed_in_the_middle(lock, lambda: c.post(f"/exams/{s}/book"))
+    check(not isinstance(answer, tuple) or answer[0] >= 500, "the client gets no success", answer)
+    check(sql_value(f"SELECT count(*) FROM bookings WHERE user_id = {uid}") == "0", "no booking row is left")
+    check(sql_value(f"SELECT booked_count FROM exam_sessions WHERE id = {s}") == "0", "the seat count is unchanged")
+    site_keeps_serving(worker)
+    check(re.search(r"/bookings/\d+$", c.post(f"/exams/{s}/book")[1].get("Location") or ""),
+          "the candidate books again, normally")
+
+
+def closed_session(n, location):
+    examiner_email = add_user("examiner", "Dr Fault Marker", "fault-exam", PASSWORD)
+    s = add_session("L1", f"{YEAR}-05-0{n}", location, 5)
+    ctl("session", "examiner", s, examiner_email)
+    cands = [register(f"Fault Candidate {i}", "fault-c", PASSWORD, ["GALEN"]) for i in range(2)]
+    bookings = [book(c, s) for c in cands]
+    rc, _, err = ctl("session", "close", s)
+    require(rc == 0, "set-up: the session is closed", err)
+    return s, bookings, login(examiner_email, PASSWORD)
+
+
+def test_worker_killed_in_the_middle_of_a_results_entry():
+    s, (b1, b2), examiner = closed_session(1, "Fault hall B")
+    # The first row is written, then the second waits for our uncommitted row of it.
+    lock = f"INSERT INTO results (booking_id, computed_outcome) VALUES ({b2}, 'pending');"
+    fields = [(f"written_{b1}", "70"), (f"oral_{b1}", "70"), (f"written_{b2}", "50"), (f"oral_{b2}", "50")]
+    answer, worker = killed_in_the_middle(lock, lambda: examiner.post(f"/examiner/sessions/{s}/results", fields))
+    check(sql_value(f"SELECT count(*) FROM results WHERE booking_id IN ({b1}, {b2})") == "0",
+          "no result row is left, not even the first")
+    site_keeps_serving(worker)
+    status, _, _ = examiner.post(f"/examiner/sessions/{s}/results", fields)
+    check(status == 303, "the examiner saves the roster again, normally", status)
+
+
+def test_worker_killed_in_the_middle_of_a_publication():
+    s, (b1, b2), examiner = closed_session(2, "Fault hall C")
+    fields = [(f"written_{b1}", "70"), (f"oral_{b1}", "70"), (f"written_{b2}", "50"), (f"oral_{b2}", "50")]
+    require(examiner.post(f"/examiner/sessions/{s}/results", fields)[0] == 303, "set-up: results entered")
+    office_email = add_user("admin", "Fault Office", "fault-office", PASSWORD)
+    office = login(office_email, PASSWORD)
+    head = sql_value("SELECT last_id FROM audit_head")
+    # Publication marks the session and its bookings, then numbers the certificates under the
+    # serial counter's row lock: ours makes it wait there.
+    sql_value(f"INSERT INTO certificate_serials (exam_code, year) VALUES ('L1', {YEAR}) ON CONFLICT DO NOTHING")
+    lock = f"SELECT 1 FROM certificate_serials WHERE exam_code = 'L1' AND year = {YEAR} FOR UPDATE;"
+    answer, worker = killed_in_the_middle(lock, lambda: office.post(f"/admin/sessions/{s}/publish"))
+    check(sql_value(f"SELECT published_at IS NULL FROM exam_sessions WHERE id = {s}") == "t",
+          "the session is not published")
+    check(sql_value(f"SELECT count(*) FROM certificates WHERE session_id = {s}") == "0", "no certificate exists")
+    check(sql_value(f"SELECT bool_and(live) FROM bookings WHERE session_id = {s}") == "t", "its bookings are live")
+    check(sql_value("SELECT last_id FROM audit_head") == head, "the audit log has no entry of it")
+    site_keeps_serving(worker)
+    status, _, _ = office.post(f"/admin/sessions/{s}/publish")
+    check(status == 303 and sql_value(f"SELECT count(*) FROM certificates WHERE session_id = {s}") == "1",
+          "the office publishes again, normally: one certificate", status)
+
+
+def stack(*args, env=None):
+    port = urllib.parse.urlsplit(URL).port
+    e = dict(os.environ, PORT=str(port), VAR=VAR, ESONR_DEMO="0", **(env or {}))
+    return subprocess.run([os.path.join(ROOT, "scripts", "stack.sh"), *args], env=e, capture_output=True,
+                          text=True, timeout=180)
+
+
+def test_sigterm_lets_requests_in_flight_finish():
+    s = add_session("L1", f"{YEAR}-06-01", "Fault hall D", 5)
+    c = register("Tereza Term", "fault-term", PASSWORD, ["GALEN"])
+    holder = Holder(f"SELECT 1 FROM exam_sessions WHERE id = {s} FOR UPDATE;")
+    t, result = in_background(lambda: c.post(f"/exams/{s}/book"))
+    require(waiting_worker() is not None, "a booking is in flight")
+    parent = portal_pid()
+    os.kill(parent, signal.SIGTERM)
+    time.sleep(1)
+    holder.release()
+    t.join(60)
+    answer = result.get("answer")
+    check(isinstance(answer, tuple) and answer[0] == 303, "the booking in flight completes (303)", answer)
+    check(sql_value(f"SELECT count(*) FROM bookings WHERE session_id = {s} AND status = 'booked'") == "1",
+          "and is stored")
+    for _ in range(100):
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    p = stack("start")
+    check(p.returncode == 0 and Client().get("/")[0] == 200, "the stack starts again", p.stderr[-300:])
+
+
+def test_postgresql_restarted_under_load():
+    before = worker_pids()
+    pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    ctl_bin = "/usr/lib/postgresql/15/bin/pg_ctl"
+    data = os.path.join(VAR, "pg", "data")
+    statuses, stop = [], threading.Event()
+
+    def load():
+        while not stop.is_set():
+            try:
+                statuses.append(Client(timeout=10).get("/verify/keys")[0])
+            except Exception:
+                statuses.append(0)
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        for _ in range(4):
+            pool.submit(load)
+        time.sleep(1)
+        subprocess.run(pg + [ctl_bin, "-D", data, "stop", "-m", "fast"], capture_output=True, cwd="/")
+        time.sleep(2)
+        opts = f"-c listen_addresses='' -c unix_socket_directories={VAR}/pg/socket -c port=5432"
+        subprocess.run(pg + [ctl_bin, "-D", data, "-w", "-o", opts, "-l", os.path.join(VAR, "log", "postgresql.log"),
+                            "start"], capture_output=True, cwd="/")
+        time.sleep(2)
+        stop.set()
+    seen = set(statuses)
+    check(503 in seen, "while PostgreSQL is away, pages answer 503", sorted(seen))
+    check(seen <= {200, 503}, "and nothing else (no 500, no broken connection)", sorted(seen))
+    check(statuses[-20:] == [200] * 20, "then every request is served again", statuses[-20:])
+    check(worker_pids() == before, "without any worker restarting", (before, worker_pids()))
+
+
+def test_disk_of_var_full():
+    # A stack of its own whose VAR is a small file system; then the disk is filled up.
+    if os.geteuid() != 0 or not shutil.which("mkfs.ext4"):
+        return check(True, "skipped: making a small loop-mounted file system needs root and mkfs.ext4")
+    base = os.path.join(ROOT, "build", "itest", f"diskfull-{os.getpid()}")
+    img, mnt = base + ".img", base + ".mnt"
+    os.makedirs(mnt, exist_ok=True)
+    subprocess.run(["truncate", "-s", "300M", img], check=True)
+    subprocess.run(["mkfs.ext4", "-q", "-F", img], check=True)
+    if subprocess.run(["mount", "-o", "loop", img, mnt], capture_output=True).returncode != 0:
+        os.remove(img)
+        return check(True, "skipped: this machine cannot loop-mount a file system here")
+    port = int(subprocess.run(["python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0));"
+                               " print(s.getsockname()[1])"], capture_output=True, text=True).stdout)
+    env = dict(os.environ, PORT=str(port), VAR=mnt, ESONR_DEMO="0")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        p = subprocess.run([os.path.join(ROOT, "scripts", "stack.sh"), "start"], env=env, capture_output=True,
+                           text=True, timeout=180)
+        require(p.returncode == 0, "a stack starts on a small file system", p.stdout[-300:] + p.stderr[-300:])
+        filler = os.path.join(mnt, "filler")
+        subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=1M", "status=none"], capture_output=True)
+        with open(filler, "ab") as f:  # the last blocks too
+            try:
+                while True:
+                    f.write(b"\0" * 4096)
+                    f.flush()
+            except OSError:
+                pass
+        c = Client(url)
+        c.get("/register")
+        email = f"full-{os.getpid()}@example.test"
+        statuses = []
+        for i in range(3):
+            statuses.append(c.post("/register", {"email": f"{i}{email}", "full_name": "Disk Full",
+                                                 "password": PASSWORD})[0])
+        body = c.body
+        print("# sign-ups on the full disk:", statuses, flush=True)
+        check(all(s in (303, 500, 503) for s in statuses), "sign-ups on a full disk answer 303 or a clear 5xx",
+              statuses)
+        check(any(s >= 500 for s in statuses) and ("try again" in body.lower() or "unavailable" in body.lower()),
+              "at least one says it could not be done", (statuses, body[:300]))
+        rc = subprocess.run([os.path.join(os.path.dirname(PSQL), "psql"), "-X", "-qtA", "-h",
+                             os.path.join(mnt, "pg", "socket"), "-U", "postgres", "-d", "esonr", "-c",
+                             f"SELECT count(*) FROM users WHERE email LIKE '%{email}'"],
+                            capture_output=True, text=True)
+        anchors = os.path.join(mnt, "anchor", "anchors")
+        before = open(anchors).read() if os.path.exists(anchors) else ""
+        a = subprocess.run([ESONRCTL_PATH, "--var", mnt, "audit", "anchor"], capture_output=True, text=True)
+        after = open(anchors).read() if os.path.exists(anchors) else ""
+        check(a.returncode == 0 or "No space" in a.stderr or "short write" in a.stderr,
+              "esonrctl audit anchor on a full disk succeeds or says the disk is full", a.stdout + a.stderr)
+        check(after == before or (after.startswith(before) and after.endswith("\n")
+                                  and after.splitlines()[-1].startswith("anchor ")),
+              "the anchors file holds whole anchors only", (len(before), len(after)))
+        os.remove(filler)
+        time.sleep(1)
+        stored = int(rc.stdout.strip() or 0) if rc.returncode == 0 else None
+        check(stored is None or stored == statuses.count(303), "no sign-up is half-stored", (stored, statuses))
+        c2 = Client(url)
+        c2.get("/register")
+        ok = [c2.post("/register", {"email": f"again-{email}", "full_name": "Disk Freed", "password": PASSWORD})[0]
+              for _ in range(1)]
+        for _ in range(30):
+            if ok[-1] == 303:
+                break
+            time.sleep(1)
+            c2 = Client(url)
+            c2.get("/register")
+            ok.append(c2.post("/register", {"email": f"again{len(ok)}-{email}", "full_name": "Disk Freed",
+                                            "password": PASSWORD})[0])
+        check(ok[-1] == 303, "with space again, sign-ups work without a restart", ok)
+    finally:
+        subprocess.run([os.path.join(ROOT, "scripts", "stack.sh"), "stop"], env=env, capture_output=True, timeout=120)
+        subprocess.run(["umount", "-l", mnt], capture_output=True)
+        shutil.rmtree(mnt, ignore_errors=True)
+        if os.path.exists(img):
+            os.remove(img)
+
+
+ESONRCTL_PATH = os.path.join(os.environ.get("ESONR_BIN") or os.path.join(ROOT, "bin"), "esonrctl")
+
+if __name__ == "__main__":
+    run()
