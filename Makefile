@@ -29,7 +29,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/test/%)
 UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=build/test-asan/%)
 
-.PHONY: all deps run start stop test test-sanitized unit integration bench fuzz clean security-scan
+.PHONY: all deps run start stop test test-sanitized unit integration bench fuzz clean security-scan valgrind
 # Objects and test binaries are kept between runs, not treated as intermediates.
 .SECONDARY:
 all: bin/esonr-portal bin/esonrctl bin/esonr-signer
@@ -126,6 +126,10 @@ test: deps all unit $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl $(SAN_BIN)/esonr
 
 test-sanitized: deps $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl $(SAN_BIN)/esonr-signer
 	@tests/run.sh sanitized
+
+# The integration suite with the portal and esonrctl under valgrind (tests/valgrind/run.sh).
+valgrind: deps all
+	@tests/valgrind/run.sh
 
 # sqlmap and wapiti against a stack of their own with the demo data (tests/security/scan.sh).
 security-scan: deps all

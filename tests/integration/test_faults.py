@@ -69,10 +69,11 @@ def waiting_worker(timeout=20):
                 inode, peer, prog, pid = m.group(1), m.group(2), m.group(3), int(m.group(4))
                 if prog == "postgres" and str(pid) in backends.split(","):
                     peer_of[pid] = peer
-                elif prog == "esonr-portal":
+                else:  # the worker's name is valgrind's under make valgrind: matched by pid below
                     owner[inode] = pid
+            workers = worker_pids()
             for backend, peer in peer_of.items():
-                if peer in owner:
+                if owner.get(peer) in workers:
                     return owner[peer]
         time.sleep(0.1)
     return None
