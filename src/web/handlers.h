@@ -68,6 +68,7 @@ void post_admin_candidate_attestations(struct request *req);
 void page_admin_editions(struct request *req);
 void post_admin_editions(struct request *req);
 void page_admin_import(struct request *req);
+void page_admin_audit(struct request *req);
 void post_admin_import(struct request *req);
 
 /* Answers a failed database call: 503 when PostgreSQL is away, 500 otherwise. */

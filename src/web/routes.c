@@ -62,6 +62,7 @@ static const struct route routes[] = {
 	{ "GET",  "/admin/editions",                 ROLE_ADMIN, page_admin_editions },
 	{ "POST", "/admin/editions",                 ROLE_ADMIN, post_admin_editions },
 	{ "GET",  "/admin/import",                   ROLE_ADMIN, page_admin_import },
+	{ "GET",  "/admin/audit",                    ROLE_ADMIN, page_admin_audit },
 	{ "POST", "/admin/import",                   ROLE_ADMIN, post_admin_import },
 };
 

@@ -9,7 +9,7 @@ import contextlib
 import fcntl
 import os
 
-from harness import VAR, add_user, check, ctl, login, psql, require, run, sql_value
+from harness import VAR, add_user, check, ctl, login, psql, require, run, sql_value, text_of
 
 ANCHORS = os.path.join(VAR, "anchor", "anchors")
 
@@ -150,6 +150,23 @@ def test_publication_anchors():
         last = [line for line in f if line.startswith("anchor ")][-1].split()
     check(last[2] == head and int(head) > int(before), "the newest anchor is the publication's entry",
           (last[2], head))
+
+
+def test_the_office_sees_the_anchors():
+    # /admin/audit: intact or not, and how far the log is anchored; the office's only.
+    audited_change()
+    rc, out, err = ctl("audit", "anchor")
+    require(rc == 0, "the log is anchored", out + err)
+    head = sql_value("SELECT last_id FROM audit_head")
+    office_pw = "office-audit-pw"
+    office = login(add_user("admin", "Audit Office", "auditoffice", office_pw), office_pw)
+    status, _, body = office.get("/admin/audit")
+    page = text_of(body)
+    check(status == 200 and "is intact" in page, "the office's audit page says the log is intact", page[:300])
+    check(f"entries 1 to {head}" in page, "and how far it is anchored", page[:400])
+    cand_pw = "cand-audit-pw"
+    cand = login(add_user("candidate", "Audit Candidate", "auditcand", cand_pw), cand_pw)
+    check(cand.get("/admin/audit")[0] == 403, "a candidate may not see it")
 
 
 def test_actor_comes_from_the_session():
