@@ -365,6 +365,23 @@ int audit_anchor_check(struct arena *a, struct anchor_check *chk)
 	return 0;
 }
 
+int audit_anchor_parse(struct arena *a, const char *text, size_t len, int *anchors, long long *entries,
+    const char **problem)
+{
+	FILE *f = fmemopen((void *)text, len, "r");
+	if (f == NULL) {
+		*problem = "cannot read the text";
+		return -1;
+	}
+	struct anchor_file af;
+	int rc = read_anchors(a, f, NULL, &af);
+	fclose(f);
+	*anchors = af.anchors;
+	*entries = af.entries;
+	*problem = af.problem;
+	return rc;
+}
+
 int audit_anchor_latest(struct anchor_info *out)
 {
 	char path[600], line[1024];

@@ -46,6 +46,11 @@ struct anchor_check {
  * -1 with chk->problem (and rewritten_from when the log differs) otherwise. */
 int audit_anchor_check(struct arena *a, struct anchor_check *chk);
 
+/* Parses the text of an anchors file, digests checked but not signatures: for the fuzzer.
+ * 0 and the counts, or -1 with *problem. */
+int audit_anchor_parse(struct arena *a, const char *text, size_t len, int *anchors, long long *entries,
+    const char **problem);
+
 /* The newest anchor only, from the file (no database): for the office's page. 0 when there
  * is one, 1 when none yet, -1 when the file cannot be read. */
 int audit_anchor_latest(struct anchor_info *out);
