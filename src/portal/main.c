@@ -87,7 +87,7 @@ static void stop_workers(int n)
 }
 
 /* Listens on path (a stale socket of a previous run is replaced); -1 on failure. */
-static int open_socket(const char *path, int queue)
+static int open_socket(const char *path, int queue, struct stat *bound)
 {
 	unlink(path);
 	int fd = FCGX_OpenSocket(path, queue);
@@ -97,11 +97,19 @@ static int open_socket(const char *path, int queue)
 	}
 	/* nginx's user connects through the socket's group (scripts/stack.sh makes the folder
 	 * setgid to that group); nobody else may. */
-	if (chmod(path, 0660) != 0) {
+	if (chmod(path, 0660) != 0 || stat(path, bound) != 0) {
 		fprintf(stderr, "portal: chmod %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	return fd;
+}
+
+/* Only our own socket: a portal started meanwhile may have bound a new one there. */
+static void unlink_own(const char *path, const struct stat *bound)
+{
+	struct stat now;
+	if (stat(path, &now) == 0 && now.st_ino == bound->st_ino && now.st_dev == bound->st_dev)
+		unlink(path);
 }
 
 int main(int argc, char **argv)
@@ -137,8 +145,9 @@ int main(int argc, char **argv)
 	}
 	/* The main socket's queue must hold a booking rush (hundreds of candidates in the
 	 * same second): beyond it nginx cannot connect and the visitor gets an error page. */
-	int auth_fd = open_socket(cfg.auth_socket, AUTH_QUEUE);
-	int fd = auth_fd < 0 ? -1 : open_socket(cfg.socket, LISTEN_QUEUE);
+	struct stat auth_bound, bound;
+	int auth_fd = open_socket(cfg.auth_socket, AUTH_QUEUE, &auth_bound);
+	int fd = auth_fd < 0 ? -1 : open_socket(cfg.socket, LISTEN_QUEUE, &bound);
 	if (fd < 0)
 		return 1;
 
@@ -188,8 +197,8 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "portal: stopping\n");
 	stop_workers(n);
-	unlink(cfg.socket);
-	unlink(cfg.auth_socket);
+	unlink_own(cfg.socket, &bound);
+	unlink_own(cfg.auth_socket, &auth_bound);
 	template_unload();
 	return 0;
 }
