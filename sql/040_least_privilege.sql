@@ -40,23 +40,10 @@ CREATE TRIGGER users_app_registers_candidates BEFORE INSERT ON users
 -- Signing keys: read to sign and verify; keygen and compromise are esonrctl's.
 REVOKE INSERT, UPDATE, DELETE ON signing_keys FROM esonr_app;
 
--- Certificates: issued (INSERT) at publication, then drawn and signed once; revoked and
--- superseded later. Holder, number, exam and dates never change afterwards.
-SELECT pg_temp.narrow('certificates', 'UPDATE',
-	ARRAY['pdf', 'key_id', 'qr_text', 'revoked_at', 'revoked_reason', 'superseded_by']);
--- A signed PDF is never rewritten by the portal (a reissue is a new number).
-CREATE FUNCTION certificates_pdf_written_once() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-	IF current_user = 'esonr_app' AND OLD.pdf IS NOT NULL
-		AND (NEW.pdf, NEW.key_id, NEW.qr_text) IS DISTINCT FROM (OLD.pdf, OLD.key_id, OLD.qr_text) THEN
-		RAISE EXCEPTION 'certificate %: a signed PDF is not rewritten', OLD.number
-			USING ERRCODE = 'insufficient_privilege';
-	END IF;
-	RETURN NEW;
-END
-$$;
-CREATE TRIGGER certificates_pdf_written_once BEFORE UPDATE ON certificates
-	FOR EACH ROW EXECUTE FUNCTION certificates_pdf_written_once();
+-- Certificates: issued (INSERT) at publication, revoked and superseded later; the signed
+-- PDF is the signer's alone (sql/012_signer_role.sql, whose trigger also refuses it to the
+-- portal). Holder, number, exam and dates never change afterwards.
+SELECT pg_temp.narrow('certificates', 'UPDATE', ARRAY['revoked_at', 'revoked_reason', 'superseded_by']);
 SELECT pg_temp.narrow('certificate_serials', 'UPDATE', ARRAY['last_serial']);
 
 -- Sessions of examinations: closing and publishing; the seat count is kept by the
