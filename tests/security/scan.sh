@@ -4,7 +4,7 @@
 #
 #   wapiti   the whole site (crawled from /), per role: sql, blindsql, xss, permanentxss,
 #            exec, file, redirect, crlf, ssrf; submits forms with the session's CSRF token
-#   sqlmap   every form it finds from /, per role (--forms --crawl, the CSRF token fetched
+#   sqlmap   every form it finds from the role's start page (--forms --crawl, the CSRF token fetched
 #            afresh for each request), and every id-bearing URL with the id marked (*)
 #
 # The portal logs each request that got past routing, roles and CSRF to a handler
@@ -69,8 +69,11 @@ except Exception:
     print(-1); sys.exit()
 print(sum(len(v) for k in ("vulnerabilities", "anomalies") for v in r.get(k, {}).values()))' \
 		"$REPORTS/wapiti-$role.json")
-	say "$role: sqlmap on every form found from /"
-	sqlmap -u "$URL/" "${cookie[@]}" --forms --crawl=2 --crawl-exclude='logout' --csrf-token=csrf \
+	# From each role's own start page, so that the crawl reaches its forms (the office's are
+	# two links below /admin).
+	case $role in visitor) start=/ ;; candidate) start=/exams ;; examiner) start=/dashboard ;; office) start=/admin ;; esac
+	say "$role: sqlmap on every form found from $start"
+	sqlmap -u "$URL$start" "${cookie[@]}" --forms --crawl=3 --crawl-exclude='logout' --csrf-token=csrf \
 		--batch $SQLMAP_OPTS --ignore-code=400,401,403,404,405,409,410,422,429 \
 		--output-dir="$REPORTS/sqlmap-$role" >"$REPORTS/sqlmap-$role.log" 2>&1 || true
 	while read -r target; do
