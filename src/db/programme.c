@@ -278,6 +278,18 @@ static enum db_status rule_add_body(struct arena *a, void *p)
 	    c->actor_id, db_val(r, 0, 0), db_val(r, 0, 1));
 }
 
+enum db_status exam_rule_ref_known(struct arena *a, const char *kind, const char *ref, int *known)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT CASE $1 WHEN 'course' THEN EXISTS (SELECT 1 FROM courses WHERE code = $2)"
+	    "   WHEN 'certificate' THEN EXISTS (SELECT 1 FROM exams WHERE code = $2)"
+	    "   WHEN 'attestation' THEN EXISTS (SELECT 1 FROM attestation_kinds WHERE code = $2)"
+	    "   ELSE false END", 2, kind, ref);
+	*known = st == DB_OK && strcmp(db_val(r, 0, 0), "t") == 0;
+	return st;
+}
+
 enum db_status exam_rule_add(struct arena *a, const char *exam, const char *kind, const char *ref,
     const char *actor_id, const char **why)
 {

@@ -24,7 +24,9 @@ static enum db_status add_choices(struct request *req, struct tdict *d)
 	return DB_OK;
 }
 
-static void show_exams(struct request *req, int status, const char *notice)
+/* field_exam/field_error: the reason shown beside the requirement field of that exam's form. */
+static void show_exams_field(struct request *req, int status, const char *notice, const char *field_exam,
+    const char *field_error)
 {
 	enum db_status st;
 	PGresult *ex = db_query(req->arena, &st,
@@ -55,6 +57,8 @@ static void show_exams(struct request *req, int status, const char *notice)
 		tdict_set(e, "pass_oral", db_val(ex, i, 3));
 		tdict_set_bool(e, "double_oral", strcmp(db_val(ex, i, 4), "t") == 0);
 		tdict_set(e, "tolerance", db_val(ex, i, 5));
+		if (field_exam != NULL && strcmp(field_exam, code) == 0)
+			tdict_set(e, "requirement_error", field_error);
 		tdict_set_list(e, "in_force");
 		tdict_set_list(e, "history");
 		for (int k = 0; k < db_rows(rules); k++) {
@@ -66,6 +70,11 @@ static void show_exams(struct request *req, int status, const char *notice)
 		}
 	}
 	http_render(req, status, "admin_exams", d);
+}
+
+static void show_exams(struct request *req, int status, const char *notice)
+{
+	show_exams_field(req, status, notice, NULL, NULL);
 }
 
 void page_admin_exams(struct request *req)
@@ -114,6 +123,23 @@ void post_admin_exam_rules(struct request *req)
 		return;
 	}
 	const char *kind = arena_strndup(req->arena, value, (size_t)(colon - value)), *why = NULL;
+	/* Validated like every other field: an unknown course (or exam, or attestation) is the
+	 * office's typing or a stale form, answered 400 beside the field, never a refusal by the
+	 * database's foreign key. */
+	int known = 0;
+	enum db_status st = exam_rule_ref_known(req->arena, kind, colon + 1, &known);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	if (!known) {
+		const char *what = strcmp(kind, "course") == 0 ? "course" : strcmp(kind, "certificate") == 0 ?
+		    "examination" : strcmp(kind, "attestation") == 0 ? "attestation" : NULL;
+		show_exams_field(req, 400, "Nothing was changed.", req->params[0], what ?
+		    arena_printf(req->arena, "There is no %s %s: choose one from the list.", what, colon + 1) :
+		    "A prerequisite is a course, a certificate or an attestation: choose one from the list.");
+		return;
+	}
 	answer(req, exam_rule_add(req->arena, req->params[0], kind, colon + 1, req->user->id_text, &why), why);
 }
 

@@ -1,8 +1,10 @@
 """Smaller findings of the security review (issue 12): 405 answers say what is allowed; the
 e-mail address is checked as RFC 5321 does, internationalised addresses accepted."""
+import html
+import re
 import urllib.parse
 
-from harness import Client, check, require, run, sql_value, text_of, unique_email
+from harness import Client, add_user, check, login, require, run, sql_value, text_of, unique_email
 
 
 def test_405_carries_allow():
@@ -108,6 +110,23 @@ def test_cookie_behind_tls_has_the_host_prefix():
     plain = fastcgi_get("/login", {})
     check("Set-Cookie: esonr_session=" in plain and "Secure" not in plain.split("\r\n\r\n")[0],
           "over plain HTTP (the local stack) it stays esonr_session without Secure")
+
+
+def test_rules_form_checks_the_course():
+    # An unknown course code: 400, the reason beside the field of that exam's form, nothing stored.
+    pw = "rules-form-pw"
+    office = login(add_user("admin", "Rules Office", "rulesoffice", pw), pw)
+    before = sql_value("SELECT count(*) FROM exam_rules")
+    for value, said in (("course:NOPE-1", "There is no course NOPE-1"),
+                        ("certificate:L9", "There is no examination L9"),
+                        ("attestation:NOT-A-KIND", "There is no attestation NOT-A-KIND"),
+                        ("elephant:GALEN", "A prerequisite is a course, a certificate or an attestation")):
+        status, _, body = office.post("/admin/exams/L1/rules", {"requirement": value})
+        m = re.search(r'<select id="req-L1"[^>]*aria-invalid="true"[^>]*>.*?<p class="error-text" id="req-L1-error">([^<]*)</p>',
+                      body, re.S)
+        check(status == 400 and m and said in html.unescape(m.group(1)),
+              f"{value}: 400, with the reason beside the L1 form's field", (status, m and m.group(1)))
+    check(sql_value("SELECT count(*) FROM exam_rules") == before, "no rule was added")
 
 
 if __name__ == "__main__":
