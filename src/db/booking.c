@@ -17,45 +17,64 @@ static enum db_status refuse(struct booking_outcome *out, int status, const char
 	return DB_REFUSED;
 }
 
+/* Everything a booking depends on but the seat count, read in one round trip before the
+ * session is locked: the session, the candidate's records, the rules, a certificate or a
+ * live booking of the same exam already held. */
+static struct db_stmt q_book_session = DB_STMT("book_session",
+    "SELECT exam_code, opens_at > now(), closes_at <= now() OR closed_at IS NOT NULL,"
+    "   to_char(opens_at AT TIME ZONE time_zone, 'FMDD Mon YYYY HH24:MI') || ' ' || time_zone"
+    " FROM exam_sessions WHERE id = $1", 1);
+static struct db_stmt q_book_certificate = DB_STMT("book_certificate",
+    "SELECT c.number FROM certificates c JOIN exam_sessions s ON s.exam_code = c.exam_code"
+    " WHERE s.id = $1 AND c.user_id = $2 AND c.revoked_at IS NULL", 2);
+static struct db_stmt q_book_existing = DB_STMT("book_existing",
+    "SELECT b.status, to_char(o.starts_at AT TIME ZONE o.time_zone, 'FMDD Mon YYYY'), o.location"
+    " FROM exam_sessions s JOIN bookings b ON b.exam_code = s.exam_code"
+    " JOIN exam_sessions o ON o.id = b.session_id"
+    " WHERE s.id = $1 AND b.user_id = $2 AND b.status <> 'cancelled' AND b.live", 2);
+/* Under the session's lock, which serialises every booking of it: the seat is decided and
+ * taken in one statement (the CHECK on booked_count is the backstop). No row: the booking
+ * window closed meanwhile. */
+static struct db_stmt q_book_insert = DB_STMT("book_insert",
+    "WITH s AS (SELECT id, exam_code, booked_count < capacity AS seat FROM exam_sessions"
+    "   WHERE id = $1 AND opens_at <= now() AND closes_at > now() AND closed_at IS NULL FOR UPDATE)"
+    " INSERT INTO bookings (session_id, exam_code, user_id, status, ics_uid)"
+    " SELECT s.id, s.exam_code, $2, CASE WHEN s.seat THEN 'booked' ELSE 'waitlisted' END,"
+    "   'booking-' || gen_random_uuid() || '@esonr-portal' FROM s"
+    " RETURNING id, status", 2);
+
+enum { B_SESSION = RECORDS__MAX, B_CERTIFICATE, B_EXISTING, B_RULES, B_NOW, B__MAX };
+
 static enum db_status book_body(struct arena *a, void *p)
 {
 	struct book_ctx *c = p;
 	struct booking_outcome *out = c->out;
-	enum db_status st;
-
-	/* The lock serialises every booking of this session: capacity is read and used
-	 * under it, and the CHECK on booked_count is the backstop. */
-	PGresult *s = db_query(a, &st,
-	    "SELECT exam_code, booked_count < capacity, opens_at > now(),"
-	    "   closes_at <= now() OR closed_at IS NOT NULL,"
-	    "   to_char(opens_at AT TIME ZONE time_zone, 'FMDD Mon YYYY HH24:MI') || ' ' || time_zone"
-	    " FROM exam_sessions WHERE id = $1 FOR UPDATE", 1, c->session_id);
+	struct db_call calls[B__MAX];
+	PGresult *res[B__MAX];
+	records_calls(c->user_id, calls);
+	calls[B_SESSION] = (struct db_call){ &q_book_session, { c->session_id } };
+	calls[B_CERTIFICATE] = (struct db_call){ &q_book_certificate, { c->session_id, c->user_id } };
+	calls[B_EXISTING] = (struct db_call){ &q_book_existing, { c->session_id, c->user_id } };
+	rules_all_call(&calls[B_RULES]);
+	db_now_call(&calls[B_NOW]);
+	enum db_status st = db_batch(a, calls, B__MAX, res);
 	if (st != DB_OK)
 		return st;
+
+	const PGresult *s = res[B_SESSION];
 	if (db_rows(s) != 1)
 		return refuse(out, 404, "There is no such examination session.");
 	const char *exam = db_val(s, 0, 0);
-	if (strcmp(db_val(s, 0, 2), "t") == 0)
+	if (strcmp(db_val(s, 0, 1), "t") == 0)
 		return refuse(out, 409, arena_printf(a, "Booking for this session opens on %s.",
-		    db_val(s, 0, 4)));
-	if (strcmp(db_val(s, 0, 3), "t") == 0)
+		    db_val(s, 0, 3)));
+	if (strcmp(db_val(s, 0, 2), "t") == 0)
 		return refuse(out, 409, "Booking for this session has closed.");
-
-	PGresult *r = db_query(a, &st,
-	    "SELECT number FROM certificates WHERE user_id = $1 AND exam_code = $2 AND revoked_at IS NULL",
-	    2, c->user_id, exam);
-	if (st != DB_OK)
-		return st;
+	const PGresult *r = res[B_CERTIFICATE];
 	if (db_rows(r) > 0)
 		return refuse(out, 409, arena_printf(a, "You have already passed the %s examination "
 		    "(certificate %s).", exam, db_val(r, 0, 0)));
-
-	r = db_query(a, &st,
-	    "SELECT b.status, to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY'), s.location"
-	    " FROM bookings b JOIN exam_sessions s ON s.id = b.session_id"
-	    " WHERE b.user_id = $1 AND b.exam_code = $2 AND b.status <> 'cancelled' AND b.live", 2, c->user_id, exam);
-	if (st != DB_OK)
-		return st;
+	r = res[B_EXISTING];
 	if (db_rows(r) > 0)
 		return refuse(out, 409, arena_printf(a, "You are already %s for the %s examination "
 		    "(%s, %s). Cancel that booking first to choose another session.",
@@ -64,12 +83,18 @@ static enum db_status book_body(struct arena *a, void *p)
 
 	struct records rec;
 	struct exam_answer ans;
+	struct exam_rules *rules;
+	size_t nrules;
 	int64_t now;
 	const char *today;
-	if ((st = records_load(a, c->user_id, &rec)) != DB_OK ||
-	    (st = db_now(a, &now, &today)) != DB_OK ||
-	    (st = exam_eligibility(a, exam, &rec, now, today, &ans)) != DB_OK)
-		return st;
+	records_parse(a, res, &rec);
+	rules_all_parse(a, res[B_RULES], &rules, &nrules);
+	db_now_parse(res[B_NOW], &now, &today);
+	const struct exam_rules *mine = NULL;
+	for (size_t i = 0; i < nrules; i++)
+		if (strcmp(rules[i].exam, exam) == 0)
+			mine = &rules[i];
+	exam_eligibility_of(a, exam, mine ? mine->rules : NULL, mine ? mine->n : 0, &rec, now, today, &ans);
 	if (!ans.e.eligible) {
 		out->reasons = arena_zalloc(a, sizeof *out->reasons * (ans.n + 1));
 		for (size_t i = 0; i < ans.n; i++)
@@ -79,17 +104,15 @@ static enum db_status book_body(struct arena *a, void *p)
 		    exam));
 	}
 
-	const char *status = strcmp(db_val(s, 0, 1), "t") == 0 ? "booked" : "waitlisted";
-	r = db_query(a, &st,
-	    "INSERT INTO bookings (session_id, exam_code, user_id, status, ics_uid)"
-	    " VALUES ($1, $2, $3, $4, 'booking-' || gen_random_uuid() || '@esonr-portal')"
-	    " RETURNING id", 4, c->session_id, exam, c->user_id, status);
+	PGresult *b = db_run(a, &st, &q_book_insert, c->session_id, c->user_id);
 	if (st == DB_CONFLICT)
 		return refuse(out, 409, "You already have a booking for this examination.");
 	if (st != DB_OK)
 		return st;
-	out->booking_id = db_int(r, 0, 0);
-	out->status = status;
+	if (db_rows(b) != 1)
+		return refuse(out, 409, "Booking for this session has closed.");
+	out->booking_id = db_int(b, 0, 0);
+	out->status = strcmp(db_val(b, 0, 1), "booked") == 0 ? "booked" : "waitlisted";
 	return DB_OK;
 }
 
