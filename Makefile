@@ -14,17 +14,18 @@ CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) $(HARDEN) -Isrc -I/usr/include/po
 LDFLAGS = $(HARDEN_LDFLAGS)
 ASAN_CFLAGS = -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Isrc -I/usr/include/postgresql -MMD -MP \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDLIBS = -lfcgi -lpq -lsodium -lhpdf -lcsv -lqrencode -lm -lssl -lcrypto
+LDLIBS = -lfcgi -lpq -lsodium -lhpdf -lcsv -lqrencode -lcurl -lm -lssl -lcrypto
 
 # The sanitized build keeps ASan's own instrumentation instead (FORTIFY's checked calls
 # would hide accesses from it).
 # Everything but the two programs' main files is library code shared by programs and tests.
-LIB_SRC := $(filter-out src/portal/% src/cli/% src/signer/%,$(wildcard src/*/*.c))
+LIB_SRC := $(filter-out src/portal/% src/cli/% src/signer/% src/mailer/%,$(wildcard src/*/*.c))
 LIB_OBJ := $(LIB_SRC:src/%.c=build/obj/%.o)
 ASAN_OBJ := $(LIB_SRC:src/%.c=build/asan/%.o)
 PORTAL_SRC := $(wildcard src/portal/*.c)
 SIGNER_SRC := $(wildcard src/signer/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
+MAILER_SRC := $(wildcard src/mailer/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/test/%)
 UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=build/test-asan/%)
@@ -32,7 +33,7 @@ UNIT_ASAN := $(UNIT_SRC:tests/unit/%.c=build/test-asan/%)
 .PHONY: all deps run start stop test test-sanitized unit integration bench fuzz clean security-scan valgrind
 # Objects and test binaries are kept between runs, not treated as intermediates.
 .SECONDARY:
-all: bin/esonr-portal bin/esonrctl bin/esonr-signer
+all: bin/esonr-portal bin/esonrctl bin/esonr-signer bin/esonr-mailer
 
 deps:
 	@scripts/deps.sh
@@ -52,6 +53,12 @@ bin/esonrctl: $(CLI_SRC:src/%.c=build/obj/%.o) $(LIB_OBJ)
 
 # The signer process: the only one that reads the certificate signing key.
 bin/esonr-signer: $(SIGNER_SRC:src/%.c=build/obj/%.o) $(LIB_OBJ)
+	@mkdir -p bin
+	@echo "  LINK $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
+
+# The sender of the outbox's mails.
+bin/esonr-mailer: $(MAILER_SRC:src/%.c=build/obj/%.o) $(LIB_OBJ)
 	@mkdir -p bin
 	@echo "  LINK $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
@@ -110,6 +117,11 @@ $(SAN_BIN)/esonr-signer: $(SIGNER_SRC:src/%.c=build/asan/%.o) $(ASAN_OBJ)
 	@echo "  LINK $@ (asan)"
 	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
+$(SAN_BIN)/esonr-mailer: $(MAILER_SRC:src/%.c=build/asan/%.o) $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LINK $@ (asan)"
+	$(Q)$(CC) $(ASAN_CFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
+
 run: deps all
 	@scripts/stack.sh run
 
@@ -121,10 +133,10 @@ stop:
 
 unit: $(UNIT_BIN) $(UNIT_ASAN) $(FUZZ_REPLAY)
 
-test: deps all unit $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl $(SAN_BIN)/esonr-signer
+test: deps all unit $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl $(SAN_BIN)/esonr-signer $(SAN_BIN)/esonr-mailer
 	@tests/run.sh
 
-test-sanitized: deps $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl $(SAN_BIN)/esonr-signer
+test-sanitized: deps $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl $(SAN_BIN)/esonr-signer $(SAN_BIN)/esonr-mailer
 	@tests/run.sh sanitized
 
 # The integration suite with the portal and esonrctl under valgrind (tests/valgrind/run.sh).

@@ -6,7 +6,8 @@ set -eu
 
 PACKAGES="build-essential pkg-config nginx-light postgresql-15 libfcgi-dev libsodium-dev
 libhpdf-dev libcsv-dev libqrencode-dev libpq-dev fonts-dejavu-core poppler-utils qpdf
-zbar-tools curl python3 wrk libssl-dev openssl libnss3-tools"
+zbar-tools curl python3 wrk libssl-dev openssl libnss3-tools libcurl4-openssl-dev
+python3-aiosmtpd"
 
 CREATECLUSTER_CONF=/etc/postgresql-common/createcluster.conf
 

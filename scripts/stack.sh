@@ -8,8 +8,10 @@
 # demo data. Layout under $VAR:
 #   pg/data  pg/socket            PostgreSQL cluster and its unix socket (no TCP)
 #   run/     portal.sock portal-auth.sock (the password-hashing pool) portal.pid nginx.pid signer.pid
+#            mailer.pid mail-sink.pid mail.env
 #   signer/  signer.sock (the signer process: the only one that reads keys/)
-#   log/     postgresql.log portal.log nginx-access.log nginx-error.log
+#   log/     postgresql.log portal.log nginx-access.log nginx-error.log mailer.log mail-sink.log
+#   mail/    the local mail sink's Maildir (make run): every mail the portal sends
 #   nginx/   nginx.conf (rendered from nginx/portal.conf.in), tmp/
 #   anchor/  the audit log's anchors and the key that signs them (esonrctl audit anchor)
 #   keys/    certificate signing keys (owned by the signer's user, esonr-sign, when root)
@@ -33,6 +35,9 @@ BIN=${ESONR_BIN:-$ROOT/bin}
 ESONRCTL=$BIN/esonrctl
 PORTAL=$BIN/esonr-portal
 SIGNER=$BIN/esonr-signer
+MAILER=$BIN/esonr-mailer
+# Debian's python3, which has python3-aiosmtpd (another python3 may come first in PATH).
+SINK_PYTHON=/usr/bin/python3
 DEMO_OUTPUT=
 
 # VAR made absolute (the daemons do not share our working directory), and the
@@ -175,11 +180,13 @@ wait_gone() {
 anchor_running() { pid_alive "$VAR/run/anchor.pid" "audit anchor"; }
 pg_running() { [ -f "$PGDATA/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 portal_running() { pid_alive "$VAR/run/portal.pid" esonr-portal; }
+mailer_running() { pid_alive "$VAR/run/mailer.pid" esonr-mailer; }
+sink_running() { pid_alive "$VAR/run/mail-sink.pid" aiosmtpd; }
 nginx_running() { pid_alive "$VAR/run/nginx.pid" "nginx -p $VAR/nginx"; }
 
 show_logs() {
 	local f
-	for f in postgresql signer portal nginx-error; do
+	for f in postgresql signer portal mailer mail-sink nginx-error; do
 		[ -s "$VAR/log/$f.log" ] || continue
 		printf -- '--- last lines of %s ---\n' "$VAR/log/$f.log" >&2
 		tail -n 20 "$VAR/log/$f.log" >&2
@@ -365,15 +372,112 @@ write_conf() {
 			keys = $VAR/keys
 		EOF
 		mv "$CONF.tmp" "$CONF"
-	elif ! grep -qx "base_url = $URL" "$CONF"; then
+	fi
+	if ! grep -q '^smtp_url[[:space:]]*=' "$CONF"; then
+		# The local sink (python3-aiosmtpd) on a port free now; production sets its relay here.
+		cat >>"$CONF" <<-EOF
+			# E-mail: the relay (smtp://, smtps://; smtp_user/smtp_password here, never on a
+			# command line) and the sender. mail_sink: the Maildir of the local sink that
+			# stack.sh starts for smtp_url (empty: none, e.g. with a real relay).
+			smtp_url = smtp://127.0.0.1:$(free_port)
+			mail_from = ESoNR portal <noreply@esonr-portal.invalid>
+			mail_sink = $VAR/mail
+		EOF
+	fi
+	if ! grep -qx "base_url = $URL" "$CONF"; then
 		sed -i "s|^base_url[[:space:]]*=.*|base_url = $URL|" "$CONF"
 		say "base_url in $CONF set to $URL"
 	fi
 }
 
 need_programs() {
-	[ -x "$ESONRCTL" ] && [ -x "$PORTAL" ] && [ -x "$SIGNER" ] ||
-		die "bin/esonrctl, bin/esonr-portal or bin/esonr-signer is missing: run make first"
+	[ -x "$ESONRCTL" ] && [ -x "$PORTAL" ] && [ -x "$SIGNER" ] && [ -x "$MAILER" ] ||
+		die "bin/esonrctl, bin/esonr-portal, bin/esonr-signer or bin/esonr-mailer is missing: run make first"
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+conf_value() { sed -n "s/^$1[[:space:]]*=[[:space:]]*//p" "$CONF" 2>/dev/null | tail -n 1; }
+
+# ESONR_SMTP_URL / ESONR_MAIL_FROM given to the first start hold for this stack until it
+# stops, also when a later start brings back a process that had died.
+mail_env() {
+	local f=$VAR/run/mail.env
+	if [ -n "${ESONR_SMTP_URL:-}${ESONR_MAIL_FROM:-}" ] && ! mailer_running; then
+		printf 'ESONR_SMTP_URL=%q\nESONR_MAIL_FROM=%q\n' "${ESONR_SMTP_URL:-}" "${ESONR_MAIL_FROM:-}" >"$f"
+	fi
+	if [ -f "$f" ]; then
+		# shellcheck disable=SC1090 # written just above by this script
+		. "$f"
+		[ -n "$ESONR_SMTP_URL" ] || unset ESONR_SMTP_URL
+		[ -n "$ESONR_MAIL_FROM" ] || unset ESONR_MAIL_FROM
+		[ -z "${ESONR_SMTP_URL+x}" ] || export ESONR_SMTP_URL
+		[ -z "${ESONR_MAIL_FROM+x}" ] || export ESONR_MAIL_FROM
+	fi
+}
+
+# The local sink runs when mail goes to the configured smtp_url (no ESONR_SMTP_URL) and
+# mail_sink names its Maildir.
+sink_dir() {
+	[ -z "${ESONR_SMTP_URL:-}" ] || return 0
+	printf '%s' "${ESONR_MAIL_SINK-$(conf_value mail_sink)}"
+}
+
+sink_start() {
+	local dir listen tries=50
+	dir=$(sink_dir)
+	[ -n "$dir" ] || return 0
+	sink_running && return 0
+	listen=$(conf_value smtp_url | sed -n 's|^smtp://\([^/]*\).*|\1|p')
+	[ -n "$listen" ] || die "mail_sink needs an smtp://HOST:PORT smtp_url in $CONF"
+	mkdir -p "$dir/new" "$dir/cur" "$dir/tmp" # a Maildir (the sink only creates a missing one)
+	if is_root; then chown -R "$STACK_USER": "$dir"; fi
+	spawn_as_stack_user setsid "$SINK_PYTHON" -m aiosmtpd -n -l "$listen" -c aiosmtpd.handlers.Mailbox \
+		"$dir" </dev/null >>"$VAR/log/mail-sink.log" 2>&1
+	echo "$SPAWNED_PID" >"$VAR/run/mail-sink.pid"
+	while ! (exec 3<>"/dev/tcp/${listen%:*}/${listen##*:}") 2>/dev/null; do
+		sink_running || { show_logs; die "the mail sink exited at start-up"; }
+		[ "$tries" -gt 0 ] || die "the mail sink does not listen on $listen"
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+}
+
+mailer_start() {
+	mailer_running && return 0
+	spawn_as_stack_user setsid "$MAILER" --var "$VAR" </dev/null >>"$VAR/log/mailer.log" 2>&1
+	echo "$SPAWNED_PID" >"$VAR/run/mailer.pid"
+}
+
+# Like the portal: TERM, then the whole group once the leader is gone. A message being
+# delivered finishes first (libcurl gives up after 60 s).
+mailer_stop() {
+	local pid
+	if mailer_running; then
+		pid=$(cat "$VAR/run/mailer.pid")
+		kill -TERM "$pid" 2>/dev/null || true
+		if ! wait_gone "$pid" 70; then
+			say "the mailer did not stop within 70 s: killing its process group"
+			kill -KILL -- "-$pid" 2>/dev/null || true
+			wait_gone "$pid" 5 || true
+		fi
+		kill -TERM -- "-$pid" 2>/dev/null || true
+		say "stopped the mailer"
+	fi
+	rm -f "$VAR/run/mailer.pid"
+}
+
+sink_stop() {
+	local pid
+	if sink_running; then
+		pid=$(cat "$VAR/run/mail-sink.pid")
+		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+		wait_gone "$pid" 10 || kill -KILL -- "-$pid" 2>/dev/null || true
+		say "stopped the mail sink"
+	fi
+	rm -f "$VAR/run/mail-sink.pid"
 }
 
 migrate() {
@@ -518,12 +622,20 @@ wait_http() {
 	die "$URL/ did not answer 200 within 30 s (last status: ${code:-none})"
 }
 
-all_running() { pg_running && signer_running && portal_running && nginx_running && anchor_running; }
+all_running() {
+	pg_running && signer_running && portal_running && nginx_running && anchor_running &&
+		mailer_running && { [ -z "$(sink_dir)" ] || sink_running; }
+}
 
 conf_url() { sed -n 's/^base_url[[:space:]]*=[[:space:]]*//p' "$CONF" 2>/dev/null; }
 
 print_ready() {
 	say "ESoNR portal running at $URL/  (VAR=$VAR)"
+	if [ -n "$(sink_dir)" ]; then
+		say "mails go to the local sink: one file per mail in $(sink_dir)/new (see README, E-mail)"
+	else
+		say "mails go to ${ESONR_SMTP_URL:-$(conf_value smtp_url)}"
+	fi
 	[ -z "$DEMO_OUTPUT" ] || printf '%s\n' "$DEMO_OUTPUT"
 }
 
@@ -533,6 +645,7 @@ start_stack() {
 	mkdir -p "$VAR"
 	set_paths
 	take_lock
+	mail_env
 	if all_running; then
 		say "already running at $(conf_url)/  (VAR=$VAR)"
 		release_lock
@@ -553,6 +666,8 @@ start_stack() {
 	demo_data
 	portal_start
 	anchor_start
+	sink_start
+	mailer_start
 	nginx_start
 	release_lock
 	wait_http
@@ -603,6 +718,9 @@ stop_stack() {
 	anchor_stop
 	portal_stop
 	signer_stop
+	mailer_stop
+	sink_stop
+	rm -f "$VAR/run/mail.env"
 	pg_stop
 	release_lock
 }
@@ -620,6 +738,8 @@ status_stack() {
 	if signer_running; then echo "signer:     running (pid $(cat "$VAR/run/signer.pid"))"; else echo "signer:     stopped"; rc=3; fi
 	if portal_running; then echo "portal:     running (pid $(cat "$VAR/run/portal.pid"))"; else echo "portal:     stopped"; rc=3; fi
 	if anchor_running; then echo "anchoring:  running (pid $(cat "$VAR/run/anchor.pid"))"; else echo "anchoring:  stopped"; rc=3; fi
+	if mailer_running; then echo "mailer:     running (pid $(cat "$VAR/run/mailer.pid"))"; else echo "mailer:     stopped"; rc=3; fi
+	if sink_running; then echo "mail sink:  running (pid $(cat "$VAR/run/mail-sink.pid"), $(conf_value mail_sink))"; fi
 	if nginx_running; then echo "nginx:      running (pid $(cat "$VAR/run/nginx.pid"), $(conf_url)/)"; else echo "nginx:      stopped"; rc=3; fi
 	return $rc
 }
@@ -659,6 +779,16 @@ run_stack() {
 		if pg_running && ! signer_running; then
 			say "the signer had stopped: starting it again"
 			signer_start || true
+		fi
+		# The sender and the sink are brought back if they die (the portal restarts its own
+		# workers, the mailer its sending child).
+		if pg_running && ! mailer_running; then
+			say "the mailer had stopped: starting it again"
+			mailer_start
+		fi
+		if [ -n "$(sink_dir)" ] && ! sink_running; then
+			say "the mail sink had stopped: starting it again"
+			sink_start || true
 		fi
 	done
 }

@@ -77,6 +77,8 @@ static int set_key(struct config *c, const char *key, const char *val)
 		K("db_signer", db_signer), K("signer_socket", signer_socket),
 		K("pades_cert", pades_cert), K("pades_key", pades_key), K("pades_chain", pades_chain),
 		K("pades_pkcs12", pades_pkcs12), K("pades_pkcs12_password", pades_pkcs12_password),
+		K("smtp_url", smtp_url), K("mail_from", mail_from), K("smtp_user", smtp_user),
+		K("smtp_password", smtp_password), K("mail_sink", mail_sink),
 #undef K
 	};
 	static const struct { const char *key; size_t off; long max; } ints[] = {
@@ -165,6 +167,7 @@ int config_load(struct config *c, const char *var, char *err, int errlen)
 	under(c->keys, sizeof c->keys, c->var, "/keys");
 	under(c->db_signer, sizeof c->db_signer, host, "/pg/socket dbname=esonr user=esonr_signer");
 	under(c->signer_socket, sizeof c->signer_socket, c->var, "/signer/signer.sock");
+	copy(c->mail_from, sizeof c->mail_from, "ESoNR portal <noreply@esonr-portal.invalid>");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	c->workers = cores > 0 ? (int)(2 * cores) : 2;
 	/* One hash at a time per core at most, so that pages always keep CPU (they also run
@@ -193,6 +196,9 @@ int config_load(struct config *c, const char *var, char *err, int errlen)
 		{ "ESONR_AUTH_WORKERS", "auth_workers" }, { "ESONR_AUTH_SOCKET", "auth_socket" },
 		{ "ESONR_LIMIT_REGISTER", "limit_register" }, { "ESONR_LIMIT_PASSWORD", "limit_password" },
 		{ "ESONR_LIMIT_VERIFY", "limit_verify" },
+		{ "ESONR_SMTP_URL", "smtp_url" }, { "ESONR_MAIL_FROM", "mail_from" },
+		{ "ESONR_SMTP_USER", "smtp_user" }, { "ESONR_SMTP_PASSWORD", "smtp_password" },
+		{ "ESONR_MAIL_SINK", "mail_sink" },
 	};
 	for (size_t i = 0; i < sizeof envs / sizeof envs[0]; i++) {
 		const char *v = getenv(envs[i].env);

@@ -20,6 +20,13 @@ struct config {
 	 * the development certificate esonrctl keygen made in keys/ (README, "PDF signature"). */
 	char pades_cert[512], pades_key[512], pades_chain[512];
 	char pades_pkcs12[512], pades_pkcs12_password[256];
+	/* e-mail (src/mail/): the relay, the sender, credentials for the relay (never on a
+	 * command line), and the Maildir of the local sink that stack.sh starts ("" = none) */
+	char smtp_url[512];
+	char mail_from[512];
+	char smtp_user[256];
+	char smtp_password[256];
+	char mail_sink[512];
 	int workers;
 	int auth_workers;      /* the pool's workers: Argon2id never occupies the others */
 	/* Attempts per client address (an IPv6 /64) per hour before 429: sign-ups, password

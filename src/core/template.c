@@ -672,6 +672,7 @@ struct frame {
 
 struct render {
 	struct buf *out;
+	int text; /* plain text (mail): {{key}} unescaped */
 	const struct template *stack[TEMPLATE_MAX_INCLUDE + 1];
 	size_t depth;
 };
@@ -723,7 +724,7 @@ static int render_nodes(struct render *r, const struct template *t, size_t from,
 		case TN_VAR:
 		case TN_RAW:
 			if ((v = tentry_str(lookup(f, n->s))) != NULL) {
-				if (n->kind == TN_VAR)
+				if (n->kind == TN_VAR && !r->text)
 					buf_put_html(r->out, v);
 				else
 					buf_puts(r->out, v);
@@ -772,4 +773,14 @@ int template_render(struct buf *out, const char *name, const struct tdict *d)
 	if (t == NULL)
 		return -1;
 	return template_render_parsed(out, t, d);
+}
+
+int template_render_text(struct buf *out, const char *name, const struct tdict *d)
+{
+	const struct template *t = ttable_find(&table, name);
+	if (t == NULL)
+		return -1;
+	struct render r = { .out = out, .text = 1, .stack = { t }, .depth = 1 };
+	struct frame top = { d, NULL };
+	return render_nodes(&r, t, 0, t->n, &top);
 }

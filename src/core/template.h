@@ -56,6 +56,9 @@ int template_add(const char *name, const char *src, size_t len, char *err, size_
 void template_unload(void);
 /* name is the file name without ".html"; -1 if unknown or a partial fails (out is then garbage). */
 int template_render(struct buf *out, const char *name, const struct tdict *d);
+/* Plain text (the mails): {{key}} is not escaped. The HTML part of a mail is this text
+ * escaped as a whole (src/mail/message.c), so both parts come from one template. */
+int template_render_text(struct buf *out, const char *name, const struct tdict *d);
 /* Partials are resolved from the process-wide table; -1 on an unknown, cyclic or too deep include. */
 int template_render_parsed(struct buf *out, const struct template *t, const struct tdict *d);
 

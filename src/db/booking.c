@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/outbox.h"
 #include "db/programme.h"
 
 struct book_ctx {
@@ -113,7 +114,7 @@ static enum db_status book_body(struct arena *a, void *p)
 		return refuse(out, 409, "Booking for this session has closed.");
 	out->booking_id = db_int(b, 0, 0);
 	out->status = strcmp(db_val(b, 0, 1), "booked") == 0 ? "booked" : "waitlisted";
-	return DB_OK;
+	return outbox_booking(a, out->booking_id, *out->status == 'b' ? OUTBOX_BOOKED : OUTBOX_WAITLISTED);
 }
 
 enum db_status booking_create(struct arena *a, const char *user_id, const char *session_id,
@@ -167,10 +168,12 @@ static enum db_status cancel_body(struct arena *a, void *p)
 		if (st != DB_OK)
 			return st;
 		out->promoted = db_rows(r) == 1 ? db_int(r, 0, 0) : 0;
+		if (out->promoted && (st = outbox_booking(a, out->promoted, OUTBOX_PROMOTED)) != DB_OK)
+			return st;
 	}
 	out->booking_id = strtoll(c->booking_id, NULL, 10);
 	out->status = "cancelled";
-	return DB_OK;
+	return outbox_booking(a, out->booking_id, OUTBOX_CANCELLED);
 }
 
 enum db_status booking_cancel(struct arena *a, const char *user_id, const char *booking_id,

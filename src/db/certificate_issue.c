@@ -5,6 +5,7 @@
 
 #include "db/audit.h"
 #include "db/certificates.h"
+#include "db/outbox.h"
 #include "db/signing_keys.h"
 #include "pdf/certificate.h"
 #include "sign/keyring.h"
@@ -220,7 +221,8 @@ static enum db_status reissue_body(struct arena *a, void *p)
 	if ((st = certificate_record(a, db_val(r, 0, 0), db_val(r, 0, 1), db_val(r, 0, 2),
 	    db_val(r, 0, 4), db_val(r, 0, 3), c->number, c->reason, &fresh)) != DB_OK)
 		return st;
-	if ((st = certificate_supersede(a, c->number, fresh)) != DB_OK)
+	if ((st = certificate_supersede(a, c->number, fresh)) != DB_OK ||
+	    (st = outbox_certificate(a, fresh, OUTBOX_CERT_REISSUED)) != DB_OK)
 		return st;
 	if ((st = certificate_can_issue(a, db_val(r, 0, 3), c->why)) != DB_OK)
 		return st;

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "db/audit.h"
+#include "db/outbox.h"
 
 const char *certificate_level_text(struct arena *a, const char *level, const char *branch)
 {
@@ -127,7 +128,8 @@ static enum db_status revoke_body(struct arena *a, void *p)
 		return DB_REFUSED;
 	}
 	if ((st = db_exec(a, "UPDATE certificates SET revoked_at = now(), revoked_reason = $2 WHERE number = $1",
-	    2, c->number, c->reason)) != DB_OK)
+	    2, c->number, c->reason)) != DB_OK ||
+	    (st = outbox_certificate(a, c->number, OUTBOX_CERT_REVOKED)) != DB_OK)
 		return st;
 	PGresult *j = db_query(a, &st, "SELECT jsonb_build_object('reason', $1::text)::text", 1, c->reason);
 	if (st != DB_OK)

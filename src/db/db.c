@@ -1,5 +1,6 @@
 #include "db/db.h"
 
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,6 +222,37 @@ enum db_status db_script(const char *sql)
 		remember_error(r != NULL ? PQresultErrorMessage(r) : PQerrorMessage(conn));
 	PQclear(r);
 	return st;
+}
+
+static int drain_notifications(void)
+{
+	int got = 0;
+	PGnotify *n;
+	while ((n = PQnotifies(conn)) != NULL) {
+		PQfreemem(n);
+		got = 1;
+	}
+	return got;
+}
+
+int db_wait_notify(int timeout_ms)
+{
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
+		return -1;
+	/* Notifications may have come in with the answer to an earlier query. */
+	if (PQconsumeInput(conn) == 0)
+		return -1;
+	if (drain_notifications())
+		return 1;
+	struct pollfd p = { .fd = PQsocket(conn), .events = POLLIN };
+	if (p.fd < 0)
+		return -1;
+	int rc = poll(&p, 1, timeout_ms);
+	if (rc <= 0)
+		return 0; /* timeout, or a signal: the caller looks at its flags */
+	if (PQconsumeInput(conn) == 0 || PQstatus(conn) != CONNECTION_OK)
+		return -1;
+	return drain_notifications();
 }
 
 int db_rows(const PGresult *r)

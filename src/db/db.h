@@ -73,6 +73,10 @@ struct db_call {
 	const char *params[DB_CALL_PARAMS];
 };
 enum db_status db_batch(struct arena *a, struct db_call *calls, int n, PGresult **results);
+/* For a LISTENing process: waits until a notification arrives (and drains them all) or
+ * timeout_ms passes. 1 notified, 0 timed out, -1 the connection is gone (LISTEN again
+ * after reconnecting). */
+int db_wait_notify(int timeout_ms);
 
 int db_rows(const PGresult *r);
 /* NULL for SQL NULL or out of range. */

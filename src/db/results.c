@@ -9,6 +9,7 @@
 #include "db/audit_anchor.h"
 #include "db/certificate_issue.h"
 #include "db/certificates.h"
+#include "db/outbox.h"
 #include "domain/outcome.h"
 
 static enum db_status refuse(struct result_refusal *ref, int status, const char *why)
@@ -207,6 +208,8 @@ static enum db_status certificate_issue(struct arena *a, const char *booking_id,
 	    " 'holder', $2::text, 'exam', $3::text)::text", 3, booking_id, db_val(b, 0, 3), exam);
 	if (st != DB_OK)
 		return st;
+	if ((st = outbox_certificate(a, number, OUTBOX_CERT_ISSUED)) != DB_OK)
+		return st;
 	*made = 1;
 	return audit_record(a, actor_id, "certificate.issue", "certificate", number, NULL,
 	    db_val(j, 0, 0));
@@ -289,6 +292,8 @@ static enum db_status publish_body(struct arena *a, void *p)
 			return st;
 		*c->issued += made;
 	}
+	if ((st = outbox_results(a, c->session_id)) != DB_OK)
+		return st;
 	return audit_record(a, c->actor_id, "session.publish", "session", c->session_id, NULL,
 	    arena_printf(a, "{\"candidates\": %d, \"certificates\": %d}", db_rows(r), *c->issued));
 }
@@ -345,7 +350,8 @@ static enum db_status certificates_follow(struct arena *a, const char *booking_i
 	if (strcmp(outcome, "pass") != 0 && number != NULL) {
 		const char *why = arena_printf(a, "result amended: %s", reason);
 		if ((st = db_exec(a, "UPDATE certificates SET revoked_at = now(), revoked_reason = $2"
-		    " WHERE number = $1", 2, number, why)) != DB_OK)
+		    " WHERE number = $1", 2, number, why)) != DB_OK ||
+		    (st = outbox_certificate(a, number, OUTBOX_CERT_REVOKED)) != DB_OK)
 			return st;
 		PGresult *j = db_query(a, &st, "SELECT jsonb_build_object('reason', $1::text)::text", 1, why);
 		if (st != DB_OK)

@@ -1,6 +1,7 @@
 #include "db/users.h"
 
 #include "db/audit.h"
+#include "db/mail_links.h"
 
 struct rename_ctx {
 	const char *user_id, *name, *actor_id;
@@ -45,4 +46,29 @@ enum db_status user_find(struct arena *a, const char *email, const char **user_i
 	PGresult *r = db_query(a, &st, "SELECT id FROM users WHERE email = lower($1)", 1, email);
 	*user_id = st == DB_OK && db_rows(r) == 1 ? db_val(r, 0, 0) : NULL;
 	return st;
+}
+
+struct register_ctx {
+	const char *email, *name, *hash;
+	long long *user_id;
+};
+
+static enum db_status register_body(struct arena *a, void *p)
+{
+	struct register_ctx *c = p;
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "INSERT INTO users (email, full_name, role, password_hash)"
+	    " VALUES ($1, $2, 'candidate', $3) RETURNING id", 3, c->email, c->name, c->hash);
+	if (st != DB_OK)
+		return st;
+	*c->user_id = db_int(r, 0, 0);
+	return mail_link_confirm_new(a, db_val(r, 0, 0));
+}
+
+enum db_status user_register(struct arena *a, const char *email, const char *name,
+    const char *password_hash, long long *user_id)
+{
+	struct register_ctx c = { email, name, password_hash, user_id };
+	return db_tx(a, DB_READ_COMMITTED, register_body, &c);
 }

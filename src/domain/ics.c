@@ -54,6 +54,24 @@ static void put_raw(struct buf *b, const char *name, const char *value)
 	ics_put_line(b, line.data);
 }
 
+/* ORGANIZER / ATTENDEE with a CN parameter (quoted; a quote cannot appear in one). */
+static void put_party(struct buf *b, const char *prop, const char *params, const char *name,
+    const char *addr)
+{
+	struct buf line;
+	buf_init(&line, b->arena);
+	buf_puts(&line, prop);
+	if (name != NULL && *name != '\0') {
+		buf_puts(&line, ";CN=\"");
+		for (const char *p = name; *p; p++)
+			if (*p != '"' && (unsigned char)*p >= 0x20)
+				buf_putc(&line, *p);
+		buf_putc(&line, '"');
+	}
+	buf_printf(&line, "%s:mailto:%s", params, addr);
+	ics_put_line(b, line.data);
+}
+
 static const char *offset_text(struct arena *a, int minutes)
 {
 	int m = abs(minutes);
@@ -88,7 +106,44 @@ void ics_build(struct buf *b, const struct ics_event *ev)
 	put_prop(b, "LOCATION", ev->location);
 	if (ev->description != NULL)
 		put_prop(b, "DESCRIPTION", ev->description);
+	if (ev->organizer_addr != NULL)
+		put_party(b, "ORGANIZER", "", ev->organizer_name, ev->organizer_addr);
+	if (ev->attendee_addr != NULL)
+		put_party(b, "ATTENDEE", ";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED", ev->attendee_name,
+		    ev->attendee_addr);
 	put_raw(b, "STATUS", ev->status);
 	ics_put_line(b, "END:VEVENT");
 	ics_put_line(b, "END:VCALENDAR");
+}
+
+void ics_booking_event(struct arena *a, struct ics_event *ev,
+    const char *(*column)(void *ctx, const char *name), void *ctx, int invitation)
+{
+	const char *status = column(ctx, "status");
+	const char *dst = column(ctx, "ics_dst");
+	(void)a;
+	memset(ev, 0, sizeof *ev);
+	ev->uid = column(ctx, "ics_uid");
+	ev->sequence = atoi(column(ctx, "ics_sequence"));
+	ev->tzid = column(ctx, "ics_tzid");
+	ev->start = column(ctx, "ics_start");
+	ev->end = column(ctx, "ics_end");
+	ev->dtstamp = column(ctx, "ics_dtstamp");
+	ev->dst = strcmp(dst, "t") == 0 || strcmp(dst, "true") == 0;
+	ev->utc_offset_minutes = atoi(column(ctx, "ics_offset_minutes"));
+	ev->summary = column(ctx, "ics_summary");
+	ev->location = column(ctx, "ics_location");
+	if (strcmp(status, "cancelled") == 0) {
+		ev->method = "CANCEL";
+		ev->status = "CANCELLED";
+		ev->description = "This booking was cancelled.";
+	} else if (strcmp(status, "waitlisted") == 0) {
+		ev->method = invitation ? "REQUEST" : "PUBLISH";
+		ev->status = "TENTATIVE";
+		ev->description = "You are on the waiting list for this session.";
+	} else {
+		ev->method = invitation ? "REQUEST" : "PUBLISH";
+		ev->status = "CONFIRMED";
+		ev->description = "Your seat is booked.";
+	}
 }

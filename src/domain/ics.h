@@ -17,7 +17,18 @@ struct ics_event {
 	const char *summary;
 	const char *location;
 	const char *description;
+	/* iTIP (RFC 5546) for invitations sent by mail (METHOD:REQUEST / CANCEL); NULL in the
+	 * downloaded file */
+	const char *organizer_name, *organizer_addr;
+	const char *attendee_name, *attendee_addr;
 };
+
+/* A booking's event from the columns of the booking_calendar view (sql/020_outbox.sql),
+ * looked up by name: the .ics download and the booking mails take this one path.
+ * invitation 0: the download (METHOD:PUBLISH); 1: a mail (METHOD:REQUEST). A cancelled
+ * booking is METHOD:CANCEL either way. */
+void ics_booking_event(struct arena *a, struct ics_event *ev,
+    const char *(*column)(void *ctx, const char *name), void *ctx, int invitation);
 
 /* TEXT value escaping: backslash, comma, semicolon, newline. */
 void ics_put_text(struct buf *b, const char *s);

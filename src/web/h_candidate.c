@@ -5,6 +5,7 @@
 
 #include "core/text.h"
 #include "db/booking.h"
+#include "db/calendar.h"
 #include "db/candidate_view.h"
 #include "domain/ics.h"
 #include "web/handlers.h"
@@ -223,39 +224,23 @@ void page_booking(struct request *req)
 
 void booking_calendar(struct request *req)
 {
-	struct cv_booking_detail b;
-	if (!own_booking(req, &b))
+	struct ics_event ev;
+	int found;
+	enum db_status st = booking_calendar_event(req->arena, req->params[0], req->user->id_text,
+	    &ev, &found);
+	if (st != DB_OK) {
+		fail_db(req, st);
 		return;
-	struct ics_event ev = {
-		.uid = b.ics_uid,
-		.sequence = b.ics_sequence,
-		.tzid = b.tzid,
-		.start = b.start,
-		.end = b.end,
-		.dtstamp = b.dtstamp,
-		.dst = b.dst,
-		.utc_offset_minutes = b.utc_offset_minutes,
-		.summary = arena_printf(req->arena, "ESoNR %s examination: %s", b.exam, b.exam_title),
-		.location = b.location,
-	};
-	if (strcmp(b.status, "cancelled") == 0) {
-		ev.method = "CANCEL";
-		ev.status = "CANCELLED";
-		ev.description = "This booking was cancelled.";
-	} else if (strcmp(b.status, "waitlisted") == 0) {
-		ev.method = "PUBLISH";
-		ev.status = "TENTATIVE";
-		ev.description = "You are on the waiting list for this session.";
-	} else {
-		ev.method = "PUBLISH";
-		ev.status = "CONFIRMED";
-		ev.description = "Your seat is booked.";
+	}
+	if (!found) {
+		http_error(req, 404, "There is no such booking.");
+		return;
 	}
 	req->out.len = 0;
 	ics_build(&req->out, &ev);
 	http_header(req, "Content-Type", "text/calendar; charset=utf-8");
 	http_header(req, "Content-Disposition",
-	    arena_printf(req->arena, "attachment; filename=\"esonr-booking-%s.ics\"", b.id));
+	    arena_printf(req->arena, "attachment; filename=\"esonr-booking-%s.ics\"", req->params[0]));
 }
 
 void page_results(struct request *req)

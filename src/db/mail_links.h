@@ -1,0 +1,41 @@
+/* One-time links sent by mail: address confirmation and password reset. The token is 32
+ * random bytes (64 hex digits in the link); only its BLAKE2b hash is stored; a link works
+ * once and expires. Requests are throttled per e-mail address asked for and per client
+ * address, counted the same way whether or not the address has an account. */
+#ifndef ESONR_MAIL_LINKS_H
+#define ESONR_MAIL_LINKS_H
+#include "db/db.h"
+
+#define MAIL_LINK_RESET_SECONDS (60 * 60)
+#define MAIL_LINK_CONFIRM_SECONDS (7 * 24 * 60 * 60)
+#define MAIL_LINK_WINDOW_SECONDS (60 * 60)
+#define MAIL_LINK_PER_EMAIL 3     /* links per hour for one e-mail address */
+#define MAIL_LINK_PER_ADDRESS 20  /* requests per hour from one client address */
+
+enum mail_link_purpose { MAIL_LINK_CONFIRM, MAIL_LINK_RESET };
+
+/* 1 when s has the shape of a link's token (64 lower-case hex digits). */
+int mail_link_token_shape(const char *s);
+
+/* Inside the registration's transaction: the confirmation link and its mail. */
+enum db_status mail_link_confirm_new(struct arena *a, const char *user_id);
+/* "Send the link again" from the dashboard; *throttled when the hour's links are spent. */
+enum db_status mail_link_confirm_resend(struct arena *a, const char *user_id, const char *address,
+    int *throttled);
+/* POST /password/forgot: the same statements whether or not the address has an account.
+ * *address_throttled: this client asked too often (the only answer that differs, and it
+ * does not depend on the account). */
+enum db_status mail_link_reset_request(struct arena *a, const char *email, const char *address,
+    int *address_throttled);
+/* *valid: the token is unused and unexpired. */
+enum db_status mail_link_check(struct arena *a, enum mail_link_purpose p, const char *token,
+    int *valid);
+/* Confirms the address; *user_id of the account, or *valid 0. */
+enum db_status mail_link_confirm_use(struct arena *a, const char *token, int *valid,
+    const char **user_id);
+/* Sets the new password (already hashed), uses the link and every other reset link of the
+ * account, ends all its sessions, audits, and tells the holder by mail. */
+enum db_status mail_link_reset_use(struct arena *a, const char *token, const char *password_hash,
+    int *valid);
+
+#endif

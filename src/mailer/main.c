@@ -1,0 +1,236 @@
+/* esonr-mailer: the stack's sender. Delivers the outbox over SMTP, woken by NOTIFY outbox
+ * within a moment of each commit, retrying with back-off while the relay is away.
+ *
+ * Never twice: a row is claimed (FOR UPDATE SKIP LOCKED) and marked "sending" with a lease
+ * before the connection; "handed_over" is written just before libcurl sends the final "."
+ * of the data. A sender that dies in "sending" left an incomplete message the server must
+ * discard: the row goes back to the queue when the lease ends. One that dies in
+ * "handed_over" may have had the message accepted: that row is never resent by itself but
+ * shown to the office as failed (it resends with the same Message-ID if it chooses).
+ *
+ * The parent only restarts the child that does the work, as the portal does its workers. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "core/template.h"
+#include "db/db.h"
+#include "db/outbox.h"
+#include "mail/message.h"
+#include "mail/render.h"
+#include "mail/smtp.h"
+
+#define LEASE_SECONDS 90       /* longer than libcurl's whole-transfer timeout (60 s) */
+#define IDLE_WAKE_MS 30000     /* look again even without a notification */
+#define RECOVER_EVERY_SECONDS 30
+
+static volatile sig_atomic_t stop_requested;
+static pid_t child;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	if (child > 0)
+		kill(child, SIGTERM);
+}
+
+struct sender {
+	struct smtp_relay relay;
+	struct mail_settings settings;
+	struct arena *arena;
+	long long current;
+};
+
+static int handed_over(void *p)
+{
+	struct sender *s = p;
+	return outbox_mark_handed_over(s->arena, s->current) == DB_OK ? 0 : -1;
+}
+
+/* Recording "sent" must not be lost: the message is out, so keep trying. */
+static void record_sent(struct sender *s, long long id)
+{
+	for (int tries = 0; outbox_mark_sent(s->arena, id) != DB_OK; tries++) {
+		if (tries % 10 == 0)
+			fprintf(stderr, "mailer: message %lld was sent but cannot be marked so yet: %s\n", id,
+			    db_error());
+		sleep(1);
+	}
+}
+
+static void deliver(struct sender *s, const struct outbox_message *m)
+{
+	struct buf msg;
+	const char *why;
+	char answer[512];
+	buf_init(&msg, s->arena);
+	if (mail_render(&msg, m, &s->settings, &why) != 0) {
+		fprintf(stderr, "mailer: message %lld (%s): %s\n", m->id, m->kind, why);
+		outbox_mark_failed(s->arena, m->id, why);
+		return;
+	}
+	s->current = m->id;
+	enum smtp_result r = smtp_send(&s->relay, s->settings.from_addr, m->to_addr, msg.data, msg.len,
+	    handed_over, s, answer, sizeof answer);
+	switch (r) {
+	case SMTP_SENT:
+		record_sent(s, m->id);
+		fprintf(stderr, "mailer: sent message %lld (%s) to %s\n", m->id, m->kind, m->to_addr);
+		break;
+	case SMTP_RETRY: {
+		int wait = mail_backoff_seconds(m->attempts);
+		fprintf(stderr, "mailer: message %lld (%s), try %d: %s; next try in %d s\n", m->id, m->kind,
+		    m->attempts, answer, wait);
+		if (outbox_mark_retry(s->arena, m->id, wait, answer) != DB_OK)
+			fprintf(stderr, "mailer: cannot reschedule message %lld: %s (its lease will)\n", m->id,
+			    db_error());
+		break;
+	}
+	case SMTP_FAILED:
+		fprintf(stderr, "mailer: message %lld (%s) refused for good: %s\n", m->id, m->kind, answer);
+		outbox_mark_failed(s->arena, m->id, answer);
+		break;
+	}
+}
+
+static int run(const struct config *cfg, struct sender *s)
+{
+	int listening = 0;
+	time_t last_recover = 0;
+	db_configure(cfg->db);
+	s->arena = arena_new();
+	while (!stop_requested) {
+		arena_reset(s->arena);
+		if (db_ensure() != 0) {
+			listening = 0;
+			sleep(1);
+			continue;
+		}
+		if (!listening) {
+			if (db_exec(s->arena, "LISTEN outbox", 0) != DB_OK) {
+				sleep(1);
+				continue;
+			}
+			listening = 1;
+		}
+		if (time(NULL) - last_recover >= RECOVER_EVERY_SECONDS) {
+			int requeued = 0, uncertain = 0;
+			if (outbox_recover(s->arena, &requeued, &uncertain) == DB_OK) {
+				last_recover = time(NULL);
+				if (requeued || uncertain)
+					fprintf(stderr, "mailer: after a stopped sender: %d message(s) queued again, "
+					    "%d marked failed (maybe delivered)\n", requeued, uncertain);
+			}
+		}
+		struct outbox_message m;
+		int found = 0;
+		enum db_status st = outbox_claim(s->arena, LEASE_SECONDS, &m, &found);
+		if (st == DB_OK && found) {
+			deliver(s, &m);
+			continue;
+		}
+		if (st != DB_OK) {
+			listening = 0;
+			sleep(1);
+			continue;
+		}
+		double due = -1;
+		int wait_ms = IDLE_WAKE_MS;
+		if (outbox_next_due(s->arena, &due) == DB_OK && due >= 0 && due * 1000 < wait_ms)
+			wait_ms = (int)(due * 1000) + 20;
+		if (db_wait_notify(wait_ms) < 0)
+			listening = 0;
+	}
+	db_close();
+	arena_free(s->arena);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *var = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--var") == 0 && i + 1 < argc)
+			var = argv[++i];
+		else {
+			fprintf(stderr, "usage: esonr-mailer [--var DIR]\n");
+			return 2;
+		}
+	}
+	struct config cfg;
+	char err[512];
+	if (config_load(&cfg, var, err, sizeof err) != 0) {
+		fprintf(stderr, "mailer: %s\n", err);
+		return 1;
+	}
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/mail", cfg.templates);
+	if (template_load_dir(dir, err, sizeof err) != 0) {
+		fprintf(stderr, "mailer: templates: %s\n", err);
+		return 1;
+	}
+	struct arena *a = arena_new();
+	struct sender s = { .relay = { cfg.smtp_url, cfg.smtp_user, cfg.smtp_password } };
+	s.settings.base_url = cfg.base_url;
+	if (cfg.smtp_url[0] == '\0') {
+		fprintf(stderr, "mailer: no smtp_url configured (ESONR_SMTP_URL)\n");
+		return 1;
+	}
+	if (mail_parse_mailbox(a, cfg.mail_from, &s.settings.from_name, &s.settings.from_addr) != 0) {
+		fprintf(stderr, "mailer: mail_from is not 'Name <address>' or an address: %s\n",
+		    cfg.mail_from);
+		return 1;
+	}
+	if (smtp_global_init() != 0) {
+		fprintf(stderr, "mailer: libcurl failed to initialise\n");
+		return 1;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fprintf(stderr, "mailer: sending through %s as %s\n", cfg.smtp_url, cfg.mail_from);
+
+	time_t last_start = 0;
+	while (!stop_requested) {
+		if (time(NULL) == last_start)
+			sleep(1); /* a child that dies at once again and again must not spin */
+		last_start = time(NULL);
+		pid_t pid = fork();
+		if (pid == 0) {
+			child = 0;
+			_exit(run(&cfg, &s));
+		}
+		if (pid < 0) {
+			perror("mailer: fork");
+			sleep(1);
+			continue;
+		}
+		child = pid;
+		if (stop_requested)
+			kill(pid, SIGTERM); /* the signal came before child was set */
+		int status;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		child = 0;
+		if (!stop_requested)
+			fprintf(stderr, "mailer: sender %d ended (%s %d), starting another\n", (int)pid,
+			    WIFSIGNALED(status) ? "signal" : "status",
+			    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	}
+	fprintf(stderr, "mailer: stopped\n");
+	arena_free(a);
+	template_unload();
+	return 0;
+}
