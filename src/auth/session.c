@@ -131,7 +131,8 @@ static int pre_valid(const char *token)
  * separate UPDATE when it has become older than that (an UPDATE to the same value would
  * still write a row version and flush WAL at every page view). */
 static struct db_stmt q_session_load = DB_STMT("session_load",
-    "SELECT u.id, u.email, u.full_name, u.role, s.last_seen_at < now() - interval '1 minute'"
+    "SELECT u.id, u.email, u.full_name, u.role, s.last_seen_at < now() - interval '1 minute',"
+    "   u.email_confirmed_at IS NOT NULL"
     " FROM sessions s LEFT JOIN users u ON u.id = s.user_id"
     " WHERE s.token_hash = $1 AND s.expires_at > now()"
     "   AND (s.user_id IS NULL OR s.last_seen_at > now() - make_interval(secs => $2::int))", 2);
@@ -175,6 +176,7 @@ enum db_status session_load(struct request *req)
 		u->full_name = db_val(r, 0, 2);
 		if (role_parse(db_val(r, 0, 3), &u->role) != 0)
 			return DB_ERROR;
+		u->email_confirmed = db_val(r, 0, 5) != NULL && strcmp(db_val(r, 0, 5), "t") == 0;
 		req->user = u;
 	}
 	return DB_OK;

@@ -55,5 +55,7 @@ int cmd_cert_verify_qr(struct cli *c);
 int cmd_import_completions(struct cli *c);
 int cmd_import_results(struct cli *c);
 int cmd_attestation_add(struct cli *c);
+int cmd_mail_status(struct cli *c);
+int cmd_mail_retry(struct cli *c);
 
 #endif

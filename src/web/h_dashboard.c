@@ -48,6 +48,7 @@ void page_dashboard(struct request *req)
 {
 	struct tdict *d = http_page(req, "Dashboard");
 	enum db_status st = DB_OK;
+	tdict_set_bool(d, "email_unconfirmed", !req->user->email_confirmed);
 	switch (req->user->role) {
 	case ROLE_CANDIDATE:
 		st = candidate_dashboard(req, d);

@@ -71,6 +71,17 @@ void page_admin_import(struct request *req);
 void page_admin_audit(struct request *req);
 void post_admin_import(struct request *req);
 
+/* h_mail.c */
+void page_password_forgot(struct request *req);
+void post_password_forgot(struct request *req);
+void page_password_forgot_sent(struct request *req);
+void page_password_reset(struct request *req);
+void post_password_reset(struct request *req);
+void page_confirm(struct request *req);
+void post_confirm_resend(struct request *req);
+void page_admin_mail(struct request *req);
+void post_admin_mail_retry(struct request *req);
+
 /* Answers a failed database call: 503 when PostgreSQL is away, 500 otherwise. */
 void fail_db(struct request *req, enum db_status st);
 

@@ -24,6 +24,7 @@ struct user {
 	const char *email;
 	const char *full_name;
 	enum role role;
+	int email_confirmed; /* the link sent at registration has been used */
 };
 
 struct request {

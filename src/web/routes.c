@@ -13,6 +13,17 @@ static const struct route routes[] = {
 	{ "POST", "/logout",    ROLES_SIGNED_IN, post_logout },
 	{ "GET",  "/dashboard", ROLES_SIGNED_IN, page_dashboard },
 
+	/* links sent by mail, the office's outbox: h_mail.c */
+	{ "GET",  "/password/forgot",      ROLES_PUBLIC,    page_password_forgot },
+	{ "POST", "/password/forgot",      ROLES_PUBLIC,    post_password_forgot },
+	{ "GET",  "/password/forgot/sent", ROLES_PUBLIC,    page_password_forgot_sent },
+	{ "GET",  "/password/reset/{}",    ROLES_PUBLIC,    page_password_reset },
+	{ "POST", "/password/reset/{}",    ROLES_PUBLIC,    post_password_reset },
+	{ "GET",  "/confirm/{}",           ROLES_PUBLIC,    page_confirm },
+	{ "POST", "/confirm/resend",       ROLES_SIGNED_IN, post_confirm_resend },
+	{ "GET",  "/admin/mail",           ROLE_ADMIN,      page_admin_mail },
+	{ "POST", "/admin/mail/{#}/retry", ROLE_ADMIN,      post_admin_mail_retry },
+
 	/* candidates: h_candidate.c */
 	{ "GET",  "/exams",                      ROLE_CANDIDATE, page_exams },
 	{ "POST", "/exams/{#}/book",              ROLE_CANDIDATE, post_book },
