@@ -438,7 +438,7 @@ sink_start() {
 		"$dir" </dev/null >>"$VAR/log/mail-sink.log" 2>&1
 	echo "$SPAWNED_PID" >"$VAR/run/mail-sink.pid"
 	while ! (exec 3<>"/dev/tcp/${listen%:*}/${listen##*:}") 2>/dev/null; do
-		sink_running || { show_logs; die "the mail sink exited at start-up"; }
+		kill -0 "$SPAWNED_PID" 2>/dev/null || { show_logs; die "the mail sink exited at start-up"; }
 		[ "$tries" -gt 0 ] || die "the mail sink does not listen on $listen"
 		sleep 0.1
 		tries=$((tries - 1))

@@ -95,6 +95,14 @@ sanitizer_reports() {
 	elif [ -n "${ESONR_BIN:-}" ]; then
 		echo "ok - integration: the signer ran without sanitizer reports"
 	fi
+	log=$VAR/log/mailer.log
+	if grep -qE 'ERROR: AddressSanitizer|runtime error:' "$log" 2>/dev/null; then
+		grep -E -A12 'ERROR: AddressSanitizer|runtime error:' "$log" | sed 's/^/# /' | head -60
+		echo "not ok - integration: the mailer ran without sanitizer reports (see $log)"
+		FAILED=1
+	elif [ -n "${ESONR_BIN:-}" ]; then
+		echo "ok - integration: the mailer ran without sanitizer reports"
+	fi
 }
 
 # The files and tests named by TEST (see the top).
