@@ -1,10 +1,13 @@
 -- E-mail: the transactional outbox, one-time links (address confirmation, password reset),
 -- and the calendar data that the .ics download and the booking mails share.
 
--- NULL until the address has been confirmed with the link sent at registration.
--- Accounts that existed before e-mail did are taken as confirmed.
-ALTER TABLE users ADD COLUMN email_confirmed_at timestamptz;
+-- NULL until the address has been confirmed with the link sent at registration (which
+-- inserts NULL). Accounts the office creates (esonrctl user add), and those that existed
+-- before e-mail did, are taken as confirmed: the office vouches for their address.
+ALTER TABLE users ADD COLUMN email_confirmed_at timestamptz DEFAULT now();
 UPDATE users SET email_confirmed_at = created_at;
+-- A column grant (kept when a later migration narrows the table's grants): the link sets it.
+GRANT UPDATE (email_confirmed_at) ON users TO esonr_app;
 
 -- One row per message. The facts a mail tells are copied into payload by the transaction
 -- that made the change, so the message says what was true then, even if rendered later.

@@ -58,8 +58,8 @@ static enum db_status register_body(struct arena *a, void *p)
 	struct register_ctx *c = p;
 	enum db_status st;
 	PGresult *r = db_query(a, &st,
-	    "INSERT INTO users (email, full_name, role, password_hash)"
-	    " VALUES ($1, $2, 'candidate', $3) RETURNING id", 3, c->email, c->name, c->hash);
+	    "INSERT INTO users (email, full_name, role, password_hash, email_confirmed_at)"
+	    " VALUES ($1, $2, 'candidate', $3, NULL) RETURNING id", 3, c->email, c->name, c->hash);
 	if (st != DB_OK)
 		return st;
 	*c->user_id = db_int(r, 0, 0);
