@@ -82,8 +82,8 @@ static enum db_status count_request(struct arena *a, enum mail_link_purpose p, c
 		return st;
 	*for_email = db_int(r, 0, 0);
 	*for_address = db_int(r, 0, 1);
-	return db_exec(a, "INSERT INTO mail_link_requests (purpose, email, address) VALUES ($1, $2, $3)",
-	    3, purposes[p], email, address);
+	return db_exec(a, "INSERT INTO mail_link_requests (purpose, email, address, processed_at)"
+	    " VALUES ($1, $2, $3, now())", 3, purposes[p], email, address);
 }
 
 struct request_ctx {
@@ -91,36 +91,60 @@ struct request_ctx {
 	int *throttled;
 };
 
-static enum db_status reset_request_body(struct arena *a, void *p)
-{
-	struct request_ctx *c = p;
-	long long for_email, for_address;
-	enum db_status st = count_request(a, MAIL_LINK_RESET, c->email, c->address, &for_email,
-	    &for_address);
-	*c->throttled = 0;
-	if (st != DB_OK)
-		return st;
-	if (for_address >= MAIL_LINK_PER_ADDRESS) {
-		*c->throttled = 1;
-		return DB_OK;
-	}
-	if (for_email >= MAIL_LINK_PER_EMAIL)
-		return DB_OK; /* silently: the answer must not tell whether the account exists */
-	if ((st = link_create(a, MAIL_LINK_RESET, "u.email = $3", c->email, OUTBOX_RESET,
-	    MAIL_LINK_RESET_SECONDS)) != DB_OK)
-		return st;
-	PGresult *r = db_query(a, &st, "SELECT id FROM users WHERE email = $1", 1, c->email);
-	if (st != DB_OK || db_rows(r) != 1)
-		return st;
-	return audit_record(a, NULL, "password.reset_requested", "user", db_val(r, 0, 0), NULL,
-	    arena_printf(a, "{\"from\": \"%s\"}", c->address));
-}
-
 enum db_status mail_link_reset_request(struct arena *a, const char *email, const char *address,
     int *address_throttled)
 {
-	struct request_ctx c = { email, NULL, address, address_throttled };
-	return db_tx(a, DB_READ_COMMITTED, reset_request_body, &c);
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "INSERT INTO mail_link_requests (purpose, email, address) SELECT 'reset', $1, $2"
+	    " WHERE (SELECT count(*) FROM mail_link_requests WHERE purpose = 'reset' AND address = $2"
+	    "   AND requested_at > now() - make_interval(secs => $3::int)) < $4::int RETURNING id",
+	    4, email, address, arena_printf(a, "%d", MAIL_LINK_WINDOW_SECONDS),
+	    arena_printf(a, "%d", MAIL_LINK_PER_ADDRESS));
+	*address_throttled = st == DB_OK && db_rows(r) == 0;
+	return st;
+}
+
+static enum db_status process_body(struct arena *a, void *p)
+{
+	int *n = p;
+	enum db_status st;
+	PGresult *q = db_query(a, &st,
+	    "SELECT r.id, r.address, u.id FROM mail_link_requests r LEFT JOIN users u ON u.email = r.email"
+	    " WHERE r.purpose = 'reset' AND r.processed_at IS NULL ORDER BY r.id LIMIT 20"
+	    " FOR UPDATE OF r SKIP LOCKED", 0);
+	*n = 0;
+	if (st != DB_OK)
+		return st;
+	for (int i = 0; i < db_rows(q); i++) {
+		const char *user_id = db_val(q, i, 2);
+		if ((st = db_exec(a, "UPDATE mail_link_requests SET processed_at = now() WHERE id = $1", 1,
+		    db_val(q, i, 0))) != DB_OK)
+			return st;
+		(*n)++;
+		/* No account, or its links of the hour spent: nothing to send. Two requests in one
+		 * batch for one account count each other through the tokens made just before. */
+		if (user_id == NULL)
+			continue;
+		PGresult *c = db_query(a, &st, "SELECT count(*) FROM mail_tokens WHERE user_id = $1"
+		    " AND purpose = 'reset' AND created_at > now() - make_interval(secs => $2::int)", 2, user_id,
+		    arena_printf(a, "%d", MAIL_LINK_WINDOW_SECONDS));
+		if (st != DB_OK)
+			return st;
+		if (db_int(c, 0, 0) >= MAIL_LINK_PER_EMAIL)
+			continue;
+		if ((st = link_create(a, MAIL_LINK_RESET, "u.id = $3", user_id, OUTBOX_RESET,
+		    MAIL_LINK_RESET_SECONDS)) != DB_OK ||
+		    (st = audit_record(a, NULL, "password.reset_requested", "user", user_id, NULL,
+		    arena_printf(a, "{\"request\": %s}", db_val(q, i, 0)))) != DB_OK)
+			return st;
+	}
+	return DB_OK;
+}
+
+enum db_status mail_link_process_requests(struct arena *a, int *n)
+{
+	return db_tx(a, DB_READ_COMMITTED, process_body, n);
 }
 
 static enum db_status resend_body(struct arena *a, void *p)

@@ -11,6 +11,7 @@
  * The parent only restarts the child that does the work, as the portal does its workers. */
 #include <errno.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "core/config.h"
 #include "core/template.h"
 #include "db/db.h"
+#include "db/mail_links.h"
 #include "db/outbox.h"
 #include "mail/message.h"
 #include "mail/render.h"
@@ -129,6 +131,11 @@ static int run(const struct config *cfg, struct sender *s)
 					    "%d marked failed (maybe delivered)\n", requeued, uncertain);
 			}
 		}
+		/* Password reset requests become links and mails here, not in the web request,
+		 * so that the request looks the same whether or not the account exists. */
+		int requests = 0;
+		if (mail_link_process_requests(s->arena, &requests) == DB_OK && requests > 0)
+			continue;
 		struct outbox_message m;
 		int found = 0;
 		enum db_status st = outbox_claim(s->arena, LEASE_SECONDS, &m, &found);
@@ -186,6 +193,10 @@ int main(int argc, char **argv)
 	if (mail_parse_mailbox(a, cfg.mail_from, &s.settings.from_name, &s.settings.from_addr) != 0) {
 		fprintf(stderr, "mailer: mail_from is not 'Name <address>' or an address: %s\n",
 		    cfg.mail_from);
+		return 1;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "mailer: libsodium failed to initialise\n");
 		return 1;
 	}
 	if (smtp_global_init() != 0) {

@@ -50,8 +50,9 @@ void post_password_forgot(struct request *req)
 		show_form(req, 400, "password_forgot", d);
 		return;
 	}
-	/* The same statements run whether or not the address has an account, and the mail
-	 * itself leaves later from the outbox: the answer and its timing tell nothing. */
+	/* Only the request is recorded here, by the same statement whether or not the address
+	 * has an account; the sender makes the link and the mail: the answer and its timing
+	 * tell nothing. */
 	int throttled = 0;
 	enum db_status st = mail_link_reset_request(req->arena, email, req->remote_addr, &throttled);
 	if (st != DB_OK) {
