@@ -459,5 +459,38 @@ def test_office_sees_failures_and_sends_again():
     check(status in (303, 403, 404), "the outbox page is the office's only", status)
 
 
+def test_a_sender_crash_never_sends_twice():
+    # Two messages as a sender leaves them when it dies: one still "sending" (the data was
+    # never completed at the server), one "handed_over" (it may have been accepted). Then
+    # the sending child is killed for real; its parent starts another, which clears up.
+    _, addr = candidate("Clara Absturz", "mail-crash", courses=())
+    require(wait_mail(addr, "Confirm"), "set-up: the confirmation came")
+    uid = sql_value("SELECT id FROM users WHERE email = :'p1'", addr)
+    rows = sql_rows(
+        "INSERT INTO outbox (kind, user_id, to_addr, to_name, payload, state, attempts, lease_until)"
+        " VALUES ('password_changed', :'p1', :'p2', 'Clara Absturz', '{\"name\": \"Clara Absturz\"}',"
+        "   'sending', 1, now() - interval '1 second'),"
+        "  ('cert_revoked', :'p1', :'p2', 'Clara Absturz', '{\"name\": \"Clara Absturz\", \"number\": \"ESNR-L1-2027-9999\"}',"
+        "   'handed_over', 1, now() - interval '1 second') RETURNING id", uid, addr)
+    sending, handed = rows[0][0], rows[1][0]
+    parent = int(open(os.path.join(VAR, "run", "mailer.pid")).read().strip())
+    children = subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, text=True).stdout.split()
+    require(children, "set-up: the mailer has a sending child", parent)
+    os.kill(int(children[0]), 9)
+
+    got = wait_mail(addr, "password was changed")
+    check(len(got) == 1, "the message whose data never reached the end is sent after the crash", len(got))
+    deadline = time.time() + WAIT
+    while time.time() < deadline and sql_value("SELECT state FROM outbox WHERE id = :'p1'", handed) != "failed":
+        time.sleep(0.2)
+    state, error = sql_rows("SELECT state, last_error FROM outbox WHERE id = :'p1'", handed)[0]
+    check(state == "failed" and "may have been delivered" in error,
+          "the one that may have been delivered is not resent but shown failed, saying why", (state, error))
+    time.sleep(2)
+    check(not wait_mail(addr, "revoked", timeout=0), "it was not sent again")
+    check(len(wait_mail(addr, "password was changed", count=9, timeout=0)) == 1, "and the other went once")
+    check(sql_value("SELECT state FROM outbox WHERE id = :'p1'", sending) == "sent", "it is marked sent")
+
+
 if __name__ == "__main__":
     run()
