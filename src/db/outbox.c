@@ -91,28 +91,61 @@ enum db_status outbox_account(struct arena *a, const char *user_id, enum outbox_
 	    3, user_id, outbox_kind_name(k), token);
 }
 
-enum db_status outbox_recover(struct arena *a, int *requeued, int *uncertain)
+/* Rows matched by $1 (NULL: every expired lease; else that claimer's rows). */
+static enum db_status recover(struct arena *a, const char *claimer, int *requeued, int *uncertain)
 {
 	enum db_status st;
 	PGresult *r = db_query(a, &st,
-	    "UPDATE outbox SET state = 'queued', lease_until = NULL, next_attempt_at = now()"
-	    " WHERE state = 'sending' AND lease_until < now() RETURNING id", 0);
+	    "UPDATE outbox SET state = 'queued', lease_until = NULL, claimed_by = NULL,"
+	    "   next_attempt_at = now()"
+	    " WHERE state = 'sending' AND ($1::text IS NULL AND lease_until < now() OR claimed_by = $1)"
+	    " RETURNING id", 1, claimer);
 	if (st != DB_OK)
 		return st;
 	*requeued = db_rows(r);
 	r = db_query(a, &st,
-	    "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = 'the sender stopped"
-	    " after handing the whole message to the mail server and before its answer: it may"
-	    " have been delivered; retry only if the recipient did not receive it'"
-	    " WHERE state = 'handed_over' AND lease_until < now() RETURNING id", 0);
+	    "UPDATE outbox SET state = 'failed', lease_until = NULL, claimed_by = NULL,"
+	    "   last_error = 'the sender stopped after handing the whole message to the mail server"
+	    " and before its answer: it may have been delivered; retry only if the recipient did not"
+	    " receive it'"
+	    " WHERE state = 'handed_over' AND ($1::text IS NULL AND lease_until < now() OR claimed_by = $1)"
+	    " RETURNING id", 1, claimer);
 	if (st != DB_OK)
 		return st;
 	*uncertain = db_rows(r);
 	return DB_OK;
 }
 
-enum db_status outbox_claim(struct arena *a, int lease_seconds, struct outbox_message *m,
-    int *found)
+enum db_status outbox_recover(struct arena *a, int *requeued, int *uncertain)
+{
+	return recover(a, NULL, requeued, uncertain);
+}
+
+enum db_status outbox_recover_claimer(struct arena *a, const char *claimer, int *requeued,
+    int *uncertain)
+{
+	return recover(a, claimer, requeued, uncertain);
+}
+
+enum db_status outbox_claimers(struct arena *a, const char *host, const char ***claimers,
+    size_t *n)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT DISTINCT claimed_by FROM outbox WHERE state IN ('sending', 'handed_over')"
+	    " AND starts_with(claimed_by, $1 || ':')", 1, host);
+	*n = 0;
+	if (st != DB_OK)
+		return st;
+	*n = (size_t)db_rows(r);
+	*claimers = arena_zalloc(a, sizeof **claimers * (*n + 1));
+	for (size_t i = 0; i < *n; i++)
+		(*claimers)[i] = db_val(r, (int)i, 0);
+	return DB_OK;
+}
+
+enum db_status outbox_claim(struct arena *a, int lease_seconds, const char *claimer,
+    struct outbox_message *m, int *found)
 {
 	enum db_status st;
 	char lease[16];
@@ -120,12 +153,12 @@ enum db_status outbox_claim(struct arena *a, int lease_seconds, struct outbox_me
 	*found = 0;
 	PGresult *r = db_query(a, &st,
 	    "UPDATE outbox SET state = 'sending', attempts = attempts + 1,"
-	    "   lease_until = now() + make_interval(secs => $1::int)"
+	    "   lease_until = now() + make_interval(secs => $1::int), claimed_by = $2"
 	    " WHERE id = (SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= now()"
 	    "   ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
 	    " RETURNING id, kind, to_addr, to_name, message_id,"
 	    "   to_char(created_at AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS \"+0000\"'), attempts",
-	    1, lease);
+	    2, lease, claimer);
 	if (st != DB_OK || db_rows(r) != 1)
 		return st;
 	memset(m, 0, sizeof *m);
@@ -164,21 +197,21 @@ enum db_status outbox_mark_handed_over(struct arena *a, long long id)
 
 enum db_status outbox_mark_sent(struct arena *a, long long id)
 {
-	return db_exec(a, "UPDATE outbox SET state = 'sent', sent_at = now(), lease_until = NULL,"
+	return db_exec(a, "UPDATE outbox SET state = 'sent', sent_at = now(), lease_until = NULL, claimed_by = NULL,"
 	    " last_error = NULL, payload = payload - 'token' WHERE id = $1", 1, id_text(a, id));
 }
 
 enum db_status outbox_mark_retry(struct arena *a, long long id, int delay_seconds,
     const char *error)
 {
-	return db_exec(a, "UPDATE outbox SET state = 'queued', lease_until = NULL, last_error = $3,"
+	return db_exec(a, "UPDATE outbox SET state = 'queued', lease_until = NULL, claimed_by = NULL, last_error = $3,"
 	    " next_attempt_at = now() + make_interval(secs => $2::int) WHERE id = $1", 3,
 	    id_text(a, id), arena_printf(a, "%d", delay_seconds), error);
 }
 
 enum db_status outbox_mark_failed(struct arena *a, long long id, const char *error)
 {
-	return db_exec(a, "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = $2"
+	return db_exec(a, "UPDATE outbox SET state = 'failed', lease_until = NULL, claimed_by = NULL, last_error = $2"
 	    " WHERE id = $1", 2, id_text(a, id), error);
 }
 

@@ -45,9 +45,16 @@ struct outbox_message {
 /* Rows whose sender died: "sending" goes back to the queue (the server cannot have
  * accepted an incomplete message); "handed_over" becomes failed (it may have arrived). */
 enum db_status outbox_recover(struct arena *a, int *requeued, int *uncertain);
-/* Claims the oldest due row (FOR UPDATE SKIP LOCKED) for lease_seconds; *found 0 if none. */
-enum db_status outbox_claim(struct arena *a, int lease_seconds, struct outbox_message *m,
-    int *found);
+/* Claims the oldest due row (FOR UPDATE SKIP LOCKED) for lease_seconds, in the name of
+ * claimer ("host:pid"); *found 0 if none. */
+enum db_status outbox_claim(struct arena *a, int lease_seconds, const char *claimer,
+    struct outbox_message *m, int *found);
+/* The claimers ("host:pid") of rows still claimed by senders of this host. */
+enum db_status outbox_claimers(struct arena *a, const char *host, const char ***claimers,
+    size_t *n);
+/* Recovers (as outbox_recover does after a lease) the rows of a claimer known to be dead. */
+enum db_status outbox_recover_claimer(struct arena *a, const char *claimer, int *requeued,
+    int *uncertain);
 enum db_status outbox_mark_handed_over(struct arena *a, long long id);
 /* Sent: the row is done and its payload loses the one-time link's secret. */
 enum db_status outbox_mark_sent(struct arena *a, long long id);

@@ -44,6 +44,8 @@ static void on_stop(int sig)
 }
 
 struct sender {
+	char host[256];
+	char claimer[300]; /* host:pid of this sending child, in the rows it claims */
 	struct smtp_relay relay;
 	struct mail_settings settings;
 	struct arena *arena;
@@ -102,9 +104,39 @@ static void deliver(struct sender *s, const struct outbox_message *m)
 	}
 }
 
+static int process_alive(long pid)
+{
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+/* A sender of this host that died (killed, crashed) holds rows until their lease ends;
+ * it is known dead, so they are taken back now, by the same rules as after a lease. */
+static void recover_dead_senders(struct sender *s)
+{
+	const char **claimers;
+	size_t n;
+	if (outbox_claimers(s->arena, s->host, &claimers, &n) != DB_OK)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const char *colon = strrchr(claimers[i], ':');
+		long pid = colon != NULL ? strtol(colon + 1, NULL, 10) : 0;
+		if (pid <= 0 || pid == (long)getpid() || process_alive(pid))
+			continue;
+		int requeued = 0, uncertain = 0;
+		if (outbox_recover_claimer(s->arena, claimers[i], &requeued, &uncertain) == DB_OK &&
+		    (requeued || uncertain))
+			fprintf(stderr, "mailer: sender %s is gone: %d message(s) queued again, %d marked "
+			    "failed (maybe delivered)\n", claimers[i], requeued, uncertain);
+	}
+}
+
 static int run(const struct config *cfg, struct sender *s)
 {
-	int listening = 0;
+	int listening = 0, recovered_dead = 0;
+	if (gethostname(s->host, sizeof s->host) != 0)
+		snprintf(s->host, sizeof s->host, "localhost");
+	s->host[sizeof s->host - 1] = '\0';
+	snprintf(s->claimer, sizeof s->claimer, "%s:%ld", s->host, (long)getpid());
 	time_t last_recover = 0;
 	db_configure(cfg->db);
 	s->arena = arena_new();
@@ -122,6 +154,10 @@ static int run(const struct config *cfg, struct sender *s)
 			}
 			listening = 1;
 		}
+		if (!recovered_dead) {
+			recover_dead_senders(s);
+			recovered_dead = 1;
+		}
 		if (time(NULL) - last_recover >= RECOVER_EVERY_SECONDS) {
 			int requeued = 0, uncertain = 0;
 			if (outbox_recover(s->arena, &requeued, &uncertain) == DB_OK) {
@@ -138,7 +174,7 @@ static int run(const struct config *cfg, struct sender *s)
 			continue;
 		struct outbox_message m;
 		int found = 0;
-		enum db_status st = outbox_claim(s->arena, LEASE_SECONDS, &m, &found);
+		enum db_status st = outbox_claim(s->arena, LEASE_SECONDS, s->claimer, &m, &found);
 		if (st == DB_OK && found) {
 			deliver(s, &m);
 			continue;

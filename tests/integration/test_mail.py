@@ -7,6 +7,7 @@ import email.policy
 import mailbox
 import os
 import re
+import socket
 import subprocess
 import time
 
@@ -461,21 +462,24 @@ def test_office_sees_failures_and_sends_again():
 
 def test_a_sender_crash_never_sends_twice():
     # Two messages as a sender leaves them when it dies: one still "sending" (the data was
-    # never completed at the server), one "handed_over" (it may have been accepted). Then
-    # the sending child is killed for real; its parent starts another, which clears up.
+    # never completed at the server), one "handed_over" (it may have been accepted). The
+    # sending child that holds them is killed for real; its parent starts another, which
+    # takes them back at once (the dead one's leases have not ended).
     _, addr = candidate("Clara Absturz", "mail-crash", courses=())
     require(wait_mail(addr, "Confirm"), "set-up: the confirmation came")
     uid = sql_value("SELECT id FROM users WHERE email = :'p1'", addr)
-    rows = sql_rows(
-        "INSERT INTO outbox (kind, user_id, to_addr, to_name, payload, state, attempts, lease_until)"
-        " VALUES ('password_changed', :'p1', :'p2', 'Clara Absturz', '{\"name\": \"Clara Absturz\"}',"
-        "   'sending', 1, now() - interval '1 second'),"
-        "  ('cert_revoked', :'p1', :'p2', 'Clara Absturz', '{\"name\": \"Clara Absturz\", \"number\": \"ESNR-L1-2027-9999\"}',"
-        "   'handed_over', 1, now() - interval '1 second') RETURNING id", uid, addr)
-    sending, handed = rows[0][0], rows[1][0]
     parent = int(open(os.path.join(VAR, "run", "mailer.pid")).read().strip())
     children = subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, text=True).stdout.split()
     require(children, "set-up: the mailer has a sending child", parent)
+    claimer = f"{socket.gethostname()}:{children[0]}"
+    # Held by that child, with leases that still run for a minute and a half.
+    rows = sql_rows(
+        "INSERT INTO outbox (kind, user_id, to_addr, to_name, payload, state, attempts, lease_until, claimed_by)"
+        " VALUES ('password_changed', :'p1', :'p2', 'Clara Absturz', '{\"name\": \"Clara Absturz\"}',"
+        "   'sending', 1, now() + interval '90 seconds', :'p3'),"
+        "  ('cert_revoked', :'p1', :'p2', 'Clara Absturz', '{\"name\": \"Clara Absturz\", \"number\": \"ESNR-L1-2027-9999\"}',"
+        "   'handed_over', 1, now() + interval '90 seconds', :'p3') RETURNING id", uid, addr, claimer)
+    sending, handed = rows[0][0], rows[1][0]
     os.kill(int(children[0]), 9)
 
     got = wait_mail(addr, "password was changed")
