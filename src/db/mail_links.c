@@ -206,7 +206,7 @@ static enum db_status link_use(struct arena *a, enum mail_link_purpose p, const 
 }
 
 struct use_ctx {
-	const char *token, *password_hash;
+	const char *token, *password_hash, *actor_id;
 	int *valid;
 	const char **user_id;
 };
@@ -223,13 +223,13 @@ static enum db_status confirm_body(struct arena *a, void *p)
 	    " RETURNING jsonb_build_object('email', email)::text", 1, *c->user_id);
 	if (st != DB_OK || db_rows(r) != 1)
 		return st; /* confirmed before, by another link: nothing new to audit */
-	return audit_record(a, *c->user_id, "email.confirm", "user", *c->user_id, NULL, db_val(r, 0, 0));
+	return audit_record(a, c->actor_id, "email.confirm", "user", *c->user_id, NULL, db_val(r, 0, 0));
 }
 
-enum db_status mail_link_confirm_use(struct arena *a, const char *token, int *valid,
-    const char **user_id)
+enum db_status mail_link_confirm_use(struct arena *a, const char *token, const char *actor_id,
+    int *valid, const char **user_id)
 {
-	struct use_ctx c = { token, NULL, valid, user_id };
+	struct use_ctx c = { token, NULL, actor_id, valid, user_id };
 	return db_tx(a, DB_READ_COMMITTED, confirm_body, &c);
 }
 
@@ -248,18 +248,20 @@ static enum db_status reset_body(struct arena *a, void *p)
 	    (st = db_exec(a, "UPDATE mail_tokens SET used_at = now() WHERE user_id = $1"
 	    " AND purpose = 'reset' AND used_at IS NULL", 1, user_id)) != DB_OK)
 		return st;
-	PGresult *r = db_query(a, &st, "DELETE FROM sessions WHERE user_id = $1", 1, user_id);
-	if (st != DB_OK)
-		return st;
-	if ((st = audit_record(a, user_id, "password.reset", "user", user_id, NULL,
-	    arena_printf(a, "{\"sessions_ended\": %s}", PQcmdTuples(r)))) != DB_OK)
+	/* Audited first: the audit log finds its actor through the browser's session, which
+	 * may be one of those that end here. */
+	PGresult *r = db_query(a, &st, "SELECT count(*) FROM sessions WHERE user_id = $1", 1, user_id);
+	if (st != DB_OK ||
+	    (st = audit_record(a, c->actor_id, "password.reset", "user", user_id, NULL,
+	    arena_printf(a, "{\"sessions_ended\": %lld}", db_int(r, 0, 0)))) != DB_OK ||
+	    (st = db_exec(a, "DELETE FROM sessions WHERE user_id = $1", 1, user_id)) != DB_OK)
 		return st;
 	return outbox_account(a, user_id, OUTBOX_PASSWORD_CHANGED, NULL);
 }
 
 enum db_status mail_link_reset_use(struct arena *a, const char *token, const char *password_hash,
-    int *valid)
+    const char *actor_id, int *valid)
 {
-	struct use_ctx c = { token, password_hash, valid, NULL };
+	struct use_ctx c = { token, password_hash, actor_id, valid, NULL };
 	return db_tx(a, DB_READ_COMMITTED, reset_body, &c);
 }

@@ -33,12 +33,13 @@ enum db_status mail_link_process_requests(struct arena *a, int *n);
 /* *valid: the token is unused and unexpired. */
 enum db_status mail_link_check(struct arena *a, enum mail_link_purpose p, const char *token,
     int *valid);
-/* Confirms the address; *user_id of the account, or *valid 0. */
-enum db_status mail_link_confirm_use(struct arena *a, const char *token, int *valid,
-    const char **user_id);
+/* Confirms the address; *user_id of the account, or *valid 0. actor_id: who is signed in
+ * in the browser that opened the link (NULL: nobody), as the audit log records it. */
+enum db_status mail_link_confirm_use(struct arena *a, const char *token, const char *actor_id,
+    int *valid, const char **user_id);
 /* Sets the new password (already hashed), uses the link and every other reset link of the
- * account, ends all its sessions, audits, and tells the holder by mail. */
+ * account, ends all its sessions, audits (actor_id as above), and tells the holder by mail. */
 enum db_status mail_link_reset_use(struct arena *a, const char *token, const char *password_hash,
-    int *valid);
+    const char *actor_id, int *valid);
 
 #endif

@@ -124,7 +124,8 @@ void post_password_reset(struct request *req)
 		return;
 	}
 	/* Checked again inside: two tabs posting the same link, only one wins. */
-	if ((st = mail_link_reset_use(req->arena, req->params[0], hash, &valid)) != DB_OK) {
+	if ((st = mail_link_reset_use(req->arena, req->params[0], hash,
+	    req->user != NULL ? req->user->id_text : NULL, &valid)) != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
@@ -142,7 +143,8 @@ void page_confirm(struct request *req)
 {
 	int valid;
 	const char *user_id;
-	enum db_status st = mail_link_confirm_use(req->arena, req->params[0], &valid, &user_id);
+	enum db_status st = mail_link_confirm_use(req->arena, req->params[0],
+	    req->user != NULL ? req->user->id_text : NULL, &valid, &user_id);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;

@@ -341,6 +341,25 @@ def test_password_reset_end_to_end():
           "the request and the reset are in the audit log", actions)
 
 
+def test_reset_from_the_signed_in_browser():
+    # The link opened in the browser that is still signed in to the same account.
+    c, addr = candidate("Sina Angemeldet", "mail-signedin", courses=())
+    c.post("/password/forgot", {"email": addr})
+    mails = wait_mail(addr, "Reset your")
+    require(len(mails) == 1, "the reset mail arrives")
+    link = link_in(mails[0], "/password/reset/")
+    c.get(link)
+    status, headers, body = c.post(link, {"password": "signed in and reset 99"})
+    check(status == 303 and headers["Location"] == "/login", "the reset works from a signed-in browser",
+          (status, text_of(body)[:200]))
+    status, headers, _ = c.get("/dashboard")
+    check(status == 303 and headers["Location"] == "/login", "and that browser's session has ended too", status)
+    actor = sql_value("SELECT coalesce(actor_id::text, '-') FROM audit_log WHERE action = 'password.reset'"
+                      " AND entity_id = (SELECT id::text FROM users WHERE email = :'p1')", addr)
+    check(actor == sql_value("SELECT id FROM users WHERE email = :'p1'", addr),
+          "the audit log names the signed-in holder as the one who reset", actor)
+
+
 def test_an_expired_reset_link_answers_410():
     _, addr = candidate("Egon Spät", "mail-expired", courses=())
     v = Client()
