@@ -12,7 +12,7 @@
 #include "db/users.h"
 #include "db/sessions.h"
 #include "domain/account.h"
-#include "web/http.h"
+#include "domain/user.h"
 
 /* Creates the user; *id receives the new id. CLI_OK, CLI_FAIL (exists, database). */
 static int user_create(struct cli *c, const char *email, const char *name, const char *role,

@@ -8,23 +8,10 @@
 #include "core/form.h"
 #include "core/template.h"
 #include "db/db.h"
+#include "domain/user.h"
 
 #define HTTP_MAX_BODY (10 * 1024 * 1024) /* nginx's client_max_body_size answers first */
 #define HTTP_MAX_PARAMS 4
-
-enum role {
-	ROLE_CANDIDATE = 1 << 0,
-	ROLE_EXAMINER = 1 << 1,
-	ROLE_ADMIN = 1 << 2,
-};
-
-struct user {
-	long long id;
-	char id_text[24];
-	const char *email;
-	const char *full_name;
-	enum role role;
-};
 
 struct request {
 	struct arena *arena;
@@ -49,9 +36,6 @@ struct request {
 	struct buf headers;
 	struct buf out;
 };
-
-const char *role_name(enum role r);
-int role_parse(const char *s, enum role *r);
 
 /* Reads CGI parameters and the body; parses query, cookies and form. 0, or an HTTP status. */
 int http_read(struct request *req, const char **why);
