@@ -10,15 +10,6 @@
 #include "db/records.h"
 #include "db/sessions.h"
 
-static int finish(enum db_status st, const char *why)
-{
-	if (st == DB_REFUSED)
-		return cli_fail("%s", why != NULL ? why : "refused");
-	if (st != DB_OK)
-		return cli_fail("%s", db_error());
-	return CLI_OK;
-}
-
 int cmd_session_add(struct cli *c)
 {
 	struct session_input in = {
@@ -49,11 +40,8 @@ int cmd_session_add(struct cli *c)
 	if (rc != CLI_OK)
 		return rc;
 	long long id;
-	const char *why = NULL;
-	enum db_status st = session_create(c->arena, &in, &id, &why);
-	if (st == DB_REFUSED && strncmp(why, "unknown examination", 19) == 0)
-		return cli_usage("session add: %s", why);
-	if ((rc = finish(st, why)) == CLI_OK)
+	struct refusal ref = { 0 };
+	if ((rc = cli_status("session add", session_create(c->arena, &in, &id, &ref), &ref)) == CLI_OK)
 		printf("%lld\n", id);
 	return rc;
 }
@@ -63,9 +51,10 @@ int cmd_session_examiner(struct cli *c)
 	if (!text_is_id(c->words[0]))
 		return cli_usage("session examiner: SESSION must be a session id");
 	int rc = cli_connect(c);
-	const char *why = NULL;
+	struct refusal ref = { 0 };
 	if (rc == CLI_OK)
-		rc = finish(session_assign_examiner(c->arena, c->words[0], c->words[1], &why), why);
+		rc = cli_status("session examiner", session_assign_examiner(c->arena, c->words[0],
+		    c->words[1], &ref), &ref);
 	return rc;
 }
 
@@ -74,9 +63,9 @@ int cmd_session_close(struct cli *c)
 	if (!text_is_id(c->words[0]))
 		return cli_usage("session close: SESSION must be a session id");
 	int rc = cli_connect(c);
-	const char *why = NULL;
+	struct refusal ref = { 0 };
 	if (rc == CLI_OK)
-		rc = finish(session_close(c->arena, c->words[0], &why), why);
+		rc = cli_status("session close", session_close(c->arena, c->words[0], &ref), &ref);
 	return rc;
 }
 
@@ -106,6 +95,18 @@ int cmd_session_roster(struct cli *c)
 	return CLI_OK;
 }
 
+struct completion_tx {
+	const char *course, *date, *user_id;
+	struct record_result res;
+};
+
+/* A completion writes an attendance and, for a module, its MCQ: both or neither. */
+static enum db_status completion_body(struct arena *a, void *p)
+{
+	struct completion_tx *t = p;
+	return completion_record(a, t->user_id, t->course, t->date, NULL, &t->res);
+}
+
 int cmd_completion_add(struct cli *c)
 {
 	const char *date = cli_opt(c, "date");
@@ -122,21 +123,10 @@ int cmd_completion_add(struct cli *c)
 			return cli_fail("%s", db_error());
 		date = db_val(r, 0, 0);
 	}
-	const char *user_id;
-	struct record_result res = { 0, NULL };
-	if ((st = candidate_find(c->arena, c->words[0], &user_id, &res)) != DB_OK)
-		return finish(st, res.message);
-	if ((st = db_exec(c->arena, "BEGIN", 0)) != DB_OK)
-		return finish(st, NULL);
-	st = completion_record(c->arena, user_id, c->words[1], date, NULL, &res);
-	if (st != DB_OK) {
-		db_exec(c->arena, "ROLLBACK", 0);
-		if (st == DB_REFUSED && strncmp(res.message, "unknown course", 14) == 0)
-			return cli_usage("completion add: %s", res.message);
-		return finish(st, res.message);
-	}
-	if ((st = db_exec(c->arena, "COMMIT", 0)) != DB_OK)
-		return finish(st, NULL);
-	printf("%s\n", res.message);
-	return CLI_OK;
+	struct completion_tx t = { c->words[1], date, NULL, { 0 } };
+	if ((st = candidate_find(c->arena, c->words[0], &t.user_id, &t.res)) == DB_OK)
+		st = db_tx(c->arena, DB_READ_COMMITTED, completion_body, &t);
+	if ((rc = cli_status("completion add", st, &t.res.refusal)) == CLI_OK)
+		printf("%s\n", t.res.message);
+	return rc;
 }

@@ -144,7 +144,7 @@ enum db_status import_row_apply(struct arena *a, const char *user_id, const stru
     const char *recorded_by, struct record_result *res)
 {
 	enum db_status st = DB_OK;
-	struct record_result att = { 0, NULL };
+	struct record_result att = { 0 };
 	switch (r->kind) {
 	case IMPORT_ATTENDANCE:
 		return attendance_record(a, user_id, r->course, r->date, r->edition, recorded_by, res);
@@ -180,7 +180,7 @@ static enum db_status run_body(struct arena *a, void *ctx)
 	rep->errors = rep->changed = 0;
 	for (int i = 0; i < rep->nrows; i++) {
 		struct import_row *r = &rep->rows[i];
-		struct record_result res = { 0, NULL };
+		struct record_result res = { 0 };
 		r->changed = 0;
 		r->error = r->message = NULL;
 		if ((st = db_exec(a, "SAVEPOINT import_row", 0)) != DB_OK)

@@ -260,23 +260,19 @@ enum db_status results_import_run(struct arena *a, struct results_import *rep,
 	    2, session_id, examiner_id);
 	if (st != DB_OK)
 		return st;
-	const char *refused = NULL;
-	int status = 409;
 	if (db_rows(s) != 1)
-		status = 404, refused = "There is no such session.";
+		refusal_set(&rep->refused, REFUSAL_NOT_FOUND, NULL, "There is no such session.");
 	else if (strcmp(db_val(s, 0, 6), "t") != 0)
-		status = 403, refused = "Only the examiners assigned to this session can enter its results.";
+		refusal_set(&rep->refused, REFUSAL_FORBIDDEN, NULL,
+		    "Only the examiners assigned to this session can enter its results.");
 	else if (strcmp(db_val(s, 0, 0), "t") != 0)
-		refused = "Booking for this session has not closed yet: the roster is not final, so "
-		    "results cannot be entered.";
+		refusal_set(&rep->refused, REFUSAL_CONFLICT, NULL, "Booking for this session has not "
+		    "closed yet: the roster is not final, so results cannot be entered.");
 	else if (strcmp(db_val(s, 0, 1), "t") == 0)
-		refused = "The results of this session are published: a change now needs an "
-		    "amendment by the ESNR office.";
-	if (refused != NULL) {
-		rep->refused = refused;
-		rep->refused_status = status;
+		refusal_set(&rep->refused, REFUSAL_CONFLICT, NULL, "The results of this session are "
+		    "published: a change now needs an amendment by the ESNR office.");
+	if (rep->refused.kind != REFUSAL_NONE)
 		return DB_OK;
-	}
 	struct exam_marks x = {
 		.double_oral = strcmp(db_val(s, 0, 2), "t") == 0,
 		.pass_written = (int)db_int(s, 0, 3),
@@ -353,11 +349,8 @@ enum db_status results_import_run(struct arena *a, struct results_import *rep,
 		save[k] = (struct result_row){ r->booking, r->absent, r->absent ? -1 : r->written,
 			r->absent ? -1 : r->oral };
 	}
-	struct result_refusal ref = { 0, NULL };
-	st = results_save(a, session_id, examiner_id, save, (size_t)nfile, &ref);
+	st = results_save(a, session_id, examiner_id, save, (size_t)nfile, &rep->refused);
 	if (st == DB_REFUSED) {
-		rep->refused = ref.why;
-		rep->refused_status = ref.http_status;
 		for (int k = 0; k < nfile; k++)
 			rep->rows[k].message = NULL;
 		return DB_OK;
@@ -382,8 +375,8 @@ const char *results_import_summary(struct arena *a, const struct results_import 
 		return rep->file_error_line > 0 ?
 		    arena_printf(a, "nothing was imported: line %d: %s", rep->file_error_line,
 		    rep->file_error) : arena_printf(a, "nothing was imported: %s", rep->file_error);
-	if (rep->refused != NULL)
-		return arena_printf(a, "nothing was imported: %s", rep->refused);
+	if (rep->refused.kind != REFUSAL_NONE)
+		return arena_printf(a, "nothing was imported: %s", rep->refused.text);
 	if (rep->errors > 0) {
 		int bad = rep->errors - rep->missing;
 		const char *what = bad == 0 ? NULL : arena_printf(a, "%d of %d %s %s an error", bad,

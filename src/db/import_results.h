@@ -28,8 +28,8 @@ struct results_import {
 	int nrows;              /* the file's rows, then the missing candidates (line 0) */
 	const char *file_error; /* the file as a whole is unusable */
 	int file_error_line;    /* 0 when the error has no line */
-	const char *refused;    /* the session does not take these results now (nothing checked) */
-	int refused_status;     /* 403, 404 or 409 */
+	struct refusal refused; /* kind not REFUSAL_NONE: the session does not take these results
+	                         * now (not found, forbidden, conflict); nothing checked */
 	int errors;             /* rows with an error, the missing candidates included */
 	int missing;            /* booked candidates without a row */
 	int changed;

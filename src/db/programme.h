@@ -44,15 +44,16 @@ void exam_eligibility_of(struct arena *a, const char *exam_code, const struct ru
 
 /* The office edits an exam's pass marks and marker settings (audited). */
 enum db_status exam_marks_update(struct arena *a, const char *exam, int pass_written, int pass_oral,
-    int double_oral, int tolerance, const char *actor_id, const char **why);
-/* A new prerequisite, in force from now on. kind: course | certificate | attestation. */
+    int double_oral, int tolerance, const char *actor_id, struct refusal *ref);
 /* Whether what a rule would require exists: a course (kind "course"), an examination whose
  * certificate is held ("certificate") or an attestation kind ("attestation"); *known 0/1. */
 enum db_status exam_rule_ref_known(struct arena *a, const char *kind, const char *ref, int *known);
+/* A new prerequisite, in force from now on. kind: course | certificate | attestation (else a
+ * bad field "requirement"); refused as a conflict when already required or unknown. */
 enum db_status exam_rule_add(struct arena *a, const char *exam, const char *kind, const char *ref,
-    const char *actor_id, const char **why);
+    const char *actor_id, struct refusal *refusal);
 /* Ends a rule now; it stays on record, so earlier bookings remain explainable. */
 enum db_status exam_rule_retire(struct arena *a, const char *rule_id, const char *actor_id,
-    const char **why);
+    struct refusal *ref);
 
 #endif

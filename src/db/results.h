@@ -12,30 +12,25 @@ struct result_row {
 	int oral;
 };
 
-struct result_refusal {
-	int http_status;   /* 403, 404 or 409 */
-	const char *why;
-};
-
 /* Saves every row (the whole roster, or nothing) as entered by examiner actor_id.
  * Refused (DB_REFUSED) before booking closes, after publication, or for a roster that
  * is not exactly the session's booked candidates. */
 enum db_status results_save(struct arena *a, const char *session_id, const char *actor_id,
-    const struct result_row *rows, size_t n, struct result_refusal *ref);
+    const struct result_row *rows, size_t n, struct refusal *ref);
 
 /* Publishes: refused while a booked candidate has no outcome or a marker gap is open.
  * Creates one certificate record per pass; *issued receives how many. */
 enum db_status session_publish(struct arena *a, const char *session_id, const char *actor_id,
-    int *issued, struct result_refusal *ref);
+    int *issued, struct refusal *ref);
 
 /* The examination committee records an outcome that differs from the computed one. */
 enum db_status result_decide(struct arena *a, const char *booking_id, const char *actor_id,
-    const char *outcome, const char *reason, struct result_refusal *ref);
+    const char *outcome, const char *reason, struct refusal *ref);
 /* An admin settles a gap between two oral markers with the oral score to use. */
 enum db_status result_resolve_gap(struct arena *a, const char *booking_id, const char *actor_id,
-    int oral, const char *reason, struct result_refusal *ref);
+    int oral, const char *reason, struct refusal *ref);
 /* After publication: an admin changes a result, with a reason; certificates follow. */
 enum db_status result_amend(struct arena *a, const char *booking_id, const char *actor_id,
-    const struct result_row *row, const char *reason, struct result_refusal *ref);
+    const struct result_row *row, const char *reason, struct refusal *ref);
 
 #endif

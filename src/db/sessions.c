@@ -3,7 +3,7 @@
 #include <string.h>
 
 enum db_status session_create(struct arena *a, const struct session_input *in, long long *id,
-    const char **why)
+    struct refusal *ref)
 {
 	enum db_status st;
 	const char *tz = in->time_zone != NULL ? in->time_zone : "Europe/Vienna";
@@ -13,12 +13,11 @@ enum db_status session_create(struct arena *a, const struct session_input *in, l
 	if (st != DB_OK)
 		return st;
 	if (db_int(r, 0, 0) != 1) {
-		*why = arena_printf(a, "unknown examination %s", in->exam);
-		return DB_REFUSED;
+		return db_refusef(a, ref, REFUSAL_BAD_FIELD, "exam", "There is no examination %s.",
+		    in->exam);
 	}
 	if (db_int(r, 0, 1) != 1) {
-		*why = arena_printf(a, "unknown time zone %s", tz);
-		return DB_REFUSED;
+		return db_refusef(a, ref, REFUSAL_BAD_FIELD, "time_zone", "There is no time zone %s.", tz);
 	}
 	/* Defaults: booking opens now, closes when the exam day begins (so the last day to
 	 * book is the day before), and cancelling is possible until booking closes. A session
@@ -37,47 +36,44 @@ enum db_status session_create(struct arena *a, const struct session_input *in, l
 	    9, in->exam, in->date, tz, in->location, in->capacity, in->opens, in->closes,
 	    in->cancel_until, in->created_by);
 	if (st == DB_INVALID) {
-		*why = "capacity must be between 1 and 10000 and the location at most 200 characters";
-		return DB_REFUSED;
+		return db_refuse(ref, REFUSAL_BAD_FIELD, "capacity", "The capacity must be between 1 "
+		    "and 10000 and the location at most 200 characters.");
 	}
 	if (st != DB_OK)
 		return st;
 	if (db_rows(r) != 1) {
-		*why = "booking must open before it closes, and close no later than the exam starts";
-		return DB_REFUSED;
+		return db_refuse(ref, REFUSAL_BAD_FIELD, "closes", "Booking must open before it closes, "
+		    "and close no later than the exam starts (09:00 on the exam day).");
 	}
 	*id = db_int(r, 0, 0);
 	return DB_OK;
 }
 
 enum db_status session_assign_examiner(struct arena *a, const char *session_id, const char *email,
-    const char **why)
+    struct refusal *ref)
 {
 	enum db_status st;
 	PGresult *u = db_query(a, &st, "SELECT id, role FROM users WHERE email = lower($1)", 1, email);
 	if (st != DB_OK)
 		return st;
 	if (db_rows(u) != 1) {
-		*why = arena_printf(a, "no user with e-mail %s", email);
-		return DB_REFUSED;
+		return db_refusef(a, ref, REFUSAL_CONFLICT, "email", "there is no account with the "
+		    "e-mail address %s", email);
 	}
 	if (strcmp(db_val(u, 0, 1), "examiner") != 0) {
-		*why = arena_printf(a, "%s is not an examiner", email);
-		return DB_REFUSED;
+		return db_refusef(a, ref, REFUSAL_CONFLICT, "email", "%s is not an examiner", email);
 	}
 	PGresult *s = db_query(a, &st, "SELECT published_at IS NOT NULL FROM exam_sessions WHERE id = $1",
 	    1, session_id);
 	if (st != DB_OK)
 		return st;
-	if (db_rows(s) != 1) {
-		*why = arena_printf(a, "no session %s", session_id);
-		return DB_REFUSED;
-	}
+	if (db_rows(s) != 1)
+		return db_refuse(ref, REFUSAL_NOT_FOUND, NULL, "There is no such examination session.");
 	return db_exec(a, "INSERT INTO session_examiners (session_id, user_id) VALUES ($1, $2)"
 	    " ON CONFLICT DO NOTHING", 2, session_id, db_val(u, 0, 0));
 }
 
-enum db_status session_close(struct arena *a, const char *session_id, const char **why)
+enum db_status session_close(struct arena *a, const char *session_id, struct refusal *ref)
 {
 	enum db_status st;
 	PGresult *r = db_query(a, &st,
@@ -85,9 +81,7 @@ enum db_status session_close(struct arena *a, const char *session_id, const char
 	    1, session_id);
 	if (st != DB_OK)
 		return st;
-	if (db_rows(r) != 1) {
-		*why = arena_printf(a, "no session %s", session_id);
-		return DB_REFUSED;
-	}
+	if (db_rows(r) != 1)
+		return db_refuse(ref, REFUSAL_NOT_FOUND, NULL, "There is no such examination session.");
 	return DB_OK;
 }

@@ -15,12 +15,14 @@ struct session_input {
 	const char *created_by;    /* user id or NULL (CLI) */
 };
 
-/* DB_OK with *id; DB_REFUSED with *why (unknown exam or zone, window the wrong way round). */
+/* DB_OK with *id; DB_REFUSED with a bad field (exam, time_zone, capacity, closes: the
+ * window the wrong way round). */
 enum db_status session_create(struct arena *a, const struct session_input *in, long long *id,
-    const char **why);
+    struct refusal *ref);
+/* Refused: not found (session), conflict (field email: no such account, not an examiner). */
 enum db_status session_assign_examiner(struct arena *a, const char *session_id, const char *email,
-    const char **why);
-/* Ends booking now: the roster is fixed and results may be entered. */
-enum db_status session_close(struct arena *a, const char *session_id, const char **why);
+    struct refusal *ref);
+/* Ends booking now: the roster is fixed and results may be entered. Refused: not found. */
+enum db_status session_close(struct arena *a, const char *session_id, struct refusal *ref);
 
 #endif

@@ -4,6 +4,7 @@
 #include "auth/password.h"
 #include "auth/session.h"
 #include "auth/throttle.h"
+#include "db/users.h"
 #include "domain/account.h"
 #include "db/certificate_issue.h"
 #include "web/handlers.h"
@@ -74,12 +75,10 @@ void post_register(struct request *req)
 		http_error(req, 500, "The password could not be stored. Please try again.");
 		return;
 	}
-	enum db_status st;
-	PGresult *r = db_query(req->arena, &st,
-	    "INSERT INTO users (email, full_name, role, password_hash)"
-	    " VALUES ($1, $2, 'candidate', $3) RETURNING id",
-	    3, email, name, hash);
-	if (st == DB_CONFLICT) {
+	long long id;
+	struct refusal ref = { 0 };
+	enum db_status st = user_create(req->arena, email, name, ROLE_CANDIDATE, hash, &id, &ref);
+	if (st == DB_REFUSED) {
 		tdict_set(d, "email_error", "An account with this e-mail address already exists. "
 		    "Log in instead, or use another address.");
 		show_register(req, 409, d);
@@ -89,7 +88,7 @@ void post_register(struct request *req)
 		fail_db(req, st);
 		return;
 	}
-	if ((st = session_start(req, db_int(r, 0, 0))) != DB_OK) {
+	if ((st = session_start(req, id)) != DB_OK) {
 		fail_db(req, st);
 		return;
 	}

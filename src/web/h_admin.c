@@ -235,17 +235,11 @@ void post_admin_sessions(struct request *req)
 	in.created_by = req->user->id_text;
 
 	long long id;
-	const char *why = NULL;
-	st = session_create(a, &in, &id, &why);
+	struct refusal ref = { 0 };
+	st = session_create(a, &in, &id, &ref);
 	if (st == DB_REFUSED) {
-		if (strncmp(why, "unknown examination", 19) == 0)
-			tdict_set(d, "exam_error", "Choose one of the examinations in the list.");
-		else if (strncmp(why, "booking must", 12) == 0)
-			tdict_set(d, "closes_error", "Booking must open before it closes, and close no "
-			    "later than the exam starts (09:00 on the exam day).");
-		else
-			tdict_set(d, "form_error", why);
-		show_sessions(req, 400, d);
+		http_field_error(req, d, &ref, NULL);
+		show_sessions(req, http_refusal_status(&ref), d);
 		return;
 	}
 	if (st != DB_OK) {
@@ -351,14 +345,15 @@ void post_admin_session_examiners(struct request *req)
 		http_error(req, 404, "There is no such examination session.");
 		return;
 	}
-	enum db_status st = session_assign_examiner(req->arena, id, email, &why);
-	if (st == DB_REFUSED && strncmp(why, "no session", 10) == 0) {
-		http_error(req, 404, "There is no such examination session.");
+	struct refusal ref = { 0 };
+	enum db_status st = session_assign_examiner(req->arena, id, email, &ref);
+	if (st == DB_REFUSED && ref.field == NULL) {
+		http_refusal(req, "Examiner not assigned", &ref);
 		return;
 	}
 	if (st == DB_REFUSED) {
-		tdict_setf(d, "examiner_error", "Not assigned: %s.", why);
-		show_session(req, 409, d, id);
+		tdict_setf(d, "examiner_error", "Not assigned: %s.", ref.text);
+		show_session(req, http_refusal_status(&ref), d, id);
 		return;
 	}
 	if (st != DB_OK) {
@@ -372,7 +367,7 @@ void post_admin_session_close(struct request *req)
 {
 	static const char *const allowed[] = { NULL };
 	struct tdict *d = http_page(req, "Examination session");
-	const char *id = req->params[0], *why = NULL;
+	const char *id = req->params[0];
 	if (unexpected(req, d, allowed)) {
 		show_session(req, 400, d, id);
 		return;
@@ -381,9 +376,10 @@ void post_admin_session_close(struct request *req)
 		http_error(req, 404, "There is no such examination session.");
 		return;
 	}
-	enum db_status st = session_close(req->arena, id, &why);
+	struct refusal ref = { 0 };
+	enum db_status st = session_close(req->arena, id, &ref);
 	if (st == DB_REFUSED) {
-		http_error(req, 404, "There is no such examination session.");
+		http_refusal(req, "Session not closed", &ref);
 		return;
 	}
 	if (st != DB_OK) {
@@ -657,16 +653,16 @@ void post_admin_candidate_records(struct request *req)
 	const char *user_id = candidate_of(req, d, id);
 	if (user_id == NULL)
 		return;
-	struct record_tx t = { user_id, &row, req->user->id_text, { 0, NULL } };
+	struct record_tx t = { user_id, &row, req->user->id_text, { 0 } };
 	enum db_status st = db_tx(a, DB_READ_COMMITTED, record_body, &t);
 	if (st == DB_REFUSED) {
-		/* These two are the form's values, not the records, being wrong. */
-		if (strncmp(t.res.message, "unknown course", 14) == 0) {
+		/* A bad course or edition is the form's values, not the records, being wrong. */
+		if (t.res.refusal.kind == REFUSAL_BAD_FIELD && strcmp(t.res.refusal.field, "course") == 0) {
 			tdict_set(d, "rec_course_error", "Choose one of the courses in the list.");
 			show_candidate(req, 400, d, id);
 			return;
 		}
-		if (strncmp(t.res.message, "edition ", 8) == 0) {
+		if (t.res.refusal.kind == REFUSAL_BAD_FIELD) {
 			tdict_setf(d, "rec_edition_error", "The %s: choose an edition of this course, or none.",
 			    t.res.message);
 			show_candidate(req, 400, d, id);
@@ -713,7 +709,7 @@ void post_admin_candidate_attestations(struct request *req)
 	const char *user_id = candidate_of(req, d, id);
 	if (user_id == NULL)
 		return;
-	struct record_result res = { 0, NULL };
+	struct record_result res = { 0 };
 	enum db_status st = attestation_record(a, user_id, kind, date, req->user->id_text, &res);
 	if (st == DB_REFUSED) {
 		tdict_set(d, "att_kind_error", "Choose one of the attestations in the list.");
@@ -913,9 +909,10 @@ void post_admin_candidate_name(struct request *req)
 		http_error(req, 400, why);
 		return;
 	}
-	enum db_status st = user_rename(req->arena, req->params[0], name, req->user->id_text, &why);
+	struct refusal ref = { 0 };
+	enum db_status st = user_rename(req->arena, req->params[0], name, req->user->id_text, &ref);
 	if (st == DB_REFUSED) {
-		http_error(req, 404, why);
+		http_refusal(req, "Name not changed", &ref);
 		return;
 	}
 	if (st != DB_OK) {

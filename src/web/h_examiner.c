@@ -180,11 +180,6 @@ static int split_field(const char *name, char *kind, size_t kind_cap, const char
 	return strspn(*id, "0123456789") == strlen(*id) ? 0 : -1;
 }
 
-static void show_refused(struct request *req, const struct result_refusal *ref, const char *title)
-{
-	http_refused(req, ref->http_status, title, ref->why, NULL, 0);
-}
-
 void post_results(struct request *req)
 {
 	struct session_view s;
@@ -255,10 +250,10 @@ void post_results(struct request *req)
 		    "Results are saved for the whole roster at once.");
 		return;
 	}
-	struct result_refusal ref = { 0, NULL };
+	struct refusal ref = { 0 };
 	st = results_save(req->arena, s.id, req->user->id_text, rows, n, &ref);
 	if (st == DB_REFUSED) {
-		show_refused(req, &ref, "Results not saved");
+		http_refusal(req, "Results not saved", &ref);
 		return;
 	}
 	if (st != DB_OK) {
@@ -276,10 +271,10 @@ void post_publish(struct request *req)
 		return;
 	}
 	int issued = 0;
-	struct result_refusal ref = { 0, NULL };
+	struct refusal ref = { 0 };
 	enum db_status st = session_publish(req->arena, req->params[0], req->user->id_text, &issued, &ref);
 	if (st == DB_REFUSED) {
-		show_refused(req, &ref, "Results not published");
+		http_refusal(req, "Results not published", &ref);
 		return;
 	}
 	if (st != DB_OK) {
@@ -309,10 +304,10 @@ static const char *reason_field(struct request *req)
 	return reason;
 }
 
-static void after_change(struct request *req, enum db_status st, const struct result_refusal *ref)
+static void after_change(struct request *req, enum db_status st, const struct refusal *ref)
 {
 	if (st == DB_REFUSED) {
-		show_refused(req, ref, "Change not possible");
+		http_refusal(req, "Change not possible", ref);
 		return;
 	}
 	if (st != DB_OK) {
@@ -339,7 +334,7 @@ void post_decision(struct request *req)
 	const char *reason = reason_field(req);
 	if (reason == NULL)
 		return;
-	struct result_refusal ref = { 0, NULL };
+	struct refusal ref = { 0 };
 	after_change(req, result_decide(req->arena, req->params[0], req->user->id_text, outcome, reason,
 	    &ref), &ref);
 }
@@ -359,7 +354,7 @@ void post_resolve(struct request *req)
 	const char *reason = reason_field(req);
 	if (reason == NULL)
 		return;
-	struct result_refusal ref = { 0, NULL };
+	struct refusal ref = { 0 };
 	after_change(req, result_resolve_gap(req->arena, req->params[0], req->user->id_text, oral,
 	    reason, &ref), &ref);
 }
@@ -381,7 +376,7 @@ void post_amend(struct request *req)
 	const char *reason = reason_field(req);
 	if (reason == NULL)
 		return;
-	struct result_refusal ref = { 0, NULL };
+	struct refusal ref = { 0 };
 	after_change(req, result_amend(req->arena, req->params[0], req->user->id_text, &row, reason,
 	    &ref), &ref);
 }
@@ -400,7 +395,7 @@ static void render_import(struct request *req, int status, const struct session_
 	if (rep != NULL) {
 		tdict_set_bool(d, "dry_run", rep->dry_run);
 		tdict_set_bool(d, "has_report", 1);
-		tdict_set_bool(d, "report_ok", rep->file_error == NULL && rep->refused == NULL &&
+		tdict_set_bool(d, "report_ok", rep->file_error == NULL && rep->refused.kind == REFUSAL_NONE &&
 		    rep->errors == 0);
 		tdict_set(d, "summary", results_import_summary(req->arena, rep));
 		tdict_set_bool(d, "has_rows", rep->nrows > 0);
@@ -442,10 +437,10 @@ void post_results_import(struct request *req)
 		fail_db(req, st);
 		return;
 	}
-	if (rep.refused != NULL && rep.refused_status != 409) {
-		http_error(req, rep.refused_status, rep.refused);
+	if (rep.refused.kind != REFUSAL_NONE && rep.refused.kind != REFUSAL_CONFLICT) {
+		http_refusal(req, "Results not imported", &rep.refused);
 		return;
 	}
-	int status = rep.refused != NULL ? 409 : rep.file_error != NULL || rep.errors > 0 ? 400 : 200;
+	int status = rep.refused.kind == REFUSAL_CONFLICT ? 409 : rep.file_error != NULL || rep.errors > 0 ? 400 : 200;
 	render_import(req, status, &s, &rep, f->filename, NULL);
 }

@@ -82,10 +82,10 @@ void page_admin_exams(struct request *req)
 	show_exams(req, 200, NULL);
 }
 
-static void answer(struct request *req, enum db_status st, const char *why)
+static void answer(struct request *req, enum db_status st, const struct refusal *ref)
 {
 	if (st == DB_REFUSED) {
-		http_error(req, 409, why);
+		http_refusal(req, "Not changed", ref);
 		return;
 	}
 	if (st != DB_OK) {
@@ -108,9 +108,9 @@ void post_admin_exam_marks(struct request *req)
 		show_exams(req, 400, "Pass marks and the tolerance are whole numbers from 0 to 100; nothing was changed.");
 		return;
 	}
-	const char *why = NULL;
+	struct refusal ref = { 0 };
 	answer(req, exam_marks_update(req->arena, req->params[0], w, o,
-	    fields_get(&req->form, "double_oral") != NULL, t, req->user->id_text, &why), why);
+	    fields_get(&req->form, "double_oral") != NULL, t, req->user->id_text, &ref), &ref);
 }
 
 void post_admin_exam_rules(struct request *req)
@@ -122,7 +122,7 @@ void post_admin_exam_rules(struct request *req)
 		http_error(req, 400, "Choose the requirement to add.");
 		return;
 	}
-	const char *kind = arena_strndup(req->arena, value, (size_t)(colon - value)), *why = NULL;
+	const char *kind = arena_strndup(req->arena, value, (size_t)(colon - value));
 	/* Validated like every other field: an unknown course (or exam, or attestation) is the
 	 * office's typing or a stale form, answered 400 beside the field, never a refusal by the
 	 * database's foreign key. */
@@ -140,7 +140,9 @@ void post_admin_exam_rules(struct request *req)
 		    "A prerequisite is a course, a certificate or an attestation: choose one from the list.");
 		return;
 	}
-	answer(req, exam_rule_add(req->arena, req->params[0], kind, colon + 1, req->user->id_text, &why), why);
+	struct refusal ref = { 0 };
+	answer(req, exam_rule_add(req->arena, req->params[0], kind, colon + 1, req->user->id_text, &ref),
+	    &ref);
 }
 
 void post_admin_rule_retire(struct request *req)
@@ -150,6 +152,6 @@ void post_admin_rule_retire(struct request *req)
 		http_error(req, 400, "The form sent a field it does not have.");
 		return;
 	}
-	const char *why = NULL;
-	answer(req, exam_rule_retire(req->arena, req->params[0], req->user->id_text, &why), why);
+	struct refusal ref = { 0 };
+	answer(req, exam_rule_retire(req->arena, req->params[0], req->user->id_text, &ref), &ref);
 }

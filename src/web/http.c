@@ -190,6 +190,37 @@ void http_refused(struct request *req, int status, const char *title, const char
 	http_render(req, 409, "refused", d);
 }
 
+int http_refusal_status(const struct refusal *ref)
+{
+	switch (ref->kind) {
+	case REFUSAL_NOT_FOUND: return 404;
+	case REFUSAL_FORBIDDEN: return 403;
+	case REFUSAL_CONFLICT: return 409;
+	case REFUSAL_BAD_FIELD: return 400;
+	case REFUSAL_NONE:
+	case REFUSAL__MAX:
+		break;
+	}
+	return 500; /* DB_REFUSED without a filled refusal is our bug */
+}
+
+void http_refusal(struct request *req, const char *title, const struct refusal *ref)
+{
+	http_refused(req, http_refusal_status(ref), title, ref->text, ref->reasons, ref->nreasons);
+}
+
+void http_field_error(struct request *req, struct tdict *page, const struct refusal *ref,
+    const char *const *keys)
+{
+	const char *key = NULL;
+	for (size_t i = 0; ref->field != NULL && keys != NULL && keys[i] != NULL; i += 2)
+		if (strcmp(keys[i], ref->field) == 0)
+			key = keys[i + 1];
+	if (key == NULL)
+		key = ref->field != NULL ? arena_printf(req->arena, "%s_error", ref->field) : "form_error";
+	tdict_set(page, key, ref->text);
+}
+
 void http_send(struct request *req)
 {
 	char head[256];

@@ -50,6 +50,17 @@ void http_render(struct request *req, int status, const char *name, struct tdict
  * other status (404, 403) is the plain error page. */
 void http_refused(struct request *req, int status, const char *title, const char *why,
     const char *const *reasons, size_t nreasons);
+/* The one mapping of a refusal's kind to an HTTP status: not found 404, forbidden 403,
+ * conflict 409, bad field 400. */
+int http_refusal_status(const struct refusal *ref);
+/* Answers a refusal: conflicts get the refused page (title, text, reasons); other kinds the
+ * error page with the text. Handlers that show a form again for a bad field do so first. */
+void http_refusal(struct request *req, const char *title, const struct refusal *ref);
+/* A refusal shown on its form: sets "<field>_error" (or the key keys maps the field to:
+ * pairs of field name, page key, NULL-terminated; NULL for none) to its text, or
+ * "form_error" when it names no field. */
+void http_field_error(struct request *req, struct tdict *page, const struct refusal *ref,
+    const char *const *keys);
 /* The one error page. message may be NULL for the status's standard text. */
 void http_error(struct request *req, int status, const char *message);
 void http_send(struct request *req);
