@@ -35,37 +35,27 @@ void page_register(struct request *req)
 	show_register(req, 200, http_page(req, "Create your account"));
 }
 
+/* Any other field (a "role", say) is refused: nobody registers as anything but a candidate. */
+const struct form_spec form_register = { "the registration form", (const struct form_field[]){
+	{ .name = "email", .kind = VALID_EMAIL, .flags = FIELD_REQUIRED },
+	{ .name = "full_name", .kind = VALID_NAME, .flags = FIELD_REQUIRED, .error_key = "name_error" },
+	{ .name = "password", .kind = VALID_PASSWORD, .flags = FIELD_REQUIRED | FIELD_SECRET },
+	{ .name = NULL } } };
+
 void post_register(struct request *req)
 {
-	static const char *const allowed[] = { "email", "full_name", "password", NULL };
 	struct tdict *d = http_page(req, "Create your account");
-	const char *why, *extra;
-	int bad = 0;
-
 	/* The user's values come back in the form, the password never does. */
-	tdict_set(d, "email", http_form(req, "email"));
-	tdict_set(d, "full_name", http_form(req, "full_name"));
-	if ((extra = http_unexpected_field(req, allowed)) != NULL) {
-		tdict_setf(d, "form_error", "The form sent a field this page does not have (%s).", extra);
+	if (form_invalid(req, d)) {
 		show_register(req, 400, d);
 		return;
 	}
-	char *email = email_normalise(req->arena, http_form(req, "email"), &why);
-	if (email == NULL) {
-		tdict_set(d, "email_error", why);
-		bad = 1;
-	}
-	char *name = name_normalise(req->arena, http_form(req, "full_name"), &why);
-	if (name == NULL || (why = holder_name_problem(req->arena, name)) != NULL) {
+	const char *email = form_value(req, "email"), *name = form_value(req, "full_name");
+	const char *password = form_value(req, "password");
+	/* A name the certificate font cannot draw is refused now, not at publication. */
+	const char *why = holder_name_problem(req->arena, name);
+	if (why != NULL) {
 		tdict_set(d, "name_error", why);
-		bad = 1;
-	}
-	const char *password = http_form(req, "password");
-	if ((why = password_problem(password)) != NULL) {
-		tdict_set(d, "password_error", why);
-		bad = 1;
-	}
-	if (bad) {
 		show_register(req, 400, d);
 		return;
 	}
@@ -145,26 +135,22 @@ static enum db_status login_body(struct arena *a, void *p)
 	return throttle_clear(a, at->email);
 }
 
+/* The password is whatever was typed: only the login itself may judge it (401, not 400). */
+const struct form_spec form_login = { "the login form", (const struct form_field[]){
+	{ .name = "email", .kind = VALID_EMAIL, .flags = FIELD_REQUIRED },
+	{ .name = "password", .kind = VALID_ANY, .flags = FIELD_SECRET },
+	{ .name = NULL } } };
+
 void post_login(struct request *req)
 {
-	static const char *const allowed[] = { "email", "password", NULL };
 	struct tdict *d = http_page(req, "Log in");
-	const char *why, *extra;
 	enum db_status st;
-
-	tdict_set(d, "email", http_form(req, "email"));
-	if ((extra = http_unexpected_field(req, allowed)) != NULL) {
-		tdict_setf(d, "form_error", "The form sent a field this page does not have (%s).", extra);
+	if (form_invalid(req, d)) {
 		show_login(req, 400, d);
 		return;
 	}
-	char *email = email_normalise(req->arena, http_form(req, "email"), &why);
-	if (email == NULL) {
-		tdict_set(d, "email_error", why);
-		show_login(req, 400, d);
-		return;
-	}
-	struct login_attempt at = { email, http_form(req, "password"), req->remote_addr, 0, 0, 0 };
+	const char *email = form_value(req, "email");
+	struct login_attempt at = { email, form_value(req, "password"), req->remote_addr, 0, 0, 0 };
 	if ((st = db_tx(req->arena, DB_READ_COMMITTED, login_body, &at)) != DB_OK) {
 		fail_db(req, st);
 		return;
@@ -190,6 +176,9 @@ void post_login(struct request *req)
 	}
 	http_redirect(req, "/dashboard");
 }
+
+const struct form_spec form_logout = { "the logout form", (const struct form_field[]){
+	{ .name = NULL } } };
 
 void post_logout(struct request *req)
 {

@@ -161,23 +161,22 @@ void page_examiner_session(struct request *req)
 		render_session(req, 200, &s, NULL, 0, NULL);
 }
 
-/* A ticked checkbox sends its value ("on" by default); scripts may send "" or "0" for unticked. */
-static int checkbox_on(const char *v)
-{
-	return v != NULL && *v != '\0' && strcmp(v, "0") != 0 && strcasecmp(v, "off") != 0 &&
-	    strcasecmp(v, "false") != 0 && strcasecmp(v, "no") != 0;
-}
+/* One row per booked candidate: all rows are saved or none. */
+const struct form_spec form_results = { "the results form", (const struct form_field[]){
+	{ .name = "written_{#}", .kind = VALID_SCORE },
+	{ .name = "oral_{#}", .kind = VALID_SCORE },
+	{ .name = "absent_{#}", .kind = VALID_CHECKBOX },
+	{ .name = NULL } } };
 
-/* "written_12" → kind "written", id "12"; 0 when the name has that shape. */
-static int split_field(const char *name, char *kind, size_t kind_cap, const char **id)
+/* A score field of the results form: its value as typed, and the score or SCORE_EMPTY /
+ * SCORE_INVALID. */
+static int row_score(const struct request *req, const char *kind, const char *id, const char **typed)
 {
-	const char *u = strrchr(name, '_');
-	if (u == NULL || u == name || (size_t)(u - name) >= kind_cap || u[1] == '\0')
-		return -1;
-	memcpy(kind, name, (size_t)(u - name));
-	kind[u - name] = '\0';
-	*id = u + 1;
-	return strspn(*id, "0123456789") == strlen(*id) ? 0 : -1;
+	const struct form_item *it = form_input_item(&req->in, arena_printf(req->arena, "%s_%s", kind, id));
+	*typed = it != NULL ? it->given : NULL;
+	if (it == NULL || !valid_given(it->given))
+		return SCORE_EMPTY;
+	return it->error != NULL ? SCORE_INVALID : atoi(it->value);
 }
 
 void post_results(struct request *req)
@@ -198,31 +197,27 @@ void post_results(struct request *req)
 		typed[i].booking_id = rows[i].booking_id = db_val(r, (int)i, 0);
 
 	/* Every posted field must belong to a row of this roster. */
-	for (size_t f = 0; f < req->form.n; f++) {
-		const char *name = req->form.v[f].name, *id;
-		char kind[16];
-		if (strcmp(name, "csrf") == 0)
-			continue;
-		int known = split_field(name, kind, sizeof kind, &id) == 0 &&
-		    (strcmp(kind, "written") == 0 || strcmp(kind, "oral") == 0 || strcmp(kind, "absent") == 0);
-		for (size_t i = 0; known && i < n; i++)
-			if (strcmp(rows[i].booking_id, id) == 0)
-				known = 2;
-		if (known != 2) {
-			render_session(req, 400, &s, NULL, 0, arena_printf(req->arena,
-			    "The form sent a field that is not part of this roster (%s); nothing was saved.", name));
-			return;
-		}
+	const char *stray = req->in.unexpected;
+	for (size_t f = 0; stray == NULL && f < req->in.n; f++) {
+		const char *name = req->in.items[f].name;
+		int known = 0;
+		for (size_t i = 0; !known && i < n; i++)
+			known = strcmp(strchr(name, '_') + 1, rows[i].booking_id) == 0;
+		if (!known)
+			stray = name;
+	}
+	if (stray != NULL) {
+		render_session(req, 400, &s, NULL, 0, arena_printf(req->arena,
+		    "The form sent a field that is not part of this roster (%s); nothing was saved.", stray));
+		return;
 	}
 
 	int bad = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct typed_row *t = &typed[i];
 		const char *id = t->booking_id;
-		t->written = fields_get(&req->form, arena_printf(req->arena, "written_%s", id));
-		t->oral = fields_get(&req->form, arena_printf(req->arena, "oral_%s", id));
-		t->absent = checkbox_on(fields_get(&req->form, arena_printf(req->arena, "absent_%s", id)));
-		int w = score_parse(t->written), o = score_parse(t->oral);
+		int w = row_score(req, "written", id, &t->written), o = row_score(req, "oral", id, &t->oral);
+		t->absent = form_ticked(req, arena_printf(req->arena, "absent_%s", id));
 		rows[i].absent = t->absent;
 		rows[i].written = w;
 		rows[i].oral = o;
@@ -263,11 +258,13 @@ void post_results(struct request *req)
 	http_redirect(req, arena_printf(req->arena, "/examiner/sessions/%s?saved=1", s.id));
 }
 
+const struct form_spec form_publish = { "the publication form", (const struct form_field[]){
+	{ .name = NULL } } };
+
 void post_publish(struct request *req)
 {
-	static const char *const allowed[] = { NULL };
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The publication form sent a field it does not have.");
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
 	int issued = 0;
@@ -292,18 +289,6 @@ static const char *session_of(struct request *req, const char *booking_id)
 	return st == DB_OK && db_rows(r) == 1 ? db_val(r, 0, 0) : NULL;
 }
 
-static const char *reason_field(struct request *req)
-{
-	const char *reason = http_form(req, "reason");
-	while (*reason == ' ')
-		reason++;
-	if (*reason == '\0' || strlen(reason) > 1000) {
-		http_error(req, 400, "A reason (1 to 1000 characters) is required for this change.");
-		return NULL;
-	}
-	return reason;
-}
-
 static void after_change(struct request *req, enum db_status st, const struct refusal *ref)
 {
 	if (st == DB_REFUSED) {
@@ -318,64 +303,69 @@ static void after_change(struct request *req, enum db_status st, const struct re
 	http_redirect(req, session ? arena_printf(req->arena, "/examiner/sessions/%s", session) : "/admin");
 }
 
+static const char *const decisions[] = { "pass", "fail", "absent", NULL };
+
+const struct form_spec form_decision = { "the decision form", (const struct form_field[]){
+	{ .name = "outcome", .kind = VALID_CHOICE, .choices = decisions, .flags = FIELD_REQUIRED,
+	  .message = "The committee's decision must be pass, fail or absent." },
+	{ .name = "reason", .kind = VALID_REASON, .flags = FIELD_REQUIRED },
+	{ .name = NULL } } };
+
 void post_decision(struct request *req)
 {
-	static const char *const allowed[] = { "outcome", "reason", NULL };
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The decision form sent a field it does not have.");
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	const char *outcome = http_form(req, "outcome");
-	int o = outcome_parse(outcome);
-	if (o != OUTCOME_PASS && o != OUTCOME_FAIL && o != OUTCOME_ABSENT) {
-		http_error(req, 400, "The committee's decision must be pass, fail or absent.");
-		return;
-	}
-	const char *reason = reason_field(req);
-	if (reason == NULL)
-		return;
 	struct refusal ref = { 0 };
-	after_change(req, result_decide(req->arena, req->params[0], req->user->id_text, outcome, reason,
-	    &ref), &ref);
+	after_change(req, result_decide(req->arena, req->params[0], req->user->id_text,
+	    form_value(req, "outcome"), form_value(req, "reason"), &ref), &ref);
 }
+
+const struct form_spec form_resolve = { "the resolution form", (const struct form_field[]){
+	{ .name = "oral", .kind = VALID_SCORE, .flags = FIELD_REQUIRED,
+	  .message = "The oral score to use must be a whole number from 0 to 100." },
+	{ .name = "reason", .kind = VALID_REASON, .flags = FIELD_REQUIRED },
+	{ .name = NULL } } };
 
 void post_resolve(struct request *req)
 {
-	static const char *const allowed[] = { "oral", "reason", NULL };
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The resolution form sent a field it does not have.");
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	int oral = score_parse(http_form(req, "oral"));
-	if (oral < 0) {
-		http_error(req, 400, "The oral score to use must be a whole number from 0 to 100.");
-		return;
-	}
-	const char *reason = reason_field(req);
-	if (reason == NULL)
-		return;
 	struct refusal ref = { 0 };
-	after_change(req, result_resolve_gap(req->arena, req->params[0], req->user->id_text, oral,
-	    reason, &ref), &ref);
+	after_change(req, result_resolve_gap(req->arena, req->params[0], req->user->id_text,
+	    atoi(form_value(req, "oral")), form_value(req, "reason"), &ref), &ref);
+}
+
+const struct form_spec form_amend = { "the amendment form", (const struct form_field[]){
+	{ .name = "written", .kind = VALID_SCORE, .message = "Give both scores (0–100), or tick absent with no scores." },
+	{ .name = "oral", .kind = VALID_SCORE, .message = "Give both scores (0–100), or tick absent with no scores." },
+	{ .name = "absent", .kind = VALID_CHECKBOX },
+	{ .name = "reason", .kind = VALID_REASON, .flags = FIELD_REQUIRED },
+	{ .name = NULL } } };
+
+static int score_of(const struct request *req, const char *name)
+{
+	const char *v = form_value(req, name);
+	return v[0] != '\0' ? atoi(v) : SCORE_EMPTY;
 }
 
 void post_amend(struct request *req)
 {
-	static const char *const allowed[] = { "written", "oral", "absent", "reason", NULL };
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The amendment form sent a field it does not have.");
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	struct result_row row = { req->params[0], fields_get(&req->form, "absent") != NULL,
-		score_parse(http_form(req, "written")), score_parse(http_form(req, "oral")) };
+	struct result_row row = { req->params[0], form_ticked(req, "absent"), score_of(req, "written"),
+		score_of(req, "oral") };
 	if (row.absent ? (row.written != SCORE_EMPTY || row.oral != SCORE_EMPTY) :
 	    (row.written < 0 || row.oral < 0)) {
 		http_error(req, 400, "Give both scores (0–100), or tick absent with no scores.");
 		return;
 	}
-	const char *reason = reason_field(req);
-	if (reason == NULL)
-		return;
+	const char *reason = form_value(req, "reason");
 	struct refusal ref = { 0 };
 	after_change(req, result_amend(req->arena, req->params[0], req->user->id_text, &row, reason,
 	    &ref), &ref);
@@ -413,20 +403,24 @@ static void render_import(struct request *req, int status, const struct session_
 	http_render(req, status, "results_import", d);
 }
 
+const struct form_spec form_results_import = { "the results import form", (const struct form_field[]){
+	{ .name = "csv", .flags = FIELD_FILE | FIELD_REQUIRED, .message = "Choose the CSV file to import." },
+	{ .name = "dry_run", .kind = VALID_CHECKBOX },
+	{ .name = NULL } } };
+
 void post_results_import(struct request *req)
 {
-	static const char *const allowed[] = { "csv", "dry_run", NULL };
 	struct session_view s;
 	if (session_access(req, &s) != 0)
 		return;
-	if (http_unexpected_field(req, allowed) != NULL) {
+	if (req->in.unexpected != NULL) {
 		render_import(req, 400, &s, NULL, NULL, "The import form sent a field it does not have; "
 		    "nothing was saved.");
 		return;
 	}
-	int dry_run = http_form(req, "dry_run")[0] != '\0';
-	const struct field *f = fields_find(&req->form, "csv");
-	if (f == NULL || f->filename == NULL || f->filename[0] == '\0') {
+	int dry_run = form_ticked(req, "dry_run");
+	const struct field *f = form_file(req, "csv");
+	if (f == NULL) {
 		render_import(req, 400, &s, NULL, NULL, "Choose the CSV file to import.");
 		return;
 	}

@@ -95,30 +95,40 @@ static void answer(struct request *req, enum db_status st, const struct refusal 
 	http_redirect(req, "/admin/exams");
 }
 
+const struct form_spec form_exam_marks = { "the pass marks form", (const struct form_field[]){
+	{ .name = "pass_written", .kind = VALID_SCORE, .flags = FIELD_REQUIRED },
+	{ .name = "pass_oral", .kind = VALID_SCORE, .flags = FIELD_REQUIRED },
+	{ .name = "double_oral", .kind = VALID_CHECKBOX },
+	{ .name = "tolerance", .kind = VALID_SCORE, .flags = FIELD_REQUIRED },
+	{ .name = NULL } } };
+
 void post_admin_exam_marks(struct request *req)
 {
-	static const char *const allowed[] = { "pass_written", "pass_oral", "double_oral", "tolerance", NULL };
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The form sent a field it does not have.");
+	if (req->in.unexpected != NULL) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	int w = score_parse(http_form(req, "pass_written")), o = score_parse(http_form(req, "pass_oral"));
-	int t = score_parse(http_form(req, "tolerance"));
-	if (w < 0 || o < 0 || t < 0) {
+	if (req->in.bad) {
 		show_exams(req, 400, "Pass marks and the tolerance are whole numbers from 0 to 100; nothing was changed.");
 		return;
 	}
 	struct refusal ref = { 0 };
-	answer(req, exam_marks_update(req->arena, req->params[0], w, o,
-	    fields_get(&req->form, "double_oral") != NULL, t, req->user->id_text, &ref), &ref);
+	answer(req, exam_marks_update(req->arena, req->params[0], atoi(form_value(req, "pass_written")),
+	    atoi(form_value(req, "pass_oral")), form_ticked(req, "double_oral"),
+	    atoi(form_value(req, "tolerance")), req->user->id_text, &ref), &ref);
 }
+
+/* "course:GALEN", "certificate:L2", "attestation:ESNR-MEMBER": the options of one select. */
+const struct form_spec form_exam_rules = { "the prerequisite form", (const struct form_field[]){
+	{ .name = "requirement", .kind = VALID_TEXT, .max = 80, .flags = FIELD_REQUIRED,
+	  .message = "Choose the requirement to add." },
+	{ .name = NULL } } };
 
 void post_admin_exam_rules(struct request *req)
 {
-	static const char *const allowed[] = { "requirement", NULL };
-	const char *value = http_form(req, "requirement");
+	const char *value = form_value(req, "requirement");
 	const char *colon = strchr(value, ':');
-	if (http_unexpected_field(req, allowed) != NULL || colon == NULL || colon[1] == '\0') {
+	if (req->in.bad || colon == NULL || colon[1] == '\0') {
 		http_error(req, 400, "Choose the requirement to add.");
 		return;
 	}
@@ -145,11 +155,13 @@ void post_admin_exam_rules(struct request *req)
 	    &ref);
 }
 
+const struct form_spec form_rule_retire = { "the form that ends a rule", (const struct form_field[]){
+	{ .name = NULL } } };
+
 void post_admin_rule_retire(struct request *req)
 {
-	static const char *const allowed[] = { NULL };
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The form sent a field it does not have.");
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
 	struct refusal ref = { 0 };

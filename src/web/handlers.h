@@ -9,6 +9,7 @@ void page_home(struct request *req);
 
 /* h_account.c */
 void page_register(struct request *req);
+extern const struct form_spec form_register, form_login, form_logout;
 void post_register(struct request *req);
 void page_login(struct request *req);
 void post_login(struct request *req);
@@ -28,6 +29,8 @@ void post_cancel(struct request *req);
 
 /* h_examiner.c */
 void page_examiner_session(struct request *req);
+extern const struct form_spec form_results, form_results_import, form_publish, form_decision,
+    form_resolve, form_amend;
 void post_results(struct request *req);
 void post_results_import(struct request *req);
 void post_publish(struct request *req);
@@ -49,6 +52,7 @@ void post_cert_reissue(struct request *req);
 
 /* h_programme.c */
 void page_admin_exams(struct request *req);
+extern const struct form_spec form_exam_marks, form_exam_rules, form_rule_retire;
 void post_admin_exam_marks(struct request *req);
 void post_admin_exam_rules(struct request *req);
 void post_admin_rule_retire(struct request *req);

@@ -268,3 +268,29 @@ struct tdict *http_push_row(struct tdict *d, const char *list, const PGresult *r
 			tdict_set(item, keys[col], db_val(r, row, col));
 	return item;
 }
+
+int form_invalid(struct request *req, struct tdict *page)
+{
+	return form_input_show(&req->in, req->arena, page);
+}
+
+const char *form_error(const struct request *req)
+{
+	return form_input_first_error(&req->in, req->arena);
+}
+
+const char *form_value(const struct request *req, const char *name)
+{
+	return form_input_value(&req->in, name);
+}
+
+int form_ticked(const struct request *req, const char *name)
+{
+	return form_value(req, name)[0] != '\0';
+}
+
+const struct field *form_file(const struct request *req, const char *name)
+{
+	const struct form_item *it = form_input_item(&req->in, name);
+	return it != NULL && it->error == NULL && it->value[0] != '\0' ? it->part : NULL;
+}

@@ -9,6 +9,7 @@
 #include "core/template.h"
 #include "db/db.h"
 #include "domain/user.h"
+#include "web/form_spec.h"
 
 #define HTTP_MAX_BODY (10 * 1024 * 1024) /* nginx's client_max_body_size answers first */
 #define HTTP_MAX_PARAMS 4
@@ -25,6 +26,7 @@ struct request {
 	const char *body;
 	size_t body_len;
 	struct fields query, form, cookies;
+	struct form_input in; /* the posted form checked against the route's declared fields */
 	const char *params[HTTP_MAX_PARAMS]; /* {placeholders} of the matched route */
 
 	/* The browser's session, if any: user is NULL for visitors and pre-sessions. */
@@ -74,6 +76,18 @@ const char *http_unexpected_field(const struct request *req, const char *const *
  * a key "" skips its column): the one way query rows become a page's list. */
 struct tdict *http_push_row(struct tdict *d, const char *list, const PGresult *r, int row,
     const char *const *keys);
-/* A posted text field, or "" when absent. */
+/* A posted text field, or "" when absent. Handlers of a declared form use form_value(). */
 const char *http_form(const struct request *req, const char *name);
+
+/* The route's declared form (web/form_spec.h), checked before the handler ran. */
+/* 1 when invalid; then the page has the values given and the reasons beside the fields. */
+int form_invalid(struct request *req, struct tdict *page);
+/* The first reason of an invalid form, for pages that show no form (else NULL). */
+const char *form_error(const struct request *req);
+/* A field's checked, normalised value; "" when absent, optional and empty, or invalid. */
+const char *form_value(const struct request *req, const char *name);
+/* A checkbox: 1 when ticked (the one checkbox rule, domain/valid.h). */
+int form_ticked(const struct request *req, const char *name);
+/* A file field's multipart part, or NULL when no file was chosen. */
+const struct field *form_file(const struct request *req, const char *name);
 #endif

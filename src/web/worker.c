@@ -86,6 +86,8 @@ static void dispatch(struct request *req)
 		    "Go back, reload the page and send it again.");
 		return;
 	}
+	if (strcmp(req->method, "POST") == 0)
+		form_apply(req->arena, route->form, &req->form, &req->in);
 	/* make security-scan counts how many of its requests got past the gates to a handler. */
 	if (trace_handlers)
 		fprintf(stderr, "handler: %s %s\n", req->method, route->pattern);
