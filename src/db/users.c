@@ -70,3 +70,23 @@ enum db_status user_find_in_role(struct arena *a, const char *email, enum role r
 	*user_id = st == DB_OK && db_rows(r) == 1 ? db_val(r, 0, 0) : NULL;
 	return st;
 }
+
+enum db_status user_credentials(struct arena *a, const char *email, long long *user_id,
+    const char **hash)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st, "SELECT id, password_hash FROM users WHERE email = $1", 1, email);
+	*user_id = 0;
+	*hash = NULL;
+	if (st == DB_OK && db_rows(r) == 1) {
+		*user_id = db_int(r, 0, 0);
+		*hash = db_val(r, 0, 1);
+	}
+	return st;
+}
+
+enum db_status user_password_set(struct arena *a, long long user_id, const char *hash)
+{
+	return db_exec(a, "UPDATE users SET password_hash = $1 WHERE id = $2", 2, hash,
+	    arena_printf(a, "%lld", user_id));
+}

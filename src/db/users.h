@@ -13,6 +13,11 @@ enum db_status user_create(struct arena *a, const char *email, const char *name,
  * the name they were issued with until the office reissues them. Refused: not found. */
 enum db_status user_rename(struct arena *a, const char *user_id, const char *name,
     const char *actor_id, struct refusal *ref);
+/* What a login checks: the account's id and password hash (*hash NULL: no such account). */
+enum db_status user_credentials(struct arena *a, const char *email, long long *user_id,
+    const char **hash);
+/* A new password hash (a rehash at login, a reset). */
+enum db_status user_password_set(struct arena *a, long long user_id, const char *hash);
 /* The id of the account with this e-mail, or NULL. */
 enum db_status user_find(struct arena *a, const char *email, const char **user_id);
 /* The same, only for an account of that role. */

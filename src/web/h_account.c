@@ -2,8 +2,7 @@
 #include <string.h>
 
 #include "auth/password.h"
-#include "auth/session.h"
-#include "auth/throttle.h"
+#include "auth/login.h"
 #include "db/users.h"
 #include "domain/account.h"
 #include "db/certificate_issue.h"
@@ -12,7 +11,7 @@
 /* A visitor's form (login, register): it needs a CSRF token, hence a pre-session. */
 static void show_form(struct request *req, int status, const char *template, struct tdict *d)
 {
-	enum db_status st = session_ensure_csrf(req);
+	enum db_status st = http_websession_ensure_csrf(req);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
@@ -78,7 +77,7 @@ void post_register(struct request *req)
 		fail_db(req, st);
 		return;
 	}
-	if ((st = session_start(req, id)) != DB_OK) {
+	if ((st = http_websession_start(req, id)) != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
@@ -99,42 +98,6 @@ void page_login(struct request *req)
 	show_login(req, 200, http_page(req, "Log in"));
 }
 
-struct login_attempt {
-	const char *email, *password, *address;
-	int wait;            /* > 0: throttled, seconds to wait */
-	int ok;
-	long long user_id;
-};
-
-/* Check, verify and record under one per-account lock, so that concurrent guesses are
- * counted one after the other. The Argon2 verification runs inside: about 30 ms. */
-static enum db_status login_body(struct arena *a, void *p)
-{
-	struct login_attempt *at = p;
-	enum db_status st;
-	at->wait = 0;
-	at->ok = 0;
-	if ((st = throttle_lock(a, at->email)) != DB_OK ||
-	    (st = throttle_check(a, at->email, at->address, &at->wait)) != DB_OK || at->wait > 0)
-		return st;
-	PGresult *r = db_query(a, &st, "SELECT id, password_hash FROM users WHERE email = $1", 1, at->email);
-	if (st != DB_OK)
-		return st;
-	const char *hash = db_val(r, 0, 1);
-	if (!password_verify(hash, at->password))
-		return throttle_record_failure(a, at->email, at->address);
-	if (password_needs_rehash(hash)) {
-		char fresh[crypto_pwhash_STRBYTES];
-		if (password_hash(fresh, at->password) == 0 &&
-		    (st = db_exec(a, "UPDATE users SET password_hash = $1 WHERE id = $2", 2, fresh,
-		    db_val(r, 0, 0))) != DB_OK)
-			return st;
-	}
-	at->ok = 1;
-	at->user_id = db_int(r, 0, 0);
-	return throttle_clear(a, at->email);
-}
-
 /* The password is whatever was typed: only the login itself may judge it (401, not 400). */
 const struct form_spec form_login = { "the login form", (const struct form_field[]){
 	{ .name = "email", .kind = VALID_EMAIL, .flags = FIELD_REQUIRED },
@@ -151,7 +114,7 @@ void post_login(struct request *req)
 	}
 	const char *email = form_value(req, "email");
 	struct login_attempt at = { email, form_value(req, "password"), req->remote_addr, 0, 0, 0 };
-	if ((st = db_tx(req->arena, DB_READ_COMMITTED, login_body, &at)) != DB_OK) {
+	if ((st = login_attempt_run(req->arena, &at)) != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
@@ -170,7 +133,7 @@ void post_login(struct request *req)
 		show_login(req, 401, d);
 		return;
 	}
-	if ((st = session_start(req, at.user_id)) != DB_OK) {
+	if ((st = http_websession_start(req, at.user_id)) != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
@@ -182,7 +145,7 @@ const struct form_spec form_logout = { "the logout form", (const struct form_fie
 
 void post_logout(struct request *req)
 {
-	enum db_status st = session_end(req);
+	enum db_status st = http_websession_end(req);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;

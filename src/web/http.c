@@ -294,3 +294,66 @@ const struct field *form_file(const struct request *req, const char *name)
 	const struct form_item *it = form_input_item(&req->in, name);
 	return it != NULL && it->error == NULL && it->value[0] != '\0' ? it->part : NULL;
 }
+
+/* ---- the session cookie ---- */
+
+static void mirror(struct request *req)
+{
+	req->csrf = req->websession.csrf;
+	req->user = req->websession.user;
+}
+
+/* Behind TLS the cookie is "__Host-esonr_session": browsers then keep it only when it came
+ * over HTTPS with Secure, Path=/ and no Domain, so that no other site on the same host or a
+ * sibling domain can set or shadow it (cookie tossing). */
+static const char *cookie_name(const struct request *req)
+{
+	return req->https ? WEBSESSION_COOKIE_TLS : WEBSESSION_COOKIE;
+}
+
+static void set_cookie(struct request *req, const char *value, int expire)
+{
+	char *c = arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+	    cookie_name(req), value, expire ? "; Max-Age=0" : "", req->https ? "; Secure" : "");
+	http_header(req, "Set-Cookie", c);
+}
+
+enum db_status http_websession_load(struct request *req)
+{
+	enum db_status st = websession_load(req->arena, fields_get(&req->cookies, cookie_name(req)),
+	    &req->websession);
+	mirror(req);
+	return st;
+}
+
+enum db_status http_websession_ensure_csrf(struct request *req)
+{
+	if (websession_presession(req->arena, &req->websession))
+		set_cookie(req, req->websession.token, 0);
+	mirror(req);
+	return DB_OK;
+}
+
+enum db_status http_websession_start(struct request *req, long long user_id)
+{
+	struct user *was = req->user;
+	enum db_status st = websession_start(req->arena, &req->websession, user_id);
+	if (st == DB_OK)
+		set_cookie(req, req->websession.token, 0);
+	req->websession.user = was; /* the account is loaded from the cookie on the next request */
+	mirror(req);
+	return st;
+}
+
+enum db_status http_websession_end(struct request *req)
+{
+	enum db_status st = websession_end(req->arena, &req->websession);
+	set_cookie(req, "", 1);
+	mirror(req);
+	return st;
+}
+
+int http_csrf_ok(const struct request *req)
+{
+	return websession_csrf_ok(&req->websession, fields_get(&req->form, "csrf"));
+}

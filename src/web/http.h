@@ -8,6 +8,7 @@
 #include "core/form.h"
 #include "core/template.h"
 #include "db/db.h"
+#include "auth/websession.h"
 #include "domain/user.h"
 #include "web/form_spec.h"
 
@@ -29,9 +30,10 @@ struct request {
 	struct form_input in; /* the posted form checked against the route's declared fields */
 	const char *params[HTTP_MAX_PARAMS]; /* {placeholders} of the matched route */
 
-	/* The browser's session, if any: user is NULL for visitors and pre-sessions. */
-	const char *session_token; /* hex, as in the cookie */
-	const char *csrf;          /* derived from the token; NULL without a session */
+	/* The browser's session (auth/websession.h), if any; csrf and user mirror it:
+	 * user is NULL for visitors and pre-sessions, csrf NULL without a session. */
+	struct websession websession;
+	const char *csrf;
 	struct user *user;
 
 	int status;
@@ -52,6 +54,18 @@ void http_render(struct request *req, int status, const char *name, struct tdict
  * other status (404, 403) is the plain error page. */
 void http_refused(struct request *req, int status, const char *title, const char *why,
     const char *const *reasons, size_t nreasons);
+/* The browser session through its cookie (the only code that reads or writes it).
+ * Finds the cookie's live session: fills req->user and req->csrf. */
+enum db_status http_websession_load(struct request *req);
+/* A visitor's form needs a CSRF token: gives a pre-session (a signed cookie, no row). */
+enum db_status http_websession_ensure_csrf(struct request *req);
+/* Signs user_id in with a fresh token and cookie; the previous one is gone. */
+enum db_status http_websession_start(struct request *req, long long user_id);
+/* Signs out: the session ends and the cookie expires. */
+enum db_status http_websession_end(struct request *req);
+/* The posted csrf field is the session's (constant time). */
+int http_csrf_ok(const struct request *req);
+
 /* The one mapping of a refusal's kind to an HTTP status: not found 404, forbidden 403,
  * conflict 409, bad field 400. */
 int http_refusal_status(const struct refusal *ref);
