@@ -19,7 +19,7 @@ int cmd_session_publish(struct cli *c)
 		return rc;
 	int issued = 0;
 	struct refusal ref = { 0 };
-	if ((rc = cli_status("session publish", session_publish(c->arena, id, NULL, &issued, &ref),
+	if ((rc = cli_status("session publish", exam_session_publish(c->arena, id, NULL, &issued, &ref),
 	    &ref)) != CLI_OK)
 		return rc;
 	printf("session %s published: %d certificate%s issued\n", id, issued, issued == 1 ? "" : "s");

@@ -8,11 +8,11 @@
 #include "core/datetime.h"
 #include "db/db.h"
 #include "db/records.h"
-#include "db/sessions.h"
+#include "db/exam_sessions.h"
 
 int cmd_session_add(struct cli *c)
 {
-	struct session_input in = {
+	struct exam_session_input in = {
 		.exam = c->words[0],
 		.date = cli_opt(c, "date"),
 		.time_zone = cli_opt(c, "tz"),
@@ -41,7 +41,7 @@ int cmd_session_add(struct cli *c)
 		return rc;
 	long long id;
 	struct refusal ref = { 0 };
-	if ((rc = cli_status("session add", session_create(c->arena, &in, &id, &ref), &ref)) == CLI_OK)
+	if ((rc = cli_status("session add", exam_session_create(c->arena, &in, &id, &ref), &ref)) == CLI_OK)
 		printf("%lld\n", id);
 	return rc;
 }
@@ -53,7 +53,7 @@ int cmd_session_examiner(struct cli *c)
 	int rc = cli_connect(c);
 	struct refusal ref = { 0 };
 	if (rc == CLI_OK)
-		rc = cli_status("session examiner", session_assign_examiner(c->arena, c->words[0],
+		rc = cli_status("session examiner", exam_session_assign_examiner(c->arena, c->words[0],
 		    c->words[1], &ref), &ref);
 	return rc;
 }
@@ -65,7 +65,7 @@ int cmd_session_close(struct cli *c)
 	int rc = cli_connect(c);
 	struct refusal ref = { 0 };
 	if (rc == CLI_OK)
-		rc = cli_status("session close", session_close(c->arena, c->words[0], &ref), &ref);
+		rc = cli_status("session close", exam_session_close(c->arena, c->words[0], &ref), &ref);
 	return rc;
 }
 

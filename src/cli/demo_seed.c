@@ -8,7 +8,7 @@
 #include "db/db.h"
 #include "db/records.h"
 #include "db/results.h"
-#include "db/sessions.h"
+#include "db/exam_sessions.h"
 #include "domain/user.h"
 
 /* The demo accounts of `make run`: one per role, and candidates at different stages. */
@@ -94,9 +94,9 @@ static int demo_history_add(struct cli *c)
 	struct result_row row = { db_val(r, 0, 1), 0, 82, 77 };
 	struct refusal ref = { 0 };
 	int issued = 0;
-	if ((st = session_assign_examiner(c->arena, session, "examiner@esonr.example", &ref)) == DB_OK &&
+	if ((st = exam_session_assign_examiner(c->arena, session, "examiner@esonr.example", &ref)) == DB_OK &&
 	    (st = results_save(c->arena, session, examiner, &row, 1, &ref)) == DB_OK)
-		st = session_publish(c->arena, session, NULL, &issued, &ref);
+		st = exam_session_publish(c->arena, session, NULL, &issued, &ref);
 	return cli_status("demo history", st, &ref);
 }
 
@@ -124,23 +124,23 @@ static int demo_sessions_add(struct cli *c)
 		    " (SELECT id FROM users WHERE email = 'zoe@esonr.example')", 0);
 		if (st != DB_OK)
 			return cli_fail("%s", db_error());
-		struct session_input soon = { .exam = "L1", .date = db_val(d, 0, 0),
+		struct exam_session_input soon = { .exam = "L1", .date = db_val(d, 0, 0),
 			.location = "Vienna, ESNR office", .capacity = "12" };
 		long long id;
 		struct refusal ref = { 0 };
 		struct booking_outcome out;
 		char sid[24];
-		if ((rc = cli_status("demo session", session_create(c->arena, &soon, &id, &ref), &ref)) != CLI_OK)
+		if ((rc = cli_status("demo session", exam_session_create(c->arena, &soon, &id, &ref), &ref)) != CLI_OK)
 			return rc;
 		snprintf(sid, sizeof sid, "%lld", id);
 		if ((st = booking_create(c->arena, db_val(d, 0, 1), sid, &out)) != DB_OK)
 			return cli_status("demo booking", st, &out.refusal);
-		if ((st = session_assign_examiner(c->arena, sid, "examiner@esonr.example", &ref)) == DB_OK)
-			st = session_close(c->arena, sid, &ref);
+		if ((st = exam_session_assign_examiner(c->arena, sid, "examiner@esonr.example", &ref)) == DB_OK)
+			st = exam_session_close(c->arena, sid, &ref);
 		if ((rc = cli_status("demo booking", st, &ref)) != CLI_OK)
 			return rc;
 	}
-	struct session_input in[] = {
+	struct exam_session_input in[] = {
 		{ .exam = "L1", .date = db_val(r, 0, 0), .location = "Vienna, ESNR office", .capacity = "20" },
 		{ .exam = "L2", .date = db_val(r, 0, 1), .location = "Lisbon, Centro de Congressos", .capacity = "3" },
 		{ .exam = "L3-DIAG", .date = db_val(r, 0, 2), .location = "Zürich, University Hospital",
@@ -149,11 +149,11 @@ static int demo_sessions_add(struct cli *c)
 	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
 		long long id;
 		struct refusal ref = { 0 };
-		if ((rc = cli_status("demo session", session_create(c->arena, &in[i], &id, &ref), &ref)) != CLI_OK)
+		if ((rc = cli_status("demo session", exam_session_create(c->arena, &in[i], &id, &ref), &ref)) != CLI_OK)
 			return rc;
 		char sid[24];
 		snprintf(sid, sizeof sid, "%lld", id);
-		if ((rc = cli_status("demo examiner", session_assign_examiner(c->arena, sid,
+		if ((rc = cli_status("demo examiner", exam_session_assign_examiner(c->arena, sid,
 		    "examiner@esonr.example", &ref), &ref)) != CLI_OK)
 			return rc;
 	}

@@ -286,7 +286,7 @@ static enum db_status publish_body(struct arena *a, void *p)
 	    arena_printf(a, "{\"candidates\": %d, \"certificates\": %d}", db_rows(r), *c->issued));
 }
 
-enum db_status session_publish(struct arena *a, const char *session_id, const char *actor_id,
+enum db_status exam_session_publish(struct arena *a, const char *session_id, const char *actor_id,
     int *issued, struct refusal *ref)
 {
 	struct publish_ctx c = { session_id, actor_id, issued, ref };

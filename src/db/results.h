@@ -20,7 +20,7 @@ enum db_status results_save(struct arena *a, const char *session_id, const char 
 
 /* Publishes: refused while a booked candidate has no outcome or a marker gap is open.
  * Creates one certificate record per pass; *issued receives how many. */
-enum db_status session_publish(struct arena *a, const char *session_id, const char *actor_id,
+enum db_status exam_session_publish(struct arena *a, const char *session_id, const char *actor_id,
     int *issued, struct refusal *ref);
 
 /* The examination committee records an outcome that differs from the computed one. */

@@ -5,7 +5,7 @@
  * Callers branch on kind and field, never on the wording of text.
  *
  *	struct refusal ref = { 0 };
- *	if (session_close(a, id, &ref) == DB_REFUSED)
+ *	if (exam_session_close(a, id, &ref) == DB_REFUSED)
  *		http_refusal(req, "Session not closed", &ref);     // 404 here
  *
  * In db/: `return db_refuse(ref, REFUSAL_NOT_FOUND, NULL, "There is no such session.");`

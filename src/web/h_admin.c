@@ -7,7 +7,7 @@
 #include "core/utf8.h"
 #include "db/import.h"
 #include "db/records.h"
-#include "db/sessions.h"
+#include "db/exam_sessions.h"
 #include "domain/account.h"
 #include "db/users.h"
 #include "db/certificate_issue.h"
@@ -157,7 +157,7 @@ void post_admin_sessions(struct request *req)
 	static const char *const window[] = { "opens", "closes", "cancel_until" };
 	struct tdict *d = http_page(req, "Examination sessions");
 	struct arena *a = req->arena;
-	struct session_input in;
+	struct exam_session_input in;
 	const char *w[3];
 	int local[3];
 	int bad = 0;
@@ -236,7 +236,7 @@ void post_admin_sessions(struct request *req)
 
 	long long id;
 	struct refusal ref = { 0 };
-	st = session_create(a, &in, &id, &ref);
+	st = exam_session_create(a, &in, &id, &ref);
 	if (st == DB_REFUSED) {
 		http_field_error(req, d, &ref, NULL);
 		show_sessions(req, http_refusal_status(&ref), d);
@@ -346,7 +346,7 @@ void post_admin_session_examiners(struct request *req)
 		return;
 	}
 	struct refusal ref = { 0 };
-	enum db_status st = session_assign_examiner(req->arena, id, email, &ref);
+	enum db_status st = exam_session_assign_examiner(req->arena, id, email, &ref);
 	if (st == DB_REFUSED && ref.field == NULL) {
 		http_refusal(req, "Examiner not assigned", &ref);
 		return;
@@ -377,7 +377,7 @@ void post_admin_session_close(struct request *req)
 		return;
 	}
 	struct refusal ref = { 0 };
-	enum db_status st = session_close(req->arena, id, &ref);
+	enum db_status st = exam_session_close(req->arena, id, &ref);
 	if (st == DB_REFUSED) {
 		http_refusal(req, "Session not closed", &ref);
 		return;

@@ -269,7 +269,7 @@ void post_publish(struct request *req)
 	}
 	int issued = 0;
 	struct refusal ref = { 0 };
-	enum db_status st = session_publish(req->arena, req->params[0], req->user->id_text, &issued, &ref);
+	enum db_status st = exam_session_publish(req->arena, req->params[0], req->user->id_text, &issued, &ref);
 	if (st == DB_REFUSED) {
 		http_refusal(req, "Results not published", &ref);
 		return;

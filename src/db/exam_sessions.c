@@ -1,8 +1,8 @@
-#include "db/sessions.h"
+#include "db/exam_sessions.h"
 
 #include <string.h>
 
-enum db_status session_create(struct arena *a, const struct session_input *in, long long *id,
+enum db_status exam_session_create(struct arena *a, const struct exam_session_input *in, long long *id,
     struct refusal *ref)
 {
 	enum db_status st;
@@ -49,7 +49,7 @@ enum db_status session_create(struct arena *a, const struct session_input *in, l
 	return DB_OK;
 }
 
-enum db_status session_assign_examiner(struct arena *a, const char *session_id, const char *email,
+enum db_status exam_session_assign_examiner(struct arena *a, const char *session_id, const char *email,
     struct refusal *ref)
 {
 	enum db_status st;
@@ -73,7 +73,7 @@ enum db_status session_assign_examiner(struct arena *a, const char *session_id, 
 	    " ON CONFLICT DO NOTHING", 2, session_id, db_val(u, 0, 0));
 }
 
-enum db_status session_close(struct arena *a, const char *session_id, struct refusal *ref)
+enum db_status exam_session_close(struct arena *a, const char *session_id, struct refusal *ref)
 {
 	enum db_status st;
 	PGresult *r = db_query(a, &st,
