@@ -41,6 +41,14 @@ static int id_valid(const char *s)
 	return 1;
 }
 
+enum import_kind import_kind_parse(const char *s)
+{
+	for (int k = 0; k < IMPORT__KINDS; k++)
+		if (strcasecmp(s, kind_names[k]) == 0)
+			return (enum import_kind)k;
+	return IMPORT__KINDS;
+}
+
 /* Appends one reason to the row's error ("; " between reasons). */
 static void row_problem(struct arena *a, struct import_row *r, const char *why)
 {
@@ -69,12 +77,8 @@ static void check_row(struct arena *a, const struct csv_record *rec, struct impo
 	else
 		r->course = course;
 
-	int kind_ok = 0;
-	for (int k = 0; k < IMPORT__KINDS && !kind_ok; k++)
-		if (strcasecmp(r->kind_text, kind_names[k]) == 0) {
-			r->kind = (enum import_kind)k;
-			kind_ok = 1;
-		}
+	r->kind = import_kind_parse(r->kind_text);
+	int kind_ok = r->kind != IMPORT__KINDS;
 	if (!kind_ok)
 		row_problem(a, r, "kind: must be attendance, mcq or completion");
 

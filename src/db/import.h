@@ -37,6 +37,8 @@ struct import_report {
 	int committed;          /* 1 once the transaction committed */
 };
 
+/* "attendance", "mcq", "completion" (any case); IMPORT__KINDS for anything else. */
+enum import_kind import_kind_parse(const char *s);
 /* Parses and checks the file without the database. 0 when every row is valid; -1 with
  * rep->file_error or with rep->errors rows carrying their error. */
 int import_parse(struct arena *a, const char *data, size_t len, struct import_report *rep);

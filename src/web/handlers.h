@@ -57,20 +57,31 @@ void post_admin_exam_marks(struct request *req);
 void post_admin_exam_rules(struct request *req);
 void post_admin_rule_retire(struct request *req);
 
-/* h_admin.c */
-void post_admin_candidate_name(struct request *req);
+/* h_admin_sessions.c */
+extern const struct form_spec form_admin_sessions, form_admin_session_examiners,
+    form_admin_session_close;
 void page_admin(struct request *req);
 void page_admin_sessions(struct request *req);
 void post_admin_sessions(struct request *req);
 void page_admin_session(struct request *req);
 void post_admin_session_examiners(struct request *req);
 void post_admin_session_close(struct request *req);
+
+/* h_admin_candidates.c */
+extern const struct form_spec form_admin_records, form_admin_attestations, form_admin_candidate_name;
 void page_admin_candidates(struct request *req);
 void page_admin_candidate(struct request *req);
 void post_admin_candidate_records(struct request *req);
 void post_admin_candidate_attestations(struct request *req);
+void post_admin_candidate_name(struct request *req);
+
+/* h_admin_editions.c */
+extern const struct form_spec form_admin_editions;
 void page_admin_editions(struct request *req);
 void post_admin_editions(struct request *req);
+
+/* h_admin_import.c */
+extern const struct form_spec form_admin_import;
 void page_admin_import(struct request *req);
 void page_admin_audit(struct request *req);
 void post_admin_import(struct request *req);

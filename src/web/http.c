@@ -357,3 +357,12 @@ int http_csrf_ok(const struct request *req)
 {
 	return websession_csrf_ok(&req->websession, fields_get(&req->form, "csrf"));
 }
+
+void http_option(struct tdict *d, const char *list, const char *value, const char *label,
+    const char *chosen)
+{
+	struct tdict *o = tdict_push(d, list);
+	tdict_set(o, "value", value);
+	tdict_set(o, "label", label);
+	tdict_set_bool(o, "selected", chosen != NULL && strcmp(value, chosen) == 0);
+}

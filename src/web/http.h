@@ -90,6 +90,9 @@ const char *http_unexpected_field(const struct request *req, const char *const *
  * a key "" skips its column): the one way query rows become a page's list. */
 struct tdict *http_push_row(struct tdict *d, const char *list, const PGresult *r, int row,
     const char *const *keys);
+/* Appends an option of a <select> to list: value, label, selected when value is chosen. */
+void http_option(struct tdict *d, const char *list, const char *value, const char *label,
+    const char *chosen);
 /* A posted text field, or "" when absent. Handlers of a declared form use form_value(). */
 const char *http_form(const struct request *req, const char *name);
 

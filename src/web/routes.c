@@ -47,22 +47,22 @@ static const struct route routes[] = {
 	{ "POST", "/admin/exams/{}/rules",         ROLE_ADMIN, post_admin_exam_rules, &form_exam_rules },
 	{ "POST", "/admin/rules/{#}/retire",       ROLE_ADMIN, post_admin_rule_retire, &form_rule_retire },
 
-	/* the ESNR office: h_admin.c */
+	/* the ESNR office: h_admin_sessions.c, h_admin_candidates.c, h_admin_editions.c, h_admin_import.c */
 	{ "GET",  "/admin",                          ROLE_ADMIN, page_admin, NULL },
 	{ "GET",  "/admin/sessions",                 ROLE_ADMIN, page_admin_sessions, NULL },
-	{ "POST", "/admin/sessions",                 ROLE_ADMIN, post_admin_sessions, NULL },
+	{ "POST", "/admin/sessions",                 ROLE_ADMIN, post_admin_sessions, &form_admin_sessions },
 	{ "GET",  "/admin/sessions/{#}",              ROLE_ADMIN, page_admin_session, NULL },
-	{ "POST", "/admin/sessions/{#}/examiners",    ROLE_ADMIN, post_admin_session_examiners, NULL },
-	{ "POST", "/admin/sessions/{#}/close",        ROLE_ADMIN, post_admin_session_close, NULL },
+	{ "POST", "/admin/sessions/{#}/examiners",    ROLE_ADMIN, post_admin_session_examiners, &form_admin_session_examiners },
+	{ "POST", "/admin/sessions/{#}/close",        ROLE_ADMIN, post_admin_session_close, &form_admin_session_close },
 	{ "GET",  "/admin/candidates",               ROLE_ADMIN, page_admin_candidates, NULL },
 	{ "GET",  "/admin/candidates/{#}",            ROLE_ADMIN, page_admin_candidate, NULL },
-	{ "POST", "/admin/candidates/{#}/records",    ROLE_ADMIN, post_admin_candidate_records, NULL },
-	{ "POST", "/admin/candidates/{#}/name",        ROLE_ADMIN, post_admin_candidate_name, NULL },
-	{ "POST", "/admin/candidates/{#}/attestations", ROLE_ADMIN, post_admin_candidate_attestations, NULL },
+	{ "POST", "/admin/candidates/{#}/records",    ROLE_ADMIN, post_admin_candidate_records, &form_admin_records },
+	{ "POST", "/admin/candidates/{#}/name",        ROLE_ADMIN, post_admin_candidate_name, &form_admin_candidate_name },
+	{ "POST", "/admin/candidates/{#}/attestations", ROLE_ADMIN, post_admin_candidate_attestations, &form_admin_attestations },
 	{ "GET",  "/admin/editions",                 ROLE_ADMIN, page_admin_editions, NULL },
-	{ "POST", "/admin/editions",                 ROLE_ADMIN, post_admin_editions, NULL },
+	{ "POST", "/admin/editions",                 ROLE_ADMIN, post_admin_editions, &form_admin_editions },
 	{ "GET",  "/admin/import",                   ROLE_ADMIN, page_admin_import, NULL },
-	{ "POST", "/admin/import",                   ROLE_ADMIN, post_admin_import, NULL },
+	{ "POST", "/admin/import",                   ROLE_ADMIN, post_admin_import, &form_admin_import },
 	{ "GET",  "/admin/audit",                    ROLE_ADMIN, page_admin_audit, NULL },
 };
 
