@@ -323,3 +323,46 @@ enum db_status exam_rule_retire(struct arena *a, const char *rule_id, const char
 	struct rule_ctx c = { NULL, NULL, NULL, rule_id, actor_id, ref };
 	return db_tx(a, DB_SERIALIZABLE, rule_retire_body, &c);
 }
+
+enum db_status programme_view(struct arena *a, struct programme_view *out)
+{
+	enum db_status st;
+	memset(out, 0, sizeof *out);
+	PGresult *ex = db_query(a, &st, "SELECT code, title, pass_written, pass_oral, oral_tolerance,"
+	    "   double_oral FROM exams ORDER BY sort", 0);
+	if (st != DB_OK)
+		return st;
+	out->nexams = (size_t)db_rows(ex);
+	out->exams = arena_zalloc(a, sizeof *out->exams * (out->nexams + 1));
+	for (int i = 0; i < (int)out->nexams; i++)
+		out->exams[i] = (struct exam_marks_row){ db_val(ex, i, 0), db_val(ex, i, 1),
+			db_val(ex, i, 2), db_val(ex, i, 3), db_val(ex, i, 4), strcmp(db_val(ex, i, 5), "t") == 0 };
+	PGresult *r = db_query(a, &st,
+	    "SELECT r.id, r.exam_code, r.kind, coalesce(r.course_code, r.certificate_exam, r.attestation),"
+	    "   coalesce(c.title, x.title, k.title),"
+	    "   to_char(r.valid_from AT TIME ZONE 'Europe/Vienna', 'YYYY-MM-DD HH24:MI'),"
+	    "   to_char(r.valid_until AT TIME ZONE 'Europe/Vienna', 'YYYY-MM-DD HH24:MI'),"
+	    "   r.valid_until IS NULL OR r.valid_until > now()"
+	    " FROM exam_rules r LEFT JOIN courses c ON c.code = r.course_code"
+	    " LEFT JOIN exams x ON x.code = r.certificate_exam LEFT JOIN attestation_kinds k ON k.code = r.attestation"
+	    " ORDER BY r.exam_code, r.valid_until NULLS FIRST, r.id", 0);
+	if (st != DB_OK)
+		return st;
+	out->nrules = (size_t)db_rows(r);
+	out->rules = arena_zalloc(a, sizeof *out->rules * (out->nrules + 1));
+	for (int i = 0; i < (int)out->nrules; i++)
+		out->rules[i] = (struct rule_row){ db_val(r, i, 0), db_val(r, i, 1), db_val(r, i, 2),
+			db_val(r, i, 3), db_val(r, i, 4), db_val(r, i, 5), db_val(r, i, 6),
+			strcmp(db_val(r, i, 7), "t") == 0 };
+	PGresult *c = db_query(a, &st,
+	    "SELECT 'course', code, code || ' — ' || title FROM courses"
+	    " UNION ALL SELECT 'certificate', code, code || ' — ' || title FROM exams"
+	    " UNION ALL SELECT 'attestation', code, title FROM attestation_kinds ORDER BY 1, 2", 0);
+	if (st != DB_OK)
+		return st;
+	out->nchoices = (size_t)db_rows(c);
+	out->choices = arena_zalloc(a, sizeof *out->choices * (out->nchoices + 1));
+	for (int i = 0; i < (int)out->nchoices; i++)
+		out->choices[i] = (struct rule_choice){ db_val(c, i, 0), db_val(c, i, 1), db_val(c, i, 2) };
+	return DB_OK;
+}

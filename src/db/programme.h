@@ -42,6 +42,30 @@ void db_now_parse(const PGresult *r, int64_t *now, const char **today);
 void exam_eligibility_of(struct arena *a, const char *exam_code, const struct rule *all, size_t n,
     const struct records *r, int64_t now, const char *today, struct exam_answer *out);
 
+/* The office's page of the programme: each exam's marks and every rule, in force or not. */
+struct exam_marks_row {
+	const char *code, *title, *pass_written, *pass_oral, *tolerance;
+	int double_oral;
+};
+struct rule_row {
+	const char *id, *exam, *kind, *ref, *ref_title;
+	const char *from, *until; /* YYYY-MM-DD HH24:MI in the office's zone; until NULL: open-ended */
+	int in_force;
+};
+/* What a new rule may require: kind course / certificate / attestation, a code, a label. */
+struct rule_choice {
+	const char *kind, *code, *label;
+};
+struct programme_view {
+	struct exam_marks_row *exams;
+	size_t nexams;
+	struct rule_row *rules; /* by exam, in force first */
+	size_t nrules;
+	struct rule_choice *choices;
+	size_t nchoices;
+};
+enum db_status programme_view(struct arena *a, struct programme_view *out);
+
 /* The office edits an exam's pass marks and marker settings (audited). */
 enum db_status exam_marks_update(struct arena *a, const char *exam, int pass_written, int pass_oral,
     int double_oral, int tolerance, const char *actor_id, struct refusal *ref);

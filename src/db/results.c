@@ -461,3 +461,88 @@ enum db_status result_amend(struct arena *a, const char *booking_id, const char 
 		sign_issued(a, booking_id);
 	return st;
 }
+
+enum db_status exam_session_view_get(struct arena *a, const char *session_id, const char *user_id,
+    struct exam_session_view *out, int *found)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT s.id, s.exam_code, e.title,"
+	    "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDay FMDD FMMonth YYYY, HH24:MI') || ' ' || s.time_zone,"
+	    "   s.location, s.closed_at IS NOT NULL OR s.closes_at <= now(), s.published_at IS NOT NULL,"
+	    "   e.double_oral, e.pass_written, e.pass_oral, e.oral_tolerance,"
+	    "   EXISTS (SELECT 1 FROM session_examiners x WHERE x.session_id = s.id AND x.user_id = $2)"
+	    " FROM exam_sessions s JOIN exams e ON e.code = s.exam_code WHERE s.id = $1",
+	    2, session_id, user_id);
+	memset(out, 0, sizeof *out);
+	*found = st == DB_OK && db_rows(r) == 1;
+	if (!*found)
+		return st;
+	out->id = db_val(r, 0, 0);
+	out->exam = db_val(r, 0, 1);
+	out->exam_title = db_val(r, 0, 2);
+	out->when = db_val(r, 0, 3);
+	out->location = db_val(r, 0, 4);
+	out->closed = strcmp(db_val(r, 0, 5), "t") == 0;
+	out->published = strcmp(db_val(r, 0, 6), "t") == 0;
+	out->double_oral = strcmp(db_val(r, 0, 7), "t") == 0;
+	out->pass_written = db_val(r, 0, 8);
+	out->pass_oral = db_val(r, 0, 9);
+	out->tolerance = db_val(r, 0, 10);
+	out->assigned = strcmp(db_val(r, 0, 11), "t") == 0;
+	return DB_OK;
+}
+
+static int is_true(const char *v)
+{
+	return v != NULL && strcmp(v, "t") == 0;
+}
+
+enum db_status results_roster(struct arena *a, const char *session_id, const char *examiner_id,
+    struct roster_result **rows, size_t *n)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT b.id, u.full_name, u.email, r.absent, r.written,"
+	    "   CASE WHEN r.oral_b_by = $2 THEN r.oral_b ELSE r.oral_a END,"
+	    "   r.oral_a, r.oral_b, r.oral_resolved, r.computed_outcome, r.decision, r.decision_reason,"
+	    "   r.amended_at IS NOT NULL, r.amendment_reason, r.booking_id IS NOT NULL,"
+	    "   coalesce(r.decision, r.computed_outcome, 'pending')"
+	    " FROM bookings b JOIN users u ON u.id = b.user_id LEFT JOIN results r ON r.booking_id = b.id"
+	    " WHERE b.session_id = $1 AND b.status = 'booked' ORDER BY u.full_name, b.id",
+	    2, session_id, examiner_id);
+	*rows = NULL;
+	*n = 0;
+	if (st != DB_OK)
+		return st;
+	*n = (size_t)db_rows(r);
+	*rows = arena_zalloc(a, sizeof **rows * (*n + 1));
+	for (int i = 0; i < (int)*n; i++) {
+		struct roster_result *x = &(*rows)[i];
+		x->booking_id = db_val(r, i, 0);
+		x->name = db_val(r, i, 1);
+		x->email = db_val(r, i, 2);
+		x->absent = is_true(db_val(r, i, 3));
+		x->written = db_val(r, i, 4);
+		x->oral = db_val(r, i, 5);
+		x->oral_a = db_val(r, i, 6);
+		x->oral_b = db_val(r, i, 7);
+		x->oral_resolved = db_val(r, i, 8);
+		x->computed = db_val(r, i, 9);
+		x->decision = db_val(r, i, 10);
+		x->decision_reason = db_val(r, i, 11);
+		x->amended = is_true(db_val(r, i, 12));
+		x->amendment_reason = db_val(r, i, 13);
+		x->has_result = is_true(db_val(r, i, 14));
+		x->outcome = db_val(r, i, 15);
+	}
+	return DB_OK;
+}
+
+enum db_status booking_session_of(struct arena *a, const char *booking_id, const char **session_id)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st, "SELECT session_id FROM bookings WHERE id = $1", 1, booking_id);
+	*session_id = st == DB_OK && db_rows(r) == 1 ? db_val(r, 0, 0) : NULL;
+	return st;
+}

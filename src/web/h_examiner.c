@@ -11,66 +11,29 @@
 #include "db/certificates.h"
 #include "web/handlers.h"
 
-struct session_view {
-	const char *id, *exam, *exam_title, *when, *location;
-	int closed, published, double_oral;
-	const char *pass_written, *pass_oral, *tolerance;
-};
-
 /* 0 and the session when the user may see it; else the error page is set. */
-static int session_access(struct request *req, struct session_view *s)
+static int session_access(struct request *req, struct exam_session_view *s)
 {
-	enum db_status st;
-	PGresult *r = db_query(req->arena, &st,
-	    "SELECT s.id, s.exam_code, e.title,"
-	    "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDay FMDD FMMonth YYYY, HH24:MI') || ' ' || s.time_zone,"
-	    "   s.location, s.closed_at IS NOT NULL OR s.closes_at <= now(), s.published_at IS NOT NULL,"
-	    "   e.double_oral, e.pass_written, e.pass_oral, e.oral_tolerance,"
-	    "   EXISTS (SELECT 1 FROM session_examiners x WHERE x.session_id = s.id AND x.user_id = $2)"
-	    " FROM exam_sessions s JOIN exams e ON e.code = s.exam_code WHERE s.id = $1",
-	    2, req->params[0], req->user->id_text);
+	int found;
+	enum db_status st = exam_session_view_get(req->arena, req->params[0], req->user->id_text, s,
+	    &found);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return -1;
 	}
 	/* Not assigned: 403 whether or not the session exists, so ids cannot be probed. */
-	int assigned = db_rows(r) == 1 && strcmp(db_val(r, 0, 11), "t") == 0;
-	if (req->user->role != ROLE_ADMIN && !assigned) {
+	if (req->user->role != ROLE_ADMIN && !(found && s->assigned)) {
 		http_error(req, 403, "Only the examiners assigned to this session can see its roster.");
 		return -1;
 	}
-	if (db_rows(r) != 1) {
+	if (!found) {
 		http_error(req, 404, "There is no such session.");
 		return -1;
 	}
-	s->id = db_val(r, 0, 0);
-	s->exam = db_val(r, 0, 1);
-	s->exam_title = db_val(r, 0, 2);
-	s->when = db_val(r, 0, 3);
-	s->location = db_val(r, 0, 4);
-	s->closed = strcmp(db_val(r, 0, 5), "t") == 0;
-	s->published = strcmp(db_val(r, 0, 6), "t") == 0;
-	s->double_oral = strcmp(db_val(r, 0, 7), "t") == 0;
-	s->pass_written = db_val(r, 0, 8);
-	s->pass_oral = db_val(r, 0, 9);
-	s->tolerance = db_val(r, 0, 10);
 	return 0;
 }
 
-static PGresult *roster(struct request *req, enum db_status *st)
-{
-	return db_query(req->arena, st,
-	    "SELECT b.id, u.full_name, u.email, r.absent, r.written,"
-	    "   CASE WHEN r.oral_b_by = $2 THEN r.oral_b ELSE r.oral_a END,"
-	    "   r.oral_a, r.oral_b, r.oral_resolved, r.computed_outcome, r.decision, r.decision_reason,"
-	    "   r.amended_at IS NOT NULL, r.amendment_reason, r.booking_id IS NOT NULL,"
-	    "   coalesce(r.decision, r.computed_outcome, 'pending')"
-	    " FROM bookings b JOIN users u ON u.id = b.user_id LEFT JOIN results r ON r.booking_id = b.id"
-	    " WHERE b.session_id = $1 AND b.status = 'booked' ORDER BY u.full_name, b.id",
-	    2, req->params[0], req->user->id_text);
-}
-
-static struct tdict *session_page(struct request *req, const struct session_view *s)
+static struct tdict *session_page(struct request *req, const struct exam_session_view *s)
 {
 	struct tdict *d = http_page(req, arena_printf(req->arena, "%s session roster", s->exam));
 	tdict_set(d, "session_id", s->id);
@@ -108,40 +71,40 @@ struct typed_row {
 	const char *written_error, *oral_error, *row_error;
 };
 
-static void render_session(struct request *req, int status, const struct session_view *s,
+static void render_session(struct request *req, int status, const struct exam_session_view *s,
     const struct typed_row *typed, size_t ntyped, const char *form_error)
 {
-	enum db_status st;
-	PGresult *r = roster(req, &st);
+	struct roster_result *rows;
+	size_t n;
+	enum db_status st = results_roster(req->arena, s->id, req->user->id_text, &rows, &n);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
 	struct tdict *d = session_page(req, s);
 	tdict_set(d, "form_error", form_error);
-	for (int i = 0; i < db_rows(r); i++) {
+	for (size_t i = 0; i < n; i++) {
+		const struct roster_result *x = &rows[i];
 		struct tdict *row = tdict_push(d, "rows");
-		const char *id = db_val(r, i, 0);
-		tdict_set(row, "booking_id", id);
-		tdict_set(row, "name", db_val(r, i, 1));
-		tdict_set(row, "email", db_val(r, i, 2));
-		tdict_set(row, "written", db_val(r, i, 4));
-		tdict_set(row, "oral", db_val(r, i, 5));
-		tdict_set_bool(row, "absent", db_val(r, i, 3) && strcmp(db_val(r, i, 3), "t") == 0);
-		tdict_set(row, "oral_a", db_val(r, i, 6));
-		tdict_set(row, "oral_b", db_val(r, i, 7));
-		tdict_set(row, "oral_resolved", db_val(r, i, 8));
-		tdict_set(row, "computed", db_val(r, i, 9));
-		tdict_set(row, "decision", db_val(r, i, 10));
-		tdict_set(row, "decision_reason", db_val(r, i, 11));
-		tdict_set_bool(row, "amended", strcmp(db_val(r, i, 12), "t") == 0);
-		tdict_set(row, "amendment_reason", db_val(r, i, 13));
-		tdict_set_bool(row, "has_result", strcmp(db_val(r, i, 14), "t") == 0);
-		const char *outcome = db_val(r, i, 15);
-		tdict_set(row, "outcome", outcome);
-		tdict_set_bool(row, "gap", strcmp(outcome, "gap") == 0);
+		tdict_set(row, "booking_id", x->booking_id);
+		tdict_set(row, "name", x->name);
+		tdict_set(row, "email", x->email);
+		tdict_set(row, "written", x->written);
+		tdict_set(row, "oral", x->oral);
+		tdict_set_bool(row, "absent", x->absent);
+		tdict_set(row, "oral_a", x->oral_a);
+		tdict_set(row, "oral_b", x->oral_b);
+		tdict_set(row, "oral_resolved", x->oral_resolved);
+		tdict_set(row, "computed", x->computed);
+		tdict_set(row, "decision", x->decision);
+		tdict_set(row, "decision_reason", x->decision_reason);
+		tdict_set_bool(row, "amended", x->amended);
+		tdict_set(row, "amendment_reason", x->amendment_reason);
+		tdict_set_bool(row, "has_result", x->has_result);
+		tdict_set(row, "outcome", x->outcome);
+		tdict_set_bool(row, "gap", strcmp(x->outcome, "gap") == 0);
 		for (size_t k = 0; k < ntyped; k++) {
-			if (strcmp(typed[k].booking_id, id) != 0)
+			if (strcmp(typed[k].booking_id, x->booking_id) != 0)
 				continue;
 			tdict_set(row, "written", typed[k].written);
 			tdict_set(row, "oral", typed[k].oral);
@@ -156,7 +119,7 @@ static void render_session(struct request *req, int status, const struct session
 
 void page_examiner_session(struct request *req)
 {
-	struct session_view s;
+	struct exam_session_view s;
 	if (session_access(req, &s) == 0)
 		render_session(req, 200, &s, NULL, 0, NULL);
 }
@@ -181,20 +144,20 @@ static int row_score(const struct request *req, const char *kind, const char *id
 
 void post_results(struct request *req)
 {
-	struct session_view s;
+	struct exam_session_view s;
 	if (session_access(req, &s) != 0)
 		return;
-	enum db_status st;
-	PGresult *r = roster(req, &st);
+	struct roster_result *booked;
+	size_t n;
+	enum db_status st = results_roster(req->arena, s.id, req->user->id_text, &booked, &n);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
-	size_t n = (size_t)db_rows(r);
 	struct typed_row *typed = arena_zalloc(req->arena, sizeof *typed * (n + 1));
 	struct result_row *rows = arena_zalloc(req->arena, sizeof *rows * (n + 1));
 	for (size_t i = 0; i < n; i++)
-		typed[i].booking_id = rows[i].booking_id = db_val(r, (int)i, 0);
+		typed[i].booking_id = rows[i].booking_id = booked[i].booking_id;
 
 	/* Every posted field must belong to a row of this roster. */
 	const char *stray = req->in.unexpected;
@@ -281,13 +244,6 @@ void post_publish(struct request *req)
 	http_redirect(req, arena_printf(req->arena, "/examiner/sessions/%s", req->params[0]));
 }
 
-/* The session a booking belongs to, for redirecting back after an admin action. */
-static const char *session_of(struct request *req, const char *booking_id)
-{
-	enum db_status st;
-	PGresult *r = db_query(req->arena, &st, "SELECT session_id FROM bookings WHERE id = $1", 1, booking_id);
-	return st == DB_OK && db_rows(r) == 1 ? db_val(r, 0, 0) : NULL;
-}
 
 static void after_change(struct request *req, enum db_status st, const struct refusal *ref)
 {
@@ -299,7 +255,9 @@ static void after_change(struct request *req, enum db_status st, const struct re
 		fail_db(req, st);
 		return;
 	}
-	const char *session = session_of(req, req->params[0]);
+	/* Back to the session the booking belongs to. */
+	const char *session = NULL;
+	(void)booking_session_of(req->arena, req->params[0], &session);
 	http_redirect(req, session ? arena_printf(req->arena, "/examiner/sessions/%s", session) : "/admin");
 }
 
@@ -373,7 +331,7 @@ void post_amend(struct request *req)
 
 /* ---- CSV import of the results (docs/import.md) ---- */
 
-static void render_import(struct request *req, int status, const struct session_view *s,
+static void render_import(struct request *req, int status, const struct exam_session_view *s,
     const struct results_import *rep, const char *filename, const char *form_error)
 {
 	struct tdict *d = http_page(req, arena_printf(req->arena, "%s session: results import", s->exam));
@@ -410,7 +368,7 @@ const struct form_spec form_results_import = { "the results import form", (const
 
 void post_results_import(struct request *req)
 {
-	struct session_view s;
+	struct exam_session_view s;
 	if (session_access(req, &s) != 0)
 		return;
 	if (req->in.unexpected != NULL) {

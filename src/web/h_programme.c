@@ -6,67 +6,48 @@
 #include "domain/outcome.h"
 #include "web/handlers.h"
 
-static enum db_status add_choices(struct request *req, struct tdict *d)
-{
-	enum db_status st;
-	PGresult *r = db_query(req->arena, &st,
-	    "SELECT 'course', code, code || ' — ' || title FROM courses"
-	    " UNION ALL SELECT 'certificate', code, code || ' — ' || title FROM exams"
-	    " UNION ALL SELECT 'attestation', code, title FROM attestation_kinds ORDER BY 1, 2", 0);
-	if (st != DB_OK)
-		return st;
-	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *o = tdict_push(d, "choices");
-		tdict_set(o, "kind", db_val(r, i, 0));
-		tdict_set(o, "value", arena_printf(req->arena, "%s:%s", db_val(r, i, 0), db_val(r, i, 1)));
-		tdict_set(o, "label", db_val(r, i, 2));
-	}
-	return DB_OK;
-}
-
 /* field_exam/field_error: the reason shown beside the requirement field of that exam's form. */
 static void show_exams_field(struct request *req, int status, const char *notice, const char *field_exam,
     const char *field_error)
 {
-	enum db_status st;
-	PGresult *ex = db_query(req->arena, &st,
-	    "SELECT code, title, pass_written, pass_oral, double_oral, oral_tolerance FROM exams ORDER BY sort", 0);
-	PGresult *rules = st == DB_OK ? db_query(req->arena, &st,
-	    "SELECT r.id, r.exam_code, r.kind, coalesce(r.course_code, r.certificate_exam, r.attestation),"
-	    "   coalesce(c.title, x.title, k.title),"
-	    "   to_char(r.valid_from AT TIME ZONE 'Europe/Vienna', 'YYYY-MM-DD HH24:MI'),"
-	    "   to_char(r.valid_until AT TIME ZONE 'Europe/Vienna', 'YYYY-MM-DD HH24:MI'),"
-	    "   r.valid_until IS NULL OR r.valid_until > now()"
-	    " FROM exam_rules r LEFT JOIN courses c ON c.code = r.course_code"
-	    " LEFT JOIN exams x ON x.code = r.certificate_exam LEFT JOIN attestation_kinds k ON k.code = r.attestation"
-	    " ORDER BY r.exam_code, r.valid_until NULLS FIRST, r.id", 0) : NULL;
-	struct tdict *d = http_page(req, "Examinations and prerequisites");
-	if (st == DB_OK)
-		st = add_choices(req, d);
+	struct programme_view v;
+	enum db_status st = programme_view(req->arena, &v);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
+	struct tdict *d = http_page(req, "Examinations and prerequisites");
+	for (size_t i = 0; i < v.nchoices; i++) {
+		struct tdict *o = tdict_push(d, "choices");
+		tdict_set(o, "kind", v.choices[i].kind);
+		tdict_set(o, "value", arena_printf(req->arena, "%s:%s", v.choices[i].kind, v.choices[i].code));
+		tdict_set(o, "label", v.choices[i].label);
+	}
 	tdict_set(d, "notice", notice);
-	for (int i = 0; i < db_rows(ex); i++) {
-		const char *code = db_val(ex, i, 0);
+	for (size_t i = 0; i < v.nexams; i++) {
+		const struct exam_marks_row *x = &v.exams[i];
 		struct tdict *e = tdict_push(d, "exams");
-		tdict_set(e, "exam", code);
-		tdict_set(e, "exam_title", db_val(ex, i, 1));
-		tdict_set(e, "pass_written", db_val(ex, i, 2));
-		tdict_set(e, "pass_oral", db_val(ex, i, 3));
-		tdict_set_bool(e, "double_oral", strcmp(db_val(ex, i, 4), "t") == 0);
-		tdict_set(e, "tolerance", db_val(ex, i, 5));
-		if (field_exam != NULL && strcmp(field_exam, code) == 0)
+		tdict_set(e, "exam", x->code);
+		tdict_set(e, "exam_title", x->title);
+		tdict_set(e, "pass_written", x->pass_written);
+		tdict_set(e, "pass_oral", x->pass_oral);
+		tdict_set_bool(e, "double_oral", x->double_oral);
+		tdict_set(e, "tolerance", x->tolerance);
+		if (field_exam != NULL && strcmp(field_exam, x->code) == 0)
 			tdict_set(e, "requirement_error", field_error);
 		tdict_set_list(e, "in_force");
 		tdict_set_list(e, "history");
-		for (int k = 0; k < db_rows(rules); k++) {
-			if (strcmp(db_val(rules, k, 1), code) != 0)
+		for (size_t k = 0; k < v.nrules; k++) {
+			const struct rule_row *r = &v.rules[k];
+			if (strcmp(r->exam, x->code) != 0)
 				continue;
-			int live = strcmp(db_val(rules, k, 7), "t") == 0;
-			http_push_row(e, live ? "in_force" : "history", rules, k, (const char *const[]){
-			    "rule_id", "", "kind", "ref", "ref_title", "from", "until", NULL });
+			struct tdict *t = tdict_push(e, r->in_force ? "in_force" : "history");
+			tdict_set(t, "rule_id", r->id);
+			tdict_set(t, "kind", r->kind);
+			tdict_set(t, "ref", r->ref);
+			tdict_set(t, "ref_title", r->ref_title);
+			tdict_set(t, "from", r->from);
+			tdict_set(t, "until", r->until);
 		}
 	}
 	http_render(req, status, "admin_exams", d);
