@@ -90,15 +90,14 @@ int cmd_import_results(struct cli *c)
 		int rc = cli_connect(c);
 		if (rc != CLI_OK)
 			return rc;
-		enum db_status st;
-		PGresult *u = db_query(c->arena, &st, "SELECT id FROM users WHERE email = $1 AND role = "
-		    "'examiner'", 1, email);
+		const char *examiner;
+		enum db_status st = user_find_in_role(c->arena, email, ROLE_EXAMINER, &examiner);
 		if (st != DB_OK)
 			return cli_fail("import results: %s", db_error());
-		if (db_rows(u) != 1)
+		if (examiner == NULL)
 			return cli_fail("import results: %s is not an examiner's account", email);
 		/* Rows are checked against the roster even when some are invalid: every error at once. */
-		st = results_import_run(c->arena, &rep, session, db_val(u, 0, 0), dry_run);
+		st = results_import_run(c->arena, &rep, session, examiner, dry_run);
 		if (st != DB_OK)
 			return cli_fail("import results: %s", db_error());
 	}

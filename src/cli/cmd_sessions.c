@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "core/datetime.h"
 #include "db/db.h"
+#include "db/programme.h"
 #include "db/records.h"
 #include "db/exam_sessions.h"
 
@@ -76,22 +77,15 @@ int cmd_session_roster(struct cli *c)
 	int rc = cli_connect(c);
 	if (rc != CLI_OK)
 		return rc;
-	enum db_status st;
-	PGresult *s = db_query(c->arena, &st, "SELECT 1 FROM exam_sessions WHERE id = $1", 1, c->words[0]);
-	if (st != DB_OK)
-		return cli_fail("%s", db_error());
-	if (db_rows(s) != 1)
-		return cli_fail("no session %s", c->words[0]);
-	PGresult *r = db_query(c->arena, &st,
-	    "SELECT b.id, u.email, b.status,"
-	    "   CASE WHEN coalesce(r.decision, r.computed_outcome) IN ('pass', 'fail', 'absent')"
-	    "        THEN coalesce(r.decision, r.computed_outcome) ELSE '-' END"
-	    " FROM bookings b JOIN users u ON u.id = b.user_id LEFT JOIN results r ON r.booking_id = b.id"
-	    " WHERE b.session_id = $1 ORDER BY b.id", 1, c->words[0]);
-	if (st != DB_OK)
-		return cli_fail("%s", db_error());
-	for (int i = 0; i < db_rows(r); i++)
-		printf("%s\t%s\t%s\t%s\n", db_val(r, i, 0), db_val(r, i, 1), db_val(r, i, 2), db_val(r, i, 3));
+	struct booking_line *lines;
+	size_t n;
+	struct refusal ref = { 0 };
+	if ((rc = cli_status("session roster", exam_session_bookings(c->arena, c->words[0], &lines, &n,
+	    &ref), &ref)) != CLI_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		printf("%s\t%s\t%s\t%s\n", lines[i].booking_id, lines[i].email, lines[i].status,
+		    lines[i].outcome);
 	return CLI_OK;
 }
 
@@ -116,13 +110,9 @@ int cmd_completion_add(struct cli *c)
 	if (rc != CLI_OK)
 		return rc;
 	enum db_status st;
-	if (date == NULL) {
-		PGresult *r = db_query(c->arena, &st,
-		    "SELECT (now() AT TIME ZONE 'Europe/Vienna')::date::text", 0);
-		if (st != DB_OK)
-			return cli_fail("%s", db_error());
-		date = db_val(r, 0, 0);
-	}
+	int64_t now;
+	if (date == NULL && (st = db_now(c->arena, &now, &date)) != DB_OK)
+		return cli_fail("%s", db_error());
 	struct completion_tx t = { c->words[1], date, NULL, { 0 } };
 	if ((st = candidate_find(c->arena, c->words[0], &t.user_id, &t.res)) == DB_OK)
 		st = db_tx(c->arena, DB_READ_COMMITTED, completion_body, &t);

@@ -6,6 +6,8 @@
 #include "cli/cli.h"
 #include "db/booking.h"
 #include "db/db.h"
+#include "db/demo.h"
+#include "db/users.h"
 #include "db/records.h"
 #include "db/results.h"
 #include "db/exam_sessions.h"
@@ -77,21 +79,11 @@ static int demo_records_add(struct cli *c)
 /* History, once: Νίκος passed L1 in June 2024; his signed certificate was issued then. */
 static int demo_history_add(struct cli *c)
 {
-	enum db_status st;
-	PGresult *r = db_query(c->arena, &st,
-	    "WITH s AS (INSERT INTO exam_sessions (exam_code, starts_at, location, capacity, opens_at,"
-	    "     closes_at, cancel_until, closed_at)"
-	    "   VALUES ('L1', '2024-06-07 09:00 Europe/Vienna', 'Vienna, ESNR office', 20,"
-	    "     '2024-03-01 00:00 Europe/Vienna', '2024-06-07 00:00 Europe/Vienna',"
-	    "     '2024-06-07 00:00 Europe/Vienna', '2024-06-07 00:00 Europe/Vienna') RETURNING id)"
-	    " INSERT INTO bookings (session_id, exam_code, user_id, status, ics_uid)"
-	    " SELECT s.id, 'L1', u.id, 'booked', 'booking-demo-' || s.id || '@esonr-portal'"
-	    " FROM s, users u WHERE u.email = 'nikos@esonr.example'"
-	    " RETURNING session_id, id, (SELECT id FROM users WHERE email = 'examiner@esonr.example')", 0);
+	const char *session, *booking, *examiner;
+	enum db_status st = demo_past_session(c->arena, &session, &booking, &examiner);
 	if (st != DB_OK)
 		return cli_fail("demo history: %s", db_error());
-	const char *session = db_val(r, 0, 0), *examiner = db_val(r, 0, 2);
-	struct result_row row = { db_val(r, 0, 1), 0, 82, 77 };
+	struct result_row row = { booking, 0, 82, 77 };
 	struct refusal ref = { 0 };
 	int issued = 0;
 	if ((st = exam_session_assign_examiner(c->arena, session, "examiner@esonr.example", &ref)) == DB_OK &&
@@ -104,27 +96,24 @@ static int demo_history_add(struct cli *c)
 static int demo_sessions_add(struct cli *c)
 {
 	enum db_status st;
-	PGresult *r = db_query(c->arena, &st, "SELECT count(*) FROM exam_sessions", 0);
-	if (st != DB_OK)
+	int any;
+	if ((st = demo_has_sessions(c->arena, &any)) != DB_OK)
 		return cli_fail("%s", db_error());
-	if (db_int(r, 0, 0) > 0)
+	if (any)
 		return CLI_OK;
 	int rc = demo_history_add(c);
 	if (rc != CLI_OK)
 		return rc;
-	r = db_query(c->arena, &st,
-	    "SELECT to_char(now() + interval '60 days', 'YYYY-MM-DD'),"
-	    "   to_char(now() + interval '75 days', 'YYYY-MM-DD'),"
-	    "   to_char(now() + interval '200 days', 'YYYY-MM-DD')", 0);
-	if (st != DB_OK)
+	const char *in3, *in60, *in75, *in200, *zoe;
+	if ((st = demo_date_in(c->arena, 3, &in3)) != DB_OK ||
+	    (st = demo_date_in(c->arena, 60, &in60)) != DB_OK ||
+	    (st = demo_date_in(c->arena, 75, &in75)) != DB_OK ||
+	    (st = demo_date_in(c->arena, 200, &in200)) != DB_OK ||
+	    (st = user_find(c->arena, "zoe@esonr.example", &zoe)) != DB_OK)
 		return cli_fail("%s", db_error());
 	/* Zoë sits L1 in three days: booking has closed, so the examiner can enter results. */
 	{
-		PGresult *d = db_query(c->arena, &st, "SELECT to_char(now() + interval '3 days', 'YYYY-MM-DD'),"
-		    " (SELECT id FROM users WHERE email = 'zoe@esonr.example')", 0);
-		if (st != DB_OK)
-			return cli_fail("%s", db_error());
-		struct exam_session_input soon = { .exam = "L1", .date = db_val(d, 0, 0),
+		struct exam_session_input soon = { .exam = "L1", .date = in3,
 			.location = "Vienna, ESNR office", .capacity = "12" };
 		long long id;
 		struct refusal ref = { 0 };
@@ -133,7 +122,7 @@ static int demo_sessions_add(struct cli *c)
 		if ((rc = cli_status("demo session", exam_session_create(c->arena, &soon, &id, &ref), &ref)) != CLI_OK)
 			return rc;
 		snprintf(sid, sizeof sid, "%lld", id);
-		if ((st = booking_create(c->arena, db_val(d, 0, 1), sid, &out)) != DB_OK)
+		if ((st = booking_create(c->arena, zoe, sid, &out)) != DB_OK)
 			return cli_status("demo booking", st, &out.refusal);
 		if ((st = exam_session_assign_examiner(c->arena, sid, "examiner@esonr.example", &ref)) == DB_OK)
 			st = exam_session_close(c->arena, sid, &ref);
@@ -141,9 +130,9 @@ static int demo_sessions_add(struct cli *c)
 			return rc;
 	}
 	struct exam_session_input in[] = {
-		{ .exam = "L1", .date = db_val(r, 0, 0), .location = "Vienna, ESNR office", .capacity = "20" },
-		{ .exam = "L2", .date = db_val(r, 0, 1), .location = "Lisbon, Centro de Congressos", .capacity = "3" },
-		{ .exam = "L3-DIAG", .date = db_val(r, 0, 2), .location = "Zürich, University Hospital",
+		{ .exam = "L1", .date = in60, .location = "Vienna, ESNR office", .capacity = "20" },
+		{ .exam = "L2", .date = in75, .location = "Lisbon, Centro de Congressos", .capacity = "3" },
+		{ .exam = "L3-DIAG", .date = in200, .location = "Zürich, University Hospital",
 		  .capacity = "8", .time_zone = "Europe/Zurich" },
 	};
 	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
@@ -169,15 +158,14 @@ int cmd_demo(struct cli *c)
 	printf("Demo logins (password for all: %s):\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++) {
 		const struct demo_user *u = &demo_users[i];
-		enum db_status st;
-		PGresult *r = db_query(c->arena, &st, "SELECT id FROM users WHERE email = $1", 1, u->email);
-		if (st != DB_OK)
+		const char *existing;
+		if (user_find(c->arena, u->email, &existing) != DB_OK)
 			return cli_fail("%s", db_error());
 		long long id;
 		enum role role;
 		if (role_parse(u->role, &role) != 0)
 			return cli_fail("demo: bad role %s", u->role);
-		if (db_rows(r) == 0 &&
+		if (existing == NULL &&
 		    (rc = cli_user_create(c, u->email, u->name, role, DEMO_PASSWORD, &id)) != CLI_OK)
 			return rc;
 		printf("  %-9s %s  (%s)\n", u->role, u->email, u->name);

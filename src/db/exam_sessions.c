@@ -217,3 +217,30 @@ enum db_status exam_session_detail(struct arena *a, const char *session_id,
 	}
 	return DB_OK;
 }
+
+enum db_status exam_session_bookings(struct arena *a, const char *session_id,
+    struct booking_line **lines, size_t *n, struct refusal *ref)
+{
+	enum db_status st;
+	*lines = NULL;
+	*n = 0;
+	PGresult *s = db_query(a, &st, "SELECT 1 FROM exam_sessions WHERE id = $1", 1, session_id);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(s) != 1)
+		return db_refusef(a, ref, REFUSAL_NOT_FOUND, NULL, "no session %s", session_id);
+	PGresult *r = db_query(a, &st,
+	    "SELECT b.id, u.email, b.status,"
+	    "   CASE WHEN coalesce(r.decision, r.computed_outcome) IN ('pass', 'fail', 'absent')"
+	    "        THEN coalesce(r.decision, r.computed_outcome) ELSE '-' END"
+	    " FROM bookings b JOIN users u ON u.id = b.user_id LEFT JOIN results r ON r.booking_id = b.id"
+	    " WHERE b.session_id = $1 ORDER BY b.id", 1, session_id);
+	if (st != DB_OK)
+		return st;
+	*n = (size_t)db_rows(r);
+	*lines = arena_zalloc(a, sizeof **lines * (*n + 1));
+	for (int i = 0; i < (int)*n; i++)
+		(*lines)[i] = (struct booking_line){ db_val(r, i, 0), db_val(r, i, 1), db_val(r, i, 2),
+			db_val(r, i, 3) };
+	return DB_OK;
+}

@@ -30,6 +30,15 @@ enum db_status exam_session_assign_examiner(struct arena *a, const char *session
 /* Ends booking now: the roster is fixed and results may be entered. Refused: not found. */
 enum db_status exam_session_close(struct arena *a, const char *session_id, struct refusal *ref);
 
+/* A booking as esonrctl session roster prints it (DESIGN §3): status booked, waitlisted or
+ * cancelled; outcome pass, fail, absent or "-". */
+struct booking_line {
+	const char *booking_id, *email, *status, *outcome;
+};
+/* Every booking of the session, in booking order. Refused: not found. */
+enum db_status exam_session_bookings(struct arena *a, const char *session_id,
+    struct booking_line **lines, size_t *n, struct refusal *ref);
+
 /* One session as the office's lists show it; times in the session's own zone. */
 struct exam_session_row {
 	const char *id, *exam, *date, *zone, *location; /* date: "3 May 2027, 09:00" */
