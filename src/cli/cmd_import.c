@@ -12,6 +12,7 @@
 #include "db/records.h"
 #include "db/users.h"
 #include "domain/account.h"
+#include "domain/valid.h"
 
 static const char *kind_text(const struct import_row *r)
 {
@@ -112,17 +113,6 @@ int cmd_import_results(struct cli *c)
 	return rep.file_error != NULL || rep.refused.kind != REFUSAL_NONE || rep.errors > 0 ? CLI_FAIL : CLI_OK;
 }
 
-static int kind_code_valid(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 30)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-'))
-			return 0;
-	return 1;
-}
-
 int cmd_attestation_add(struct cli *c)
 {
 	const char *why;
@@ -130,7 +120,7 @@ int cmd_attestation_add(struct cli *c)
 	if (email == NULL)
 		return cli_usage("attestation add: %s", why);
 	const char *kind = c->words[1];
-	if (!kind_code_valid(kind))
+	if (!valid_code(kind))
 		return cli_usage("attestation add: KIND is a code like RADIOLOGIST-2Y or ESNR-MEMBER");
 	const char *date = cli_opt(c, "evidence-date");
 	if (date == NULL || !date_valid(date))

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "core/csv_reader.h"
+#include "domain/valid.h"
 #include "core/datetime.h"
 #include "domain/account.h"
 
@@ -17,28 +18,6 @@ static const struct csv_column csv_columns[COL__MAX] = {
 };
 
 static const struct csv_spec csv_spec = { csv_columns, COL__MAX, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS };
-
-static int course_code_valid(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 20)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-'))
-			return 0;
-	return 1;
-}
-
-static int id_valid(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 18 || s[0] == '0')
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
 
 enum import_kind import_kind_parse(const char *s)
 {
@@ -71,7 +50,7 @@ static void check_row(struct arena *a, const struct csv_record *rec, struct impo
 	for (char *c = course; *c; c++)
 		if (*c >= 'a' && *c <= 'z')
 			*c = (char)(*c - 'a' + 'A');
-	if (!course_code_valid(course))
+	if (!valid_code(course))
 		row_problem(a, r, "course: a course code like GALEN or ECNR-2 is needed");
 	else
 		r->course = course;
@@ -99,7 +78,7 @@ static void check_row(struct arena *a, const struct csv_record *rec, struct impo
 	const char *edition = rec->value[COL_EDITION];
 	r->edition = NULL;
 	if (edition[0] != '\0') {
-		if (!id_valid(edition))
+		if (!valid_written_id(edition))
 			row_problem(a, r, "edition: must be an edition number, or empty");
 		else if (kind_ok && r->kind == IMPORT_MCQ)
 			row_problem(a, r, "edition: leave empty for an mcq row (the MCQ belongs to the "

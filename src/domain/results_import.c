@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "core/csv_reader.h"
+#include "domain/valid.h"
 #include "domain/account.h"
 #include "domain/outcome.h"
 
@@ -16,17 +17,6 @@ static const struct csv_column csv_columns[COL__MAX] = {
 
 static const struct csv_spec csv_spec = { csv_columns, COL__MAX, RESULTS_IMPORT_MAX_BYTES,
 	RESULTS_IMPORT_MAX_ROWS };
-
-static int id_valid(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 18 || s[0] == '0')
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
 
 /* 1 absent, 0 present, -1 not a value the column takes. Spreadsheets tick with an "x". */
 static int absent_parse(const char *s)
@@ -65,7 +55,7 @@ static void check_row(struct arena *a, const struct csv_record *rec, struct resu
 	const char *booking = rec->value[COL_BOOKING], *email = rec->value[COL_EMAIL];
 	int named = 0;
 	if (booking[0] != '\0') {
-		if (id_valid(booking))
+		if (valid_written_id(booking))
 			named = 1;
 		else
 			results_import_row_problem(a, r, "booking: must be a booking number, as on the roster");

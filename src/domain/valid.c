@@ -45,6 +45,11 @@ int valid_code(const char *s)
 	return n >= 1 && n <= CODE_MAX && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
 }
 
+int valid_written_id(const char *s)
+{
+	return text_is_id(s) && s[0] != '0';
+}
+
 int valid_cert_number(const char *s)
 {
 	size_t n = s != NULL ? strlen(s) : 0;

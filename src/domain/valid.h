@@ -61,5 +61,7 @@ int valid_ticked(const char *in);
 /* Shorthands for esonrctl and the importers; 1 when valid (s taken as it is, not trimmed). */
 int valid_cert_number(const char *s);
 int valid_code(const char *s);
+/* An id as a person writes it in a file: 1 to 18 digits, no leading zero. */
+int valid_written_id(const char *s);
 
 #endif
