@@ -10,6 +10,11 @@
  * A value given as "" (or absent, NULL) is refused by every kind with a reason that asks
  * for it; whether a field may stay empty is the caller's decision (FIELD_REQUIRED on the web).
  * Every kind except VALID_PASSWORD trims outer white space first.
+ *
+ * Certificate numbers: VALID_CERT_NUMBER (forms: upper-cases, then checks) and
+ * valid_cert_number() (esonrctl's words, taken as typed) are the one definition of what a
+ * number looks like; web/h_certificates.c and cli/cmd_certs.c still carry their own checks
+ * and should call these (left to issue 9, whose files they are).
  */
 #ifndef ESONR_VALID_H
 #define ESONR_VALID_H
