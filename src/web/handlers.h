@@ -86,7 +86,5 @@ void page_admin_import(struct request *req);
 void page_admin_audit(struct request *req);
 void post_admin_import(struct request *req);
 
-/* Answers a failed database call: 503 when PostgreSQL is away, 500 otherwise. */
-void fail_db(struct request *req, enum db_status st);
 
 #endif

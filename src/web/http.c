@@ -176,6 +176,16 @@ void http_error(struct request *req, int status, const char *message)
 	http_render(req, status, "error", d);
 }
 
+void fail_db(struct request *req, enum db_status st)
+{
+	if (st == DB_UNAVAILABLE)
+		http_error(req, 503, "The portal's database cannot be reached right now. "
+		    "Nothing was changed; please try again in a minute.");
+	else
+		http_error(req, 500, "Something went wrong on our side and nothing was changed. "
+		    "Please try again; if it keeps happening, contact the ESNR office.");
+}
+
 void http_refused(struct request *req, int status, const char *title, const char *why,
     const char *const *reasons, size_t nreasons)
 {

@@ -77,6 +77,8 @@ void http_refusal(struct request *req, const char *title, const struct refusal *
  * "form_error" when it names no field. */
 void http_field_error(struct request *req, struct tdict *page, const struct refusal *ref,
     const char *const *keys);
+/* Answers a failed database call: 503 when PostgreSQL is away, 500 otherwise. */
+void fail_db(struct request *req, enum db_status st);
 /* The one error page. message may be NULL for the status's standard text. */
 void http_error(struct request *req, int status, const char *message);
 void http_send(struct request *req);
