@@ -10,6 +10,7 @@
 #include "db/programme.h"
 #include "db/records.h"
 #include "db/exam_sessions.h"
+#include "domain/valid.h"
 
 int cmd_session_add(struct cli *c)
 {
@@ -23,18 +24,26 @@ int cmd_session_add(struct cli *c)
 		.closes = cli_opt(c, "closes"),
 		.cancel_until = cli_opt(c, "cancel-until"),
 	};
+	/* The same validators and limits as the office's web form. */
+	static const struct valid_rule date = { VALID_DATE, 0, 0, NULL };
+	static const struct valid_rule capacity = { VALID_INT, 1, EXAM_SESSION_CAPACITY_MAX, NULL };
+	static const struct valid_rule location = { VALID_TEXT, 1, EXAM_SESSION_LOCATION_MAX, NULL };
+	static const struct valid_rule ts = { VALID_TIMESTAMP, 0, 0, NULL };
+	const char *why;
 	if (in.date == NULL || in.location == NULL || in.capacity == NULL)
 		return cli_usage("session add: --date, --location and --capacity are required");
-	if (!date_valid(in.date))
+	if ((in.date = valid_check(c->arena, &date, in.date, &why)) == NULL)
 		return cli_usage("session add: --date must be a date like 2027-05-03");
-	if (!text_is_id(in.capacity) || atoi(in.capacity) < 1 || atoi(in.capacity) > 10000)
-		return cli_usage("session add: --capacity must be a whole number from 1 to 10000");
-	if (in.location[0] == '\0' || strlen(in.location) > 200)
-		return cli_usage("session add: --location must have 1 to 200 characters");
-	const char *ts[] = { in.opens, in.closes, in.cancel_until };
+	if ((in.capacity = valid_check(c->arena, &capacity, in.capacity, &why)) == NULL)
+		return cli_usage("session add: --capacity must be a whole number from 1 to %d",
+		    EXAM_SESSION_CAPACITY_MAX);
+	if ((in.location = valid_check(c->arena, &location, in.location, &why)) == NULL)
+		return cli_usage("session add: --location must have 1 to %d characters, on one line",
+		    EXAM_SESSION_LOCATION_MAX);
+	const char **window[] = { &in.opens, &in.closes, &in.cancel_until };
 	const char *names[] = { "--opens", "--closes", "--cancel-until" };
 	for (int i = 0; i < 3; i++)
-		if (ts[i] != NULL && !timestamp_valid(ts[i]))
+		if (*window[i] != NULL && (*window[i] = valid_check(c->arena, &ts, *window[i], &why)) == NULL)
 			return cli_usage("session add: %s must be ISO 8601 with an offset, like "
 			    "2027-05-03T09:00+02:00", names[i]);
 	int rc = cli_connect(c);

@@ -4,6 +4,11 @@
 #define ESONR_EXAM_SESSION_H
 #include <stdint.h>
 
+/* Limits of what the office gives a session, on the web and in esonrctl alike (the
+ * database's CHECKs say the same). */
+#define EXAM_SESSION_CAPACITY_MAX 10000
+#define EXAM_SESSION_LOCATION_MAX 200 /* characters */
+
 enum exam_session_state {
 	EXAM_SESSION_NOT_YET_OPEN, /* booking opens later */
 	EXAM_SESSION_OPEN,         /* candidates may book */
