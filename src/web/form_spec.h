@@ -41,8 +41,8 @@
  * - message, when given, replaces the validator's reason (domain/valid.c) for this field.
  * A name ending in "{#}" matches that prefix followed by a database id (1 to 18 digits):
  * per-row fields such as written_12; read them with form_value(req, "written_12").
- * A VALID_FILE field is a multipart file part: required means a file must be chosen;
- * form_file() returns it.
+ * A FIELD_FILE field is a multipart file part (kind unused, max its size in bytes):
+ * required means a file must be chosen; form_file() returns the part.
  */
 #ifndef ESONR_FORM_SPEC_H
 #define ESONR_FORM_SPEC_H
