@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "core/utf8.h"
+#include "domain/valid.h"
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
 
@@ -39,11 +39,8 @@ int password_needs_rehash(const char *hash)
 
 const char *password_problem(const char *password)
 {
-	size_t n = strlen(password);
-	/* Characters, not bytes, for the minimum: the message says characters. */
-	if (utf8_codepoints(password, n) < PASSWORD_MIN)
-		return "Choose a password of at least 8 characters.";
-	if (n > PASSWORD_MAX)
-		return "A password may have at most 1024 characters.";
-	return NULL;
+	static const struct valid_rule rule = { VALID_PASSWORD, 0, 0, NULL };
+	const char *why;
+	/* VALID_PASSWORD never allocates: it returns its input or NULL. */
+	return valid_check(NULL, &rule, password, &why) == NULL ? why : NULL;
 }

@@ -3,11 +3,10 @@
 #define ESONR_PASSWORD_H
 #include <stddef.h>
 #include <sodium.h>
+#include "domain/valid.h" /* PASSWORD_MIN, PASSWORD_MAX */
 
 #define PASSWORD_OPSLIMIT 2ULL
 #define PASSWORD_MEMLIMIT (19ULL * 1024 * 1024)
-#define PASSWORD_MIN 8
-#define PASSWORD_MAX 1024
 
 int password_init(void);
 /* 0 on success. */

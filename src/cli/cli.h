@@ -3,6 +3,8 @@
 #define ESONR_CLI_H
 #include "core/arena.h"
 #include "core/config.h"
+#include "db/db.h"
+#include "domain/user.h"
 
 #define CLI_MAX_WORDS 8
 #define CLI_MAX_OPTS 8
@@ -29,10 +31,18 @@ const char *cli_opt(const struct cli *c, const char *name);
 /* Prints "esonrctl: message" to stderr, returns CLI_USAGE. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* How a library call ended, for the command cmd ("session close"): CLI_OK; a refusal's
+ * text on stderr with exit 2 for a bad field, 1 for the other kinds; 1 for a database
+ * error. The one place refusals become exit codes. */
+int cli_status(const char *cmd, enum db_status st, const struct refusal *ref);
 /* Connects with the application role; CLI_OK or CLI_FAIL with a message. */
 int cli_connect(struct cli *c);
 /* Reads a password from stdin up to the first newline. NULL on error. */
 char *cli_read_password(struct arena *a);
+
+/* Hashes the password and creates the account (user add, demo): prints nothing. */
+int cli_user_create(struct cli *c, const char *email, const char *name, enum role role,
+    const char *password, long long *id);
 
 int cmd_migrate(struct cli *c);
 int cmd_user_add(struct cli *c);

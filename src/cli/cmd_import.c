@@ -10,7 +10,9 @@
 #include "db/import.h"
 #include "db/import_results.h"
 #include "db/records.h"
+#include "db/users.h"
 #include "domain/account.h"
+#include "domain/valid.h"
 
 static const char *kind_text(const struct import_row *r)
 {
@@ -89,15 +91,14 @@ int cmd_import_results(struct cli *c)
 		int rc = cli_connect(c);
 		if (rc != CLI_OK)
 			return rc;
-		enum db_status st;
-		PGresult *u = db_query(c->arena, &st, "SELECT id FROM users WHERE email = $1 AND role = "
-		    "'examiner'", 1, email);
+		const char *examiner;
+		enum db_status st = user_find_in_role(c->arena, email, ROLE_EXAMINER, &examiner);
 		if (st != DB_OK)
 			return cli_fail("import results: %s", db_error());
-		if (db_rows(u) != 1)
+		if (examiner == NULL)
 			return cli_fail("import results: %s is not an examiner's account", email);
 		/* Rows are checked against the roster even when some are invalid: every error at once. */
-		st = results_import_run(c->arena, &rep, session, db_val(u, 0, 0), dry_run);
+		st = results_import_run(c->arena, &rep, session, examiner, dry_run);
 		if (st != DB_OK)
 			return cli_fail("import results: %s", db_error());
 	}
@@ -109,18 +110,7 @@ int cmd_import_results(struct cli *c)
 		printf("line %s: %s: %s\n", line, results_import_row_name(c->arena, r), what);
 	}
 	printf("%s\n", results_import_summary(c->arena, &rep));
-	return rep.file_error != NULL || rep.refused != NULL || rep.errors > 0 ? CLI_FAIL : CLI_OK;
-}
-
-static int kind_code_valid(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 30)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-'))
-			return 0;
-	return 1;
+	return rep.file_error != NULL || rep.refused.kind != REFUSAL_NONE || rep.errors > 0 ? CLI_FAIL : CLI_OK;
 }
 
 int cmd_attestation_add(struct cli *c)
@@ -130,7 +120,7 @@ int cmd_attestation_add(struct cli *c)
 	if (email == NULL)
 		return cli_usage("attestation add: %s", why);
 	const char *kind = c->words[1];
-	if (!kind_code_valid(kind))
+	if (!valid_code(kind))
 		return cli_usage("attestation add: KIND is a code like RADIOLOGIST-2Y or ESNR-MEMBER");
 	const char *date = cli_opt(c, "evidence-date");
 	if (date == NULL || !date_valid(date))
@@ -144,23 +134,17 @@ int cmd_attestation_add(struct cli *c)
 
 	/* Who checked the evidence is part of the record: the office member says so. */
 	const char *checker_in = cli_opt(c, "checked-by");
-	enum db_status st;
-	PGresult *adm = db_query(c->arena, &st,
-	    "SELECT id FROM users WHERE role = 'admin' AND email = lower($1)", 1, checker_in);
+	const char *checker;
+	enum db_status st = user_find_in_role(c->arena, checker_in, ROLE_ADMIN, &checker);
 	if (st != DB_OK)
 		return cli_fail("%s", db_error());
-	if (db_rows(adm) != 1)
+	if (checker == NULL)
 		return cli_fail("attestation add: %s is not an office (admin) account", checker_in);
 	const char *user_id;
-	struct record_result res = { 0, NULL };
+	struct record_result res = { 0 };
 	if ((st = candidate_find(c->arena, email, &user_id, &res)) == DB_OK)
-		st = attestation_record(c->arena, user_id, kind, date, db_val(adm, 0, 0), &res);
-	if (st == DB_REFUSED && strncmp(res.message, "unknown attestation", 19) == 0)
-		return cli_usage("attestation add: %s", res.message);
-	if (st == DB_REFUSED)
-		return cli_fail("%s", res.message);
-	if (st != DB_OK)
-		return cli_fail("%s", db_error());
-	printf("%s\n", res.message);
-	return CLI_OK;
+		st = attestation_record(c->arena, user_id, kind, date, checker, &res);
+	if ((rc = cli_status("attestation add", st, &res.refusal)) == CLI_OK)
+		printf("%s\n", res.message);
+	return rc;
 }

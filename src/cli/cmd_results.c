@@ -18,12 +18,10 @@ int cmd_session_publish(struct cli *c)
 	if (rc != CLI_OK)
 		return rc;
 	int issued = 0;
-	struct result_refusal ref = { 0, NULL };
-	enum db_status st = session_publish(c->arena, id, NULL, &issued, &ref);
-	if (st == DB_REFUSED)
-		return cli_fail("%s", ref.why);
-	if (st != DB_OK)
-		return cli_fail("%s", db_error());
+	struct refusal ref = { 0 };
+	if ((rc = cli_status("session publish", exam_session_publish(c->arena, id, NULL, &issued, &ref),
+	    &ref)) != CLI_OK)
+		return rc;
 	printf("session %s published: %d certificate%s issued\n", id, issued, issued == 1 ? "" : "s");
 	struct cert_problem *p;
 	int n;

@@ -7,21 +7,14 @@
 #include "cli/cli.h"
 #include "core/datetime.h"
 #include "db/db.h"
+#include "db/programme.h"
 #include "db/records.h"
-#include "db/sessions.h"
-
-static int finish(enum db_status st, const char *why)
-{
-	if (st == DB_REFUSED)
-		return cli_fail("%s", why != NULL ? why : "refused");
-	if (st != DB_OK)
-		return cli_fail("%s", db_error());
-	return CLI_OK;
-}
+#include "db/exam_sessions.h"
+#include "domain/valid.h"
 
 int cmd_session_add(struct cli *c)
 {
-	struct session_input in = {
+	struct exam_session_input in = {
 		.exam = c->words[0],
 		.date = cli_opt(c, "date"),
 		.time_zone = cli_opt(c, "tz"),
@@ -31,29 +24,34 @@ int cmd_session_add(struct cli *c)
 		.closes = cli_opt(c, "closes"),
 		.cancel_until = cli_opt(c, "cancel-until"),
 	};
+	/* The same validators and limits as the office's web form. */
+	static const struct valid_rule date = { VALID_DATE, 0, 0, NULL };
+	static const struct valid_rule capacity = { VALID_INT, 1, EXAM_SESSION_CAPACITY_MAX, NULL };
+	static const struct valid_rule location = { VALID_TEXT, 1, EXAM_SESSION_LOCATION_MAX, NULL };
+	static const struct valid_rule ts = { VALID_TIMESTAMP, 0, 0, NULL };
+	const char *why;
 	if (in.date == NULL || in.location == NULL || in.capacity == NULL)
 		return cli_usage("session add: --date, --location and --capacity are required");
-	if (!date_valid(in.date))
+	if ((in.date = valid_check(c->arena, &date, in.date, &why)) == NULL)
 		return cli_usage("session add: --date must be a date like 2027-05-03");
-	if (!text_is_id(in.capacity) || atoi(in.capacity) < 1 || atoi(in.capacity) > 10000)
-		return cli_usage("session add: --capacity must be a whole number from 1 to 10000");
-	if (in.location[0] == '\0' || strlen(in.location) > 200)
-		return cli_usage("session add: --location must have 1 to 200 characters");
-	const char *ts[] = { in.opens, in.closes, in.cancel_until };
+	if ((in.capacity = valid_check(c->arena, &capacity, in.capacity, &why)) == NULL)
+		return cli_usage("session add: --capacity must be a whole number from 1 to %d",
+		    EXAM_SESSION_CAPACITY_MAX);
+	if ((in.location = valid_check(c->arena, &location, in.location, &why)) == NULL)
+		return cli_usage("session add: --location must have 1 to %d characters, on one line",
+		    EXAM_SESSION_LOCATION_MAX);
+	const char **window[] = { &in.opens, &in.closes, &in.cancel_until };
 	const char *names[] = { "--opens", "--closes", "--cancel-until" };
 	for (int i = 0; i < 3; i++)
-		if (ts[i] != NULL && !timestamp_valid(ts[i]))
+		if (*window[i] != NULL && (*window[i] = valid_check(c->arena, &ts, *window[i], &why)) == NULL)
 			return cli_usage("session add: %s must be ISO 8601 with an offset, like "
 			    "2027-05-03T09:00+02:00", names[i]);
 	int rc = cli_connect(c);
 	if (rc != CLI_OK)
 		return rc;
 	long long id;
-	const char *why = NULL;
-	enum db_status st = session_create(c->arena, &in, &id, &why);
-	if (st == DB_REFUSED && strncmp(why, "unknown examination", 19) == 0)
-		return cli_usage("session add: %s", why);
-	if ((rc = finish(st, why)) == CLI_OK)
+	struct refusal ref = { 0 };
+	if ((rc = cli_status("session add", exam_session_create(c->arena, &in, &id, &ref), &ref)) == CLI_OK)
 		printf("%lld\n", id);
 	return rc;
 }
@@ -63,9 +61,10 @@ int cmd_session_examiner(struct cli *c)
 	if (!text_is_id(c->words[0]))
 		return cli_usage("session examiner: SESSION must be a session id");
 	int rc = cli_connect(c);
-	const char *why = NULL;
+	struct refusal ref = { 0 };
 	if (rc == CLI_OK)
-		rc = finish(session_assign_examiner(c->arena, c->words[0], c->words[1], &why), why);
+		rc = cli_status("session examiner", exam_session_assign_examiner(c->arena, c->words[0],
+		    c->words[1], &ref), &ref);
 	return rc;
 }
 
@@ -74,9 +73,9 @@ int cmd_session_close(struct cli *c)
 	if (!text_is_id(c->words[0]))
 		return cli_usage("session close: SESSION must be a session id");
 	int rc = cli_connect(c);
-	const char *why = NULL;
+	struct refusal ref = { 0 };
 	if (rc == CLI_OK)
-		rc = finish(session_close(c->arena, c->words[0], &why), why);
+		rc = cli_status("session close", exam_session_close(c->arena, c->words[0], &ref), &ref);
 	return rc;
 }
 
@@ -87,23 +86,28 @@ int cmd_session_roster(struct cli *c)
 	int rc = cli_connect(c);
 	if (rc != CLI_OK)
 		return rc;
-	enum db_status st;
-	PGresult *s = db_query(c->arena, &st, "SELECT 1 FROM exam_sessions WHERE id = $1", 1, c->words[0]);
-	if (st != DB_OK)
-		return cli_fail("%s", db_error());
-	if (db_rows(s) != 1)
-		return cli_fail("no session %s", c->words[0]);
-	PGresult *r = db_query(c->arena, &st,
-	    "SELECT b.id, u.email, b.status,"
-	    "   CASE WHEN coalesce(r.decision, r.computed_outcome) IN ('pass', 'fail', 'absent')"
-	    "        THEN coalesce(r.decision, r.computed_outcome) ELSE '-' END"
-	    " FROM bookings b JOIN users u ON u.id = b.user_id LEFT JOIN results r ON r.booking_id = b.id"
-	    " WHERE b.session_id = $1 ORDER BY b.id", 1, c->words[0]);
-	if (st != DB_OK)
-		return cli_fail("%s", db_error());
-	for (int i = 0; i < db_rows(r); i++)
-		printf("%s\t%s\t%s\t%s\n", db_val(r, i, 0), db_val(r, i, 1), db_val(r, i, 2), db_val(r, i, 3));
+	struct booking_line *lines;
+	size_t n;
+	struct refusal ref = { 0 };
+	if ((rc = cli_status("session roster", exam_session_bookings(c->arena, c->words[0], &lines, &n,
+	    &ref), &ref)) != CLI_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		printf("%s\t%s\t%s\t%s\n", lines[i].booking_id, lines[i].email, lines[i].status,
+		    lines[i].outcome);
 	return CLI_OK;
+}
+
+struct completion_tx {
+	const char *course, *date, *user_id;
+	struct record_result res;
+};
+
+/* A completion writes an attendance and, for a module, its MCQ: both or neither. */
+static enum db_status completion_body(struct arena *a, void *p)
+{
+	struct completion_tx *t = p;
+	return completion_record(a, t->user_id, t->course, t->date, NULL, &t->res);
 }
 
 int cmd_completion_add(struct cli *c)
@@ -115,28 +119,13 @@ int cmd_completion_add(struct cli *c)
 	if (rc != CLI_OK)
 		return rc;
 	enum db_status st;
-	if (date == NULL) {
-		PGresult *r = db_query(c->arena, &st,
-		    "SELECT (now() AT TIME ZONE 'Europe/Vienna')::date::text", 0);
-		if (st != DB_OK)
-			return cli_fail("%s", db_error());
-		date = db_val(r, 0, 0);
-	}
-	const char *user_id;
-	struct record_result res = { 0, NULL };
-	if ((st = candidate_find(c->arena, c->words[0], &user_id, &res)) != DB_OK)
-		return finish(st, res.message);
-	if ((st = db_exec(c->arena, "BEGIN", 0)) != DB_OK)
-		return finish(st, NULL);
-	st = completion_record(c->arena, user_id, c->words[1], date, NULL, &res);
-	if (st != DB_OK) {
-		db_exec(c->arena, "ROLLBACK", 0);
-		if (st == DB_REFUSED && strncmp(res.message, "unknown course", 14) == 0)
-			return cli_usage("completion add: %s", res.message);
-		return finish(st, res.message);
-	}
-	if ((st = db_exec(c->arena, "COMMIT", 0)) != DB_OK)
-		return finish(st, NULL);
-	printf("%s\n", res.message);
-	return CLI_OK;
+	int64_t now;
+	if (date == NULL && (st = db_now(c->arena, &now, &date)) != DB_OK)
+		return cli_fail("%s", db_error());
+	struct completion_tx t = { c->words[1], date, NULL, { 0 } };
+	if ((st = candidate_find(c->arena, c->words[0], &t.user_id, &t.res)) == DB_OK)
+		st = db_tx(c->arena, DB_READ_COMMITTED, completion_body, &t);
+	if ((rc = cli_status("completion add", st, &t.res.refusal)) == CLI_OK)
+		printf("%s\n", t.res.message);
+	return rc;
 }

@@ -91,6 +91,18 @@ int cli_fail(const char *fmt, ...)
 	return rc;
 }
 
+int cli_status(const char *cmd, enum db_status st, const struct refusal *ref)
+{
+	if (st == DB_OK)
+		return CLI_OK;
+	if (st != DB_REFUSED || ref == NULL || ref->text == NULL)
+		return cli_fail("%s: %s", cmd, st == DB_REFUSED ? "refused" : db_error());
+	/* The one mapping of a refusal to an exit code: a bad value given is a bad argument. */
+	if (ref->kind == REFUSAL_BAD_FIELD)
+		return cli_usage("%s: %s", cmd, ref->text);
+	return cli_fail("%s: %s", cmd, ref->text);
+}
+
 /* The office's command line connects as the owner: role and key changes, which the
  * portal's role may not make, go through here (sql/040_least_privilege.sql). */
 int cli_connect(struct cli *c)

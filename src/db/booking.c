@@ -11,11 +11,9 @@ struct book_ctx {
 	struct booking_outcome *out;
 };
 
-static enum db_status refuse(struct booking_outcome *out, int status, const char *why)
+static enum db_status refuse(struct booking_outcome *out, enum refusal_kind kind, const char *why)
 {
-	out->http_status = status;
-	out->why = why;
-	return DB_REFUSED;
+	return db_refuse(&out->refusal, kind, NULL, why);
 }
 
 /* Everything a booking depends on but the seat count, read in one round trip before the
@@ -64,20 +62,20 @@ static enum db_status book_body(struct arena *a, void *p)
 
 	const PGresult *s = res[B_SESSION];
 	if (db_rows(s) != 1)
-		return refuse(out, 404, "There is no such examination session.");
+		return refuse(out, REFUSAL_NOT_FOUND, "There is no such examination session.");
 	const char *exam = db_val(s, 0, 0);
 	if (strcmp(db_val(s, 0, 1), "t") == 0)
-		return refuse(out, 409, arena_printf(a, "Booking for this session opens on %s.",
+		return refuse(out, REFUSAL_CONFLICT, arena_printf(a, "Booking for this session opens on %s.",
 		    db_val(s, 0, 3)));
 	if (strcmp(db_val(s, 0, 2), "t") == 0)
-		return refuse(out, 409, "Booking for this session has closed.");
+		return refuse(out, REFUSAL_CONFLICT, "Booking for this session has closed.");
 	const PGresult *r = res[B_CERTIFICATE];
 	if (db_rows(r) > 0)
-		return refuse(out, 409, arena_printf(a, "You have already passed the %s examination "
+		return refuse(out, REFUSAL_CONFLICT, arena_printf(a, "You have already passed the %s examination "
 		    "(certificate %s).", exam, db_val(r, 0, 0)));
 	r = res[B_EXISTING];
 	if (db_rows(r) > 0)
-		return refuse(out, 409, arena_printf(a, "You are already %s for the %s examination "
+		return refuse(out, REFUSAL_CONFLICT, arena_printf(a, "You are already %s for the %s examination "
 		    "(%s, %s). Cancel that booking first to choose another session.",
 		    strcmp(db_val(r, 0, 0), "booked") == 0 ? "booked" : "on the waiting list", exam,
 		    db_val(r, 0, 1), db_val(r, 0, 2)));
@@ -97,21 +95,25 @@ static enum db_status book_body(struct arena *a, void *p)
 			mine = &rules[i];
 	exam_eligibility_of(a, exam, mine ? mine->rules : NULL, mine ? mine->n : 0, &rec, now, today, &ans);
 	if (!ans.e.eligible) {
-		out->reasons = arena_zalloc(a, sizeof *out->reasons * (ans.n + 1));
+		const char **reasons = arena_zalloc(a, sizeof *reasons * (ans.n + 1));
+		size_t n = 0;
 		for (size_t i = 0; i < ans.n; i++)
 			if (!ans.results[i].met)
-				out->reasons[out->nreasons++] = ans.results[i].reason;
-		return refuse(out, 409, arena_printf(a, "You are not yet eligible for the %s examination.",
-		    exam));
+				reasons[n++] = ans.results[i].reason;
+		refuse(out, REFUSAL_CONFLICT, arena_printf(a, "You are not yet eligible for the %s "
+		    "examination.", exam));
+		out->refusal.reasons = reasons;
+		out->refusal.nreasons = n;
+		return DB_REFUSED;
 	}
 
 	PGresult *b = db_run(a, &st, &q_book_insert, c->session_id, c->user_id);
 	if (st == DB_CONFLICT)
-		return refuse(out, 409, "You already have a booking for this examination.");
+		return refuse(out, REFUSAL_CONFLICT, "You already have a booking for this examination.");
 	if (st != DB_OK)
 		return st;
 	if (db_rows(b) != 1)
-		return refuse(out, 409, "Booking for this session has closed.");
+		return refuse(out, REFUSAL_CONFLICT, "Booking for this session has closed.");
 	out->booking_id = db_int(b, 0, 0);
 	out->status = strcmp(db_val(b, 0, 1), "booked") == 0 ? "booked" : "waitlisted";
 	return outbox_booking(a, out->booking_id, *out->status == 'b' ? OUTBOX_BOOKED : OUTBOX_WAITLISTED);
@@ -145,16 +147,16 @@ static enum db_status cancel_body(struct arena *a, void *p)
 	if (st != DB_OK)
 		return st;
 	if (db_rows(s) != 1)
-		return refuse(out, 404, "There is no such booking.");
+		return refuse(out, REFUSAL_NOT_FOUND, "There is no such booking.");
 	PGresult *b = db_query(a, &st, "SELECT status FROM bookings WHERE id = $1 FOR UPDATE", 1,
 	    c->booking_id);
 	if (st != DB_OK)
 		return st;
 	const char *was = db_val(b, 0, 0);
 	if (strcmp(was, "cancelled") == 0)
-		return refuse(out, 409, "This booking is already cancelled.");
+		return refuse(out, REFUSAL_CONFLICT, "This booking is already cancelled.");
 	if (strcmp(db_val(s, 0, 1), "t") == 0 || strcmp(db_val(s, 0, 2), "t") == 0)
-		return refuse(out, 409, arena_printf(a, "The cancellation deadline (%s) has passed; "
+		return refuse(out, REFUSAL_CONFLICT, arena_printf(a, "The cancellation deadline (%s) has passed; "
 		    "contact the ESNR office.", db_val(s, 0, 3)));
 	if ((st = db_exec(a, "UPDATE bookings SET status = 'cancelled', cancelled_at = now(),"
 	    " updated_at = now(), ics_sequence = ics_sequence + 1 WHERE id = $1", 1,

@@ -7,10 +7,7 @@
 struct booking_outcome {
 	long long booking_id;
 	const char *status;   /* "booked" or "waitlisted" (book) / "cancelled" (cancel) */
-	int http_status;      /* on DB_REFUSED: 404 or 409 */
-	const char *why;      /* on DB_REFUSED: the reason for the candidate */
-	const char **reasons; /* not eligible: each unmet rule */
-	size_t nreasons;
+	struct refusal refusal; /* on DB_REFUSED: not found or conflict; reasons: each unmet rule */
 	long long promoted;   /* cancel: the booking moved up from the waiting list, or 0 */
 };
 

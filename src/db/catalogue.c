@@ -58,3 +58,102 @@ const struct cat_exam *catalogue_exam(const struct catalogue *c, const char *cod
 			return &c->exams[i];
 	return NULL;
 }
+
+/* ---- the lists the office's forms offer ---- */
+
+static enum db_status code_titles(struct arena *a, const char *sql, struct code_title **rows,
+    size_t *n)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st, sql, 0);
+	*rows = NULL;
+	*n = 0;
+	if (st != DB_OK)
+		return st;
+	*n = (size_t)db_rows(r);
+	*rows = arena_zalloc(a, sizeof **rows * (*n + 1));
+	for (size_t i = 0; i < *n; i++) {
+		(*rows)[i].code = db_val(r, (int)i, 0);
+		(*rows)[i].title = db_val(r, (int)i, 1);
+	}
+	return DB_OK;
+}
+
+enum db_status exam_list(struct arena *a, struct code_title **rows, size_t *n)
+{
+	const struct catalogue *c;
+	enum db_status st = catalogue_get(&c);
+	*rows = NULL;
+	*n = 0;
+	if (st != DB_OK)
+		return st;
+	*rows = arena_zalloc(a, sizeof **rows * (c->nexams + 1));
+	for (size_t i = 0; i < c->nexams; i++)
+		(*rows)[i] = (struct code_title){ c->exams[i].code, c->exams[i].title };
+	*n = c->nexams;
+	return DB_OK;
+}
+
+enum db_status course_list(struct arena *a, struct code_title **rows, size_t *n)
+{
+	const struct catalogue *c;
+	enum db_status st = catalogue_get(&c);
+	*rows = NULL;
+	*n = 0;
+	if (st != DB_OK)
+		return st;
+	*rows = arena_zalloc(a, sizeof **rows * (c->ncourses + 1));
+	for (size_t i = 0; i < c->ncourses; i++)
+		(*rows)[i] = (struct code_title){ c->courses[i].code, c->courses[i].title };
+	*n = c->ncourses;
+	return DB_OK;
+}
+
+enum db_status attestation_kind_list(struct arena *a, struct code_title **rows, size_t *n)
+{
+	return code_titles(a, "SELECT code, title FROM attestation_kinds ORDER BY code", rows, n);
+}
+
+enum db_status edition_list(struct arena *a, struct edition_row **rows, size_t *n)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT e.id, e.course_code, e.cycle_label, e.city, e.starts_on::text, e.ends_on::text,"
+	    "   (SELECT count(*) FROM attendances t WHERE t.edition_id = e.id)"
+	    " FROM course_editions e ORDER BY e.starts_on DESC, e.course_code", 0);
+	*rows = NULL;
+	*n = 0;
+	if (st != DB_OK)
+		return st;
+	*n = (size_t)db_rows(r);
+	*rows = arena_zalloc(a, sizeof **rows * (*n + 1));
+	for (int i = 0; i < (int)*n; i++) {
+		struct edition_row *e = &(*rows)[i];
+		e->id = db_val(r, i, 0);
+		e->course = db_val(r, i, 1);
+		e->cycle = db_val(r, i, 2);
+		e->city = db_val(r, i, 3);
+		e->starts_on = db_val(r, i, 4);
+		e->ends_on = db_val(r, i, 5);
+		e->attendances = db_int(r, i, 6);
+	}
+	return DB_OK;
+}
+
+enum db_status edition_create(struct arena *a, const char *course, const char *cycle,
+    const char *city, const char *starts_on, const char *ends_on, struct refusal *ref)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "INSERT INTO course_editions (course_code, cycle_label, city, starts_on, ends_on)"
+	    " SELECT code, $2, $3, $4, $5 FROM courses WHERE code = $1 RETURNING id",
+	    5, course, cycle, city, starts_on, ends_on);
+	if (st == DB_CONFLICT)
+		return db_refusef(a, ref, REFUSAL_CONFLICT, NULL, "An edition of %s starting on %s "
+		    "exists already.", course, starts_on);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(r) != 1)
+		return db_refuse(ref, REFUSAL_BAD_FIELD, "course", "Choose one of the courses in the list.");
+	return DB_OK;
+}

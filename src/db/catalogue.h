@@ -38,4 +38,27 @@ enum db_status catalogue_get(const struct catalogue **out);
 /* The exam with that code, or NULL. */
 const struct cat_exam *catalogue_exam(const struct catalogue *c, const char *code);
 
+/* ---- the lists the office's forms offer ---- */
+
+struct code_title {
+	const char *code, *title;
+};
+
+struct edition_row {
+	const char *id, *course, *cycle, *city, *starts_on, *ends_on; /* dates YYYY-MM-DD */
+	long long attendances;
+};
+
+/* In the programme's order (from the catalogue above). */
+enum db_status exam_list(struct arena *a, struct code_title **rows, size_t *n);
+enum db_status course_list(struct arena *a, struct code_title **rows, size_t *n);
+/* Attestation kinds and course editions change, so they are read each time. */
+enum db_status attestation_kind_list(struct arena *a, struct code_title **rows, size_t *n);
+/* Newest first. */
+enum db_status edition_list(struct arena *a, struct edition_row **rows, size_t *n);
+/* A new edition of course; refused: bad field "course" (no such course), conflict (an
+ * edition of that course starting that day exists). */
+enum db_status edition_create(struct arena *a, const char *course, const char *cycle,
+    const char *city, const char *starts_on, const char *ends_on, struct refusal *ref);
+
 #endif

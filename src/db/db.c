@@ -453,3 +453,20 @@ enum db_status db_batch(struct arena *a, struct db_call *calls, int n, PGresult 
 	}
 	return st;
 }
+
+enum db_status db_refuse(struct refusal *ref, enum refusal_kind kind, const char *field,
+    const char *text)
+{
+	refusal_set(ref, kind, field, text);
+	return DB_REFUSED;
+}
+
+enum db_status db_refusef(struct arena *a, struct refusal *ref, enum refusal_kind kind,
+    const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return db_refuse(ref, kind, field, text);
+}

@@ -4,6 +4,7 @@
 #define ESONR_DB_H
 #include <libpq-fe.h>
 #include "core/arena.h"
+#include "domain/refusal.h"
 
 enum db_status {
 	DB_OK = 0,
@@ -77,6 +78,14 @@ enum db_status db_batch(struct arena *a, struct db_call *calls, int n, PGresult 
  * timeout_ms passes. 1 notified, 0 timed out, -1 the connection is gone (LISTEN again
  * after reconnecting). */
 int db_wait_notify(int timeout_ms);
+
+/* A refused action: fills *ref (see domain/refusal.h) and returns DB_REFUSED, so that a
+ * body can `return db_refuse(ref, REFUSAL_CONFLICT, NULL, "…");`. */
+enum db_status db_refuse(struct refusal *ref, enum refusal_kind kind, const char *field,
+    const char *text);
+/* The same with a formatted text, allocated in a. */
+enum db_status db_refusef(struct arena *a, struct refusal *ref, enum refusal_kind kind,
+    const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 int db_rows(const PGresult *r);
 /* NULL for SQL NULL or out of range. */

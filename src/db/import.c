@@ -4,135 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/csv_reader.h"
-#include "core/datetime.h"
 #include "db/records.h"
-#include "domain/account.h"
-
-enum column { COL_EMAIL, COL_COURSE, COL_KIND, COL_DATE, COL_RESULT, COL_EDITION, COL__MAX };
-
-static const char *const kind_names[IMPORT__KINDS] = { "attendance", "mcq", "completion" };
-
-static const struct csv_column csv_columns[COL__MAX] = {
-	{ "email", 1 }, { "course", 1 }, { "kind", 1 }, { "date", 1 }, { "result", 0 }, { "edition", 0 },
-};
-
-static const struct csv_spec csv_spec = { csv_columns, COL__MAX, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS };
-
-static int course_code_valid(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 20)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-'))
-			return 0;
-	return 1;
-}
-
-static int id_valid(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 18 || s[0] == '0')
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
-/* Appends one reason to the row's error ("; " between reasons). */
-static void row_problem(struct arena *a, struct import_row *r, const char *why)
-{
-	r->error = r->error == NULL ? why : arena_printf(a, "%s; %s", r->error, why);
-}
-
-static void check_row(struct arena *a, const struct csv_record *rec, struct import_row *r)
-{
-	const char *why;
-	char *email = email_normalise(a, r->email, &why);
-	if (email == NULL) {
-		size_t n = strlen(why);
-		n -= n > 0 && why[n - 1] == '.'; /* the reasons are joined with "; " */
-		row_problem(a, r, arena_printf(a, "email: %.*s", (int)n, why));
-	} else {
-		r->email = email;
-	}
-
-	/* Course codes and kinds are matched without regard to case, as office staff type them. */
-	char *course = arena_strdup(a, r->course);
-	for (char *c = course; *c; c++)
-		if (*c >= 'a' && *c <= 'z')
-			*c = (char)(*c - 'a' + 'A');
-	if (!course_code_valid(course))
-		row_problem(a, r, "course: a course code like GALEN or ECNR-2 is needed");
-	else
-		r->course = course;
-
-	int kind_ok = 0;
-	for (int k = 0; k < IMPORT__KINDS && !kind_ok; k++)
-		if (strcasecmp(r->kind_text, kind_names[k]) == 0) {
-			r->kind = (enum import_kind)k;
-			kind_ok = 1;
-		}
-	if (!kind_ok)
-		row_problem(a, r, "kind: must be attendance, mcq or completion");
-
-	if (!date_valid(r->date))
-		row_problem(a, r, "date: must be a date like 2027-05-03");
-
-	const char *result = rec->value[COL_RESULT];
-	if (kind_ok && r->kind == IMPORT_MCQ) {
-		if (strcasecmp(result, "pass") == 0)
-			r->passed = 1;
-		else if (strcasecmp(result, "fail") == 0)
-			r->passed = 0;
-		else
-			row_problem(a, r, "result: pass or fail is needed for an mcq row");
-	} else if (kind_ok && result[0] != '\0') {
-		row_problem(a, r, "result: leave empty unless the kind is mcq");
-	}
-
-	const char *edition = rec->value[COL_EDITION];
-	r->edition = NULL;
-	if (edition[0] != '\0') {
-		if (!id_valid(edition))
-			row_problem(a, r, "edition: must be an edition number, or empty");
-		else if (kind_ok && r->kind == IMPORT_MCQ)
-			row_problem(a, r, "edition: leave empty for an mcq row (the MCQ belongs to the "
-			    "latest attendance)");
-		else
-			r->edition = edition;
-	}
-}
-
-int import_parse(struct arena *a, const char *data, size_t len, struct import_report *rep)
-{
-	struct csv_table t;
-	memset(rep, 0, sizeof *rep);
-	csv_read(a, &csv_spec, data, len, &t);
-	rep->file_error = t.error;
-	rep->file_error_line = t.error_line;
-	/* The rows read before a file error are still checked, for the report. */
-	rep->rows = arena_zalloc(a, (size_t)t.nrecords * sizeof *rep->rows + 1);
-	for (int i = 0; i < t.nrecords; i++) {
-		const struct csv_record *rec = &t.records[i];
-		struct import_row *r = &rep->rows[rep->nrows++];
-		r->line = rec->line;
-		r->email = rec->value[COL_EMAIL];
-		r->course = rec->value[COL_COURSE];
-		r->kind_text = rec->value[COL_KIND];
-		r->date = rec->value[COL_DATE];
-		if (rec->error != NULL) {
-			r->course = r->kind_text = r->date = "";
-			r->error = rec->error;
-		} else {
-			check_row(a, rec, r);
-		}
-		rep->errors += r->error != NULL;
-	}
-	return rep->file_error != NULL || rep->errors > 0 ? -1 : 0;
-}
 
 struct run {
 	struct import_report *rep;
@@ -144,7 +16,7 @@ enum db_status import_row_apply(struct arena *a, const char *user_id, const stru
     const char *recorded_by, struct record_result *res)
 {
 	enum db_status st = DB_OK;
-	struct record_result att = { 0, NULL };
+	struct record_result att = { 0 };
 	switch (r->kind) {
 	case IMPORT_ATTENDANCE:
 		return attendance_record(a, user_id, r->course, r->date, r->edition, recorded_by, res);
@@ -180,7 +52,7 @@ static enum db_status run_body(struct arena *a, void *ctx)
 	rep->errors = rep->changed = 0;
 	for (int i = 0; i < rep->nrows; i++) {
 		struct import_row *r = &rep->rows[i];
-		struct record_result res = { 0, NULL };
+		struct record_result res = { 0 };
 		r->changed = 0;
 		r->error = r->message = NULL;
 		if ((st = db_exec(a, "SAVEPOINT import_row", 0)) != DB_OK)
@@ -227,25 +99,4 @@ enum db_status import_run(struct arena *a, struct import_report *rep, const char
 	if (st == DB_OK)
 		rep->committed = 1;
 	return st == DB_REFUSED ? DB_OK : st;
-}
-
-const char *import_summary(struct arena *a, const struct import_report *rep)
-{
-	if (rep->file_error != NULL)
-		return rep->file_error_line > 0 ?
-		    arena_printf(a, "nothing was imported: line %d: %s", rep->file_error_line,
-		    rep->file_error) : arena_printf(a, "nothing was imported: %s", rep->file_error);
-	int same = rep->nrows - rep->changed - rep->errors;
-	if (rep->errors > 0)
-		return arena_printf(a, "nothing was imported: %d of %d row%s %s an error",
-		    rep->errors, rep->nrows, rep->nrows == 1 ? "" : "s", rep->errors == 1 ? "has" : "have");
-	if (rep->dry_run)
-		return arena_printf(a, "dry run, nothing was stored: %d row%s, %d would change "
-		    "something, %d already recorded", rep->nrows, rep->nrows == 1 ? "" : "s",
-		    rep->changed, same);
-	if (rep->committed)
-		return arena_printf(a, "imported %d row%s: %d changed something, %d already recorded",
-		    rep->nrows, rep->nrows == 1 ? "" : "s", rep->changed, same);
-	return arena_printf(a, "%d row%s checked, nothing stored yet", rep->nrows,
-	    rep->nrows == 1 ? "" : "s");
 }

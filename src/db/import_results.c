@@ -9,132 +9,6 @@
 #include "domain/account.h"
 #include "domain/outcome.h"
 
-enum column { COL_BOOKING, COL_EMAIL, COL_WRITTEN, COL_ORAL, COL_ABSENT, COL__MAX };
-
-static const struct csv_column csv_columns[COL__MAX] = {
-	{ "booking", 0 }, { "email", 0 }, { "written", 1 }, { "oral", 1 }, { "absent", 0 },
-};
-
-static const struct csv_spec csv_spec = { csv_columns, COL__MAX, RESULTS_IMPORT_MAX_BYTES,
-	RESULTS_IMPORT_MAX_ROWS };
-
-static int id_valid(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 18 || s[0] == '0')
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
-/* 1 absent, 0 present, -1 not a value the column takes. Spreadsheets tick with an "x". */
-static int absent_parse(const char *s)
-{
-	static const char *const yes[] = { "yes", "true", "1", "x" }, *const no[] = { "", "no", "false", "0" };
-	while (*s == ' ')
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && s[n - 1] == ' ')
-		n--;
-	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-		if (strlen(yes[i]) == n && strncasecmp(s, yes[i], n) == 0)
-			return 1;
-		if (strlen(no[i]) == n && strncasecmp(s, no[i], n) == 0)
-			return 0;
-	}
-	return -1;
-}
-
-static void row_problem(struct arena *a, struct results_import_row *r, const char *why)
-{
-	r->error = r->error == NULL ? why : arena_printf(a, "%s; %s", r->error, why);
-}
-
-static void score_problem(struct arena *a, struct results_import_row *r, const char *part, int v)
-{
-	if (v == SCORE_EMPTY)
-		row_problem(a, r, arena_printf(a, "%s: a score from 0 to 100 is needed, or mark the "
-		    "candidate absent", part));
-	else if (v == SCORE_INVALID)
-		row_problem(a, r, arena_printf(a, "%s: must be a whole number from 0 to 100", part));
-}
-
-static void check_row(struct arena *a, const struct csv_record *rec, struct results_import_row *r)
-{
-	const char *booking = rec->value[COL_BOOKING], *email = rec->value[COL_EMAIL];
-	int named = 0;
-	if (booking[0] != '\0') {
-		if (id_valid(booking))
-			named = 1;
-		else
-			row_problem(a, r, "booking: must be a booking number, as on the roster");
-	}
-	if (email[0] != '\0') {
-		const char *why;
-		char *e = email_normalise(a, email, &why);
-		if (e == NULL) {
-			size_t n = strlen(why);
-			n -= n > 0 && why[n - 1] == '.'; /* the reasons are joined with "; " */
-			row_problem(a, r, arena_printf(a, "email: %.*s", (int)n, why));
-		} else {
-			r->email = e;
-			named = named || booking[0] == '\0';
-		}
-	}
-	if (booking[0] == '\0' && email[0] == '\0')
-		row_problem(a, r, "booking or email: one is needed to name the candidate");
-	r->named = named && r->error == NULL;
-
-	int absent = absent_parse(rec->value[COL_ABSENT]);
-	int w = score_parse(rec->value[COL_WRITTEN]), o = score_parse(rec->value[COL_ORAL]);
-	if (absent < 0) {
-		row_problem(a, r, "absent: must be empty, yes, no, true, false, 1, 0 or x");
-		score_problem(a, r, "written", w == SCORE_EMPTY ? 0 : w);
-		score_problem(a, r, "oral", o == SCORE_EMPTY ? 0 : o);
-	} else if (absent) {
-		r->absent = 1;
-		if (w != SCORE_EMPTY || o != SCORE_EMPTY)
-			row_problem(a, r, "absent: leave the scores empty for an absent candidate");
-	} else {
-		score_problem(a, r, "written", w);
-		score_problem(a, r, "oral", o);
-		r->written = w;
-		r->oral = o;
-	}
-}
-
-int results_import_parse(struct arena *a, const char *data, size_t len, struct results_import *rep)
-{
-	struct csv_table t;
-	memset(rep, 0, sizeof *rep);
-	csv_read(a, &csv_spec, data, len, &t);
-	if (t.error == NULL && t.field_of[COL_BOOKING] < 0 && t.field_of[COL_EMAIL] < 0) {
-		t.error = "the header has no column booking or email: one of them (or both) names "
-		    "the candidate of each row";
-		t.error_line = 1;
-		t.nrecords = 0;
-	}
-	rep->file_error = t.error;
-	rep->file_error_line = t.error_line;
-	rep->rows = arena_zalloc(a, (size_t)t.nrecords * sizeof *rep->rows + 1);
-	for (int i = 0; i < t.nrecords; i++) {
-		const struct csv_record *rec = &t.records[i];
-		struct results_import_row *r = &rep->rows[rep->nrows++];
-		r->line = rec->line;
-		r->booking = rec->value[COL_BOOKING];
-		r->email = rec->value[COL_EMAIL];
-		r->written = r->oral = -1;
-		if (rec->error != NULL)
-			r->error = rec->error;
-		else
-			check_row(a, rec, r);
-		rep->errors += r->error != NULL;
-	}
-	return rep->file_error != NULL || rep->errors > 0 ? -1 : 0;
-}
-
 /* ---- against the database ---- */
 
 enum { R_ID, R_EMAIL, R_HAS, R_ABSENT, R_WRITTEN, R_ORAL_A, R_ORAL_A_BY, R_ORAL_B, R_ORAL_B_BY,
@@ -215,12 +89,12 @@ static void resolve(struct arena *a, struct results_import *rep, const PGresult 
 			while (i < n && strcmp(db_val(ro, i, R_ID), r->booking) != 0)
 				i++;
 			if (i == n) {
-				row_problem(a, r, arena_printf(a, "booking %s is not booked in this session",
+				results_import_row_problem(a, r, arena_printf(a, "booking %s is not booked in this session",
 				    r->booking));
 				continue;
 			}
 			if (r->email[0] != '\0' && strcmp(r->email, db_val(ro, i, R_EMAIL)) != 0) {
-				row_problem(a, r, arena_printf(a, "booking %s is %s's booking, not %s's",
+				results_import_row_problem(a, r, arena_printf(a, "booking %s is %s's booking, not %s's",
 				    r->booking, db_val(ro, i, R_EMAIL), r->email));
 				continue;
 			}
@@ -228,14 +102,14 @@ static void resolve(struct arena *a, struct results_import *rep, const PGresult 
 			while (i < n && strcmp(db_val(ro, i, R_EMAIL), r->email) != 0)
 				i++;
 			if (i == n) {
-				row_problem(a, r, arena_printf(a, "%s is not booked in this session", r->email));
+				results_import_row_problem(a, r, arena_printf(a, "%s is not booked in this session", r->email));
 				continue;
 			}
 		}
 		r->booking = db_val(ro, i, R_ID);
 		r->email = db_val(ro, i, R_EMAIL);
 		if (claimed[i] != 0) {
-			row_problem(a, r, arena_printf(a, "booking %s appears twice (also line %d): each "
+			results_import_row_problem(a, r, arena_printf(a, "booking %s appears twice (also line %d): each "
 			    "candidate needs exactly one row", r->booking, claimed[i]));
 			continue;
 		}
@@ -260,23 +134,19 @@ enum db_status results_import_run(struct arena *a, struct results_import *rep,
 	    2, session_id, examiner_id);
 	if (st != DB_OK)
 		return st;
-	const char *refused = NULL;
-	int status = 409;
 	if (db_rows(s) != 1)
-		status = 404, refused = "There is no such session.";
+		refusal_set(&rep->refused, REFUSAL_NOT_FOUND, NULL, "There is no such session.");
 	else if (strcmp(db_val(s, 0, 6), "t") != 0)
-		status = 403, refused = "Only the examiners assigned to this session can enter its results.";
+		refusal_set(&rep->refused, REFUSAL_FORBIDDEN, NULL,
+		    "Only the examiners assigned to this session can enter its results.");
 	else if (strcmp(db_val(s, 0, 0), "t") != 0)
-		refused = "Booking for this session has not closed yet: the roster is not final, so "
-		    "results cannot be entered.";
+		refusal_set(&rep->refused, REFUSAL_CONFLICT, NULL, "Booking for this session has not "
+		    "closed yet: the roster is not final, so results cannot be entered.");
 	else if (strcmp(db_val(s, 0, 1), "t") == 0)
-		refused = "The results of this session are published: a change now needs an "
-		    "amendment by the ESNR office.";
-	if (refused != NULL) {
-		rep->refused = refused;
-		rep->refused_status = status;
+		refusal_set(&rep->refused, REFUSAL_CONFLICT, NULL, "The results of this session are "
+		    "published: a change now needs an amendment by the ESNR office.");
+	if (rep->refused.kind != REFUSAL_NONE)
 		return DB_OK;
-	}
 	struct exam_marks x = {
 		.double_oral = strcmp(db_val(s, 0, 2), "t") == 0,
 		.pass_written = (int)db_int(s, 0, 3),
@@ -322,7 +192,7 @@ enum db_status results_import_run(struct arena *a, struct results_import *rep,
 			i++;
 		int same = result_unchanged(ro, i, r, examiner_id, &x);
 		if (same < 0) {
-			row_problem(a, r, "two other examiners have already marked the oral part");
+			results_import_row_problem(a, r, "two other examiners have already marked the oral part");
 			continue;
 		}
 		r->changed = !same;
@@ -353,11 +223,8 @@ enum db_status results_import_run(struct arena *a, struct results_import *rep,
 		save[k] = (struct result_row){ r->booking, r->absent, r->absent ? -1 : r->written,
 			r->absent ? -1 : r->oral };
 	}
-	struct result_refusal ref = { 0, NULL };
-	st = results_save(a, session_id, examiner_id, save, (size_t)nfile, &ref);
+	st = results_save(a, session_id, examiner_id, save, (size_t)nfile, &rep->refused);
 	if (st == DB_REFUSED) {
-		rep->refused = ref.why;
-		rep->refused_status = ref.http_status;
 		for (int k = 0; k < nfile; k++)
 			rep->rows[k].message = NULL;
 		return DB_OK;
@@ -366,40 +233,4 @@ enum db_status results_import_run(struct arena *a, struct results_import *rep,
 		return st;
 	rep->committed = 1;
 	return DB_OK;
-}
-
-const char *results_import_row_name(struct arena *a, const struct results_import_row *r)
-{
-	return arena_printf(a, "booking %s (%s)", r->booking[0] ? r->booking : "-",
-	    r->email[0] ? r->email : "-");
-}
-
-const char *results_import_summary(struct arena *a, const struct results_import *rep)
-{
-	int nfile = rep->nrows - rep->missing;
-	const char *rows = nfile == 1 ? "row" : "rows";
-	if (rep->file_error != NULL)
-		return rep->file_error_line > 0 ?
-		    arena_printf(a, "nothing was imported: line %d: %s", rep->file_error_line,
-		    rep->file_error) : arena_printf(a, "nothing was imported: %s", rep->file_error);
-	if (rep->refused != NULL)
-		return arena_printf(a, "nothing was imported: %s", rep->refused);
-	if (rep->errors > 0) {
-		int bad = rep->errors - rep->missing;
-		const char *what = bad == 0 ? NULL : arena_printf(a, "%d of %d %s %s an error", bad,
-		    nfile, rows, bad == 1 ? "has" : "have");
-		if (rep->missing > 0)
-			what = arena_printf(a, "%s%s%d booked candidate%s no row", what ? what : "",
-			    what ? ", " : "", rep->missing, rep->missing == 1 ? " has" : "s have");
-		return arena_printf(a, "nothing was imported: %s (every booked candidate needs exactly "
-		    "one valid row)", what);
-	}
-	int same = nfile - rep->changed;
-	if (rep->dry_run)
-		return arena_printf(a, "dry run, nothing was stored: %d %s, %d would be recorded, "
-		    "%d unchanged", nfile, rows, rep->changed, same);
-	if (rep->committed)
-		return arena_printf(a, "imported %d %s: %d recorded, %d unchanged", nfile, rows,
-		    rep->changed, same);
-	return arena_printf(a, "%d %s checked, nothing stored yet", nfile, rows);
 }

@@ -204,7 +204,7 @@ enum db_status exam_eligibility(struct arena *a, const char *exam_code, const st
 struct marks_ctx {
 	const char *exam, *actor_id;
 	int written, oral, double_oral, tolerance;
-	const char **why;
+	struct refusal *ref;
 };
 
 static enum db_status marks_body(struct arena *a, void *p)
@@ -217,10 +217,8 @@ static enum db_status marks_body(struct arena *a, void *p)
 	    " FROM exams WHERE code = $1 FOR UPDATE", 1, c->exam);
 	if (st != DB_OK)
 		return st;
-	if (db_rows(before) != 1) {
-		*c->why = "no such examination";
-		return DB_REFUSED;
-	}
+	if (db_rows(before) != 1)
+		return db_refuse(c->ref, REFUSAL_NOT_FOUND, NULL, "There is no such examination.");
 	PGresult *after = db_query(a, &st,
 	    "UPDATE exams SET pass_written = $2::int, pass_oral = $3::int, double_oral = $4::boolean,"
 	    "   oral_tolerance = $5::int WHERE code = $1"
@@ -237,15 +235,15 @@ static enum db_status marks_body(struct arena *a, void *p)
 }
 
 enum db_status exam_marks_update(struct arena *a, const char *exam, int pass_written, int pass_oral,
-    int double_oral, int tolerance, const char *actor_id, const char **why)
+    int double_oral, int tolerance, const char *actor_id, struct refusal *ref)
 {
-	struct marks_ctx c = { exam, actor_id, pass_written, pass_oral, double_oral, tolerance, why };
+	struct marks_ctx c = { exam, actor_id, pass_written, pass_oral, double_oral, tolerance, ref };
 	return db_tx(a, DB_SERIALIZABLE, marks_body, &c);
 }
 
 struct rule_ctx {
 	const char *exam, *kind, *ref, *rule_id, *actor_id;
-	const char **why;
+	struct refusal *refusal;
 };
 
 static enum db_status rule_add_body(struct arena *a, void *p)
@@ -260,19 +258,18 @@ static enum db_status rule_add_body(struct arena *a, void *p)
 	    3, c->exam, c->kind, c->ref);
 	if (st != DB_OK)
 		return st;
-	if (db_rows(r) > 0) {
-		*c->why = arena_printf(a, "%s already requires %s", c->exam, c->ref);
-		return DB_REFUSED;
-	}
+	if (db_rows(r) > 0)
+		return db_refusef(a, c->refusal, REFUSAL_CONFLICT, NULL, "%s already requires %s.",
+		    c->exam, c->ref);
 	r = db_query(a, &st, arena_printf(a,
 	    "INSERT INTO exam_rules (exam_code, kind, %s, valid_from, note)"
 	    " VALUES ($1, $2, $3, now(), 'added by the office') RETURNING id::text,"
 	    " jsonb_build_object('exam', exam_code, 'kind', kind, 'ref', $3::text, 'valid_from', valid_from)::text",
 	    column), 3, c->exam, c->kind, c->ref);
-	if (st == DB_INVALID) {
-		*c->why = arena_printf(a, "%s is not a known %s", c->ref, c->kind);
-		return DB_REFUSED;
-	}
+	/* A requirement that names nothing known: the programme, not the form, says no. */
+	if (st == DB_INVALID)
+		return db_refusef(a, c->refusal, REFUSAL_CONFLICT, NULL, "%s is not a known %s.",
+		    c->ref, c->kind);
 	if (st != DB_OK)
 		return st;
 	return db_exec(a, "SELECT audit_append($1, 'rule.add', 'exam_rule', $2, NULL, $3::jsonb)", 3,
@@ -292,14 +289,13 @@ enum db_status exam_rule_ref_known(struct arena *a, const char *kind, const char
 }
 
 enum db_status exam_rule_add(struct arena *a, const char *exam, const char *kind, const char *ref,
-    const char *actor_id, const char **why)
+    const char *actor_id, struct refusal *refusal)
 {
 	if (strcmp(kind, "course") != 0 && strcmp(kind, "certificate") != 0 &&
-	    strcmp(kind, "attestation") != 0) {
-		*why = "a rule is a course, a certificate or an attestation";
-		return DB_REFUSED;
-	}
-	struct rule_ctx c = { exam, kind, ref, NULL, actor_id, why };
+	    strcmp(kind, "attestation") != 0)
+		return db_refuse(refusal, REFUSAL_BAD_FIELD, "requirement",
+		    "A rule is a course, a certificate or an attestation.");
+	struct rule_ctx c = { exam, kind, ref, NULL, actor_id, refusal };
 	return db_tx(a, DB_SERIALIZABLE, rule_add_body, &c);
 }
 
@@ -315,17 +311,58 @@ static enum db_status rule_retire_body(struct arena *a, void *p)
 	    1, c->rule_id);
 	if (st != DB_OK)
 		return st;
-	if (db_rows(r) != 1) {
-		*c->why = "no such rule in force";
-		return DB_REFUSED;
-	}
+	if (db_rows(r) != 1)
+		return db_refuse(c->refusal, REFUSAL_NOT_FOUND, NULL, "There is no such rule in force.");
 	return db_exec(a, "SELECT audit_append($1, 'rule.retire', 'exam_rule', $2, NULL, $3::jsonb)", 3,
 	    c->actor_id, c->rule_id, db_val(r, 0, 0));
 }
 
 enum db_status exam_rule_retire(struct arena *a, const char *rule_id, const char *actor_id,
-    const char **why)
+    struct refusal *ref)
 {
-	struct rule_ctx c = { NULL, NULL, NULL, rule_id, actor_id, why };
+	struct rule_ctx c = { NULL, NULL, NULL, rule_id, actor_id, ref };
 	return db_tx(a, DB_SERIALIZABLE, rule_retire_body, &c);
+}
+
+enum db_status programme_view(struct arena *a, struct programme_view *out)
+{
+	enum db_status st;
+	memset(out, 0, sizeof *out);
+	PGresult *ex = db_query(a, &st, "SELECT code, title, pass_written, pass_oral, oral_tolerance,"
+	    "   double_oral FROM exams ORDER BY sort", 0);
+	if (st != DB_OK)
+		return st;
+	out->nexams = (size_t)db_rows(ex);
+	out->exams = arena_zalloc(a, sizeof *out->exams * (out->nexams + 1));
+	for (int i = 0; i < (int)out->nexams; i++)
+		out->exams[i] = (struct exam_marks_row){ db_val(ex, i, 0), db_val(ex, i, 1),
+			db_val(ex, i, 2), db_val(ex, i, 3), db_val(ex, i, 4), strcmp(db_val(ex, i, 5), "t") == 0 };
+	PGresult *r = db_query(a, &st,
+	    "SELECT r.id, r.exam_code, r.kind, coalesce(r.course_code, r.certificate_exam, r.attestation),"
+	    "   coalesce(c.title, x.title, k.title),"
+	    "   to_char(r.valid_from AT TIME ZONE 'Europe/Vienna', 'YYYY-MM-DD HH24:MI'),"
+	    "   to_char(r.valid_until AT TIME ZONE 'Europe/Vienna', 'YYYY-MM-DD HH24:MI'),"
+	    "   r.valid_until IS NULL OR r.valid_until > now()"
+	    " FROM exam_rules r LEFT JOIN courses c ON c.code = r.course_code"
+	    " LEFT JOIN exams x ON x.code = r.certificate_exam LEFT JOIN attestation_kinds k ON k.code = r.attestation"
+	    " ORDER BY r.exam_code, r.valid_until NULLS FIRST, r.id", 0);
+	if (st != DB_OK)
+		return st;
+	out->nrules = (size_t)db_rows(r);
+	out->rules = arena_zalloc(a, sizeof *out->rules * (out->nrules + 1));
+	for (int i = 0; i < (int)out->nrules; i++)
+		out->rules[i] = (struct rule_row){ db_val(r, i, 0), db_val(r, i, 1), db_val(r, i, 2),
+			db_val(r, i, 3), db_val(r, i, 4), db_val(r, i, 5), db_val(r, i, 6),
+			strcmp(db_val(r, i, 7), "t") == 0 };
+	PGresult *c = db_query(a, &st,
+	    "SELECT 'course', code, code || ' — ' || title FROM courses"
+	    " UNION ALL SELECT 'certificate', code, code || ' — ' || title FROM exams"
+	    " UNION ALL SELECT 'attestation', code, title FROM attestation_kinds ORDER BY 1, 2", 0);
+	if (st != DB_OK)
+		return st;
+	out->nchoices = (size_t)db_rows(c);
+	out->choices = arena_zalloc(a, sizeof *out->choices * (out->nchoices + 1));
+	for (int i = 0; i < (int)out->nchoices; i++)
+		out->choices[i] = (struct rule_choice){ db_val(c, i, 0), db_val(c, i, 1), db_val(c, i, 2) };
+	return DB_OK;
 }

@@ -42,17 +42,42 @@ void db_now_parse(const PGresult *r, int64_t *now, const char **today);
 void exam_eligibility_of(struct arena *a, const char *exam_code, const struct rule *all, size_t n,
     const struct records *r, int64_t now, const char *today, struct exam_answer *out);
 
+/* The office's page of the programme: each exam's marks and every rule, in force or not. */
+struct exam_marks_row {
+	const char *code, *title, *pass_written, *pass_oral, *tolerance;
+	int double_oral;
+};
+struct rule_row {
+	const char *id, *exam, *kind, *ref, *ref_title;
+	const char *from, *until; /* YYYY-MM-DD HH24:MI in the office's zone; until NULL: open-ended */
+	int in_force;
+};
+/* What a new rule may require: kind course / certificate / attestation, a code, a label. */
+struct rule_choice {
+	const char *kind, *code, *label;
+};
+struct programme_view {
+	struct exam_marks_row *exams;
+	size_t nexams;
+	struct rule_row *rules; /* by exam, in force first */
+	size_t nrules;
+	struct rule_choice *choices;
+	size_t nchoices;
+};
+enum db_status programme_view(struct arena *a, struct programme_view *out);
+
 /* The office edits an exam's pass marks and marker settings (audited). */
 enum db_status exam_marks_update(struct arena *a, const char *exam, int pass_written, int pass_oral,
-    int double_oral, int tolerance, const char *actor_id, const char **why);
-/* A new prerequisite, in force from now on. kind: course | certificate | attestation. */
+    int double_oral, int tolerance, const char *actor_id, struct refusal *ref);
 /* Whether what a rule would require exists: a course (kind "course"), an examination whose
  * certificate is held ("certificate") or an attestation kind ("attestation"); *known 0/1. */
 enum db_status exam_rule_ref_known(struct arena *a, const char *kind, const char *ref, int *known);
+/* A new prerequisite, in force from now on. kind: course | certificate | attestation (else a
+ * bad field "requirement"); refused as a conflict when already required or unknown. */
 enum db_status exam_rule_add(struct arena *a, const char *exam, const char *kind, const char *ref,
-    const char *actor_id, const char **why);
+    const char *actor_id, struct refusal *refusal);
 /* Ends a rule now; it stays on record, so earlier bookings remain explainable. */
 enum db_status exam_rule_retire(struct arena *a, const char *rule_id, const char *actor_id,
-    const char **why);
+    struct refusal *ref);
 
 #endif

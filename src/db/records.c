@@ -2,11 +2,12 @@
 
 #include <string.h>
 
-static enum db_status refuse(struct record_result *res, const char *why)
+static enum db_status refuse(struct record_result *res, enum refusal_kind kind, const char *field,
+    const char *why)
 {
 	res->changed = 0;
 	res->message = why;
-	return DB_REFUSED;
+	return db_refuse(&res->refusal, kind, field, why);
 }
 
 enum db_status candidate_find(struct arena *a, const char *email, const char **user_id,
@@ -17,9 +18,9 @@ enum db_status candidate_find(struct arena *a, const char *email, const char **u
 	if (st != DB_OK)
 		return st;
 	if (db_rows(r) != 1)
-		return refuse(res, arena_printf(a, "no user with e-mail %s", email));
+		return refuse(res, REFUSAL_NOT_FOUND, "email", arena_printf(a, "no user with e-mail %s", email));
 	if (strcmp(db_val(r, 0, 1), "candidate") != 0)
-		return refuse(res, arena_printf(a, "%s is not a candidate", email));
+		return refuse(res, REFUSAL_CONFLICT, "email", arena_printf(a, "%s is not a candidate", email));
 	*user_id = db_val(r, 0, 0);
 	return DB_OK;
 }
@@ -33,7 +34,7 @@ static enum db_status course_find(struct arena *a, const char *course, int *requ
 	if (st != DB_OK)
 		return st;
 	if (db_rows(r) != 1)
-		return refuse(res, arena_printf(a, "unknown course %s", course));
+		return refuse(res, REFUSAL_BAD_FIELD, "course", arena_printf(a, "unknown course %s", course));
 	*requires_mcq = strcmp(db_val(r, 0, 0), "t") == 0;
 	return DB_OK;
 }
@@ -51,7 +52,7 @@ enum db_status attendance_record(struct arena *a, const char *user_id, const cha
 		if (st != DB_OK)
 			return st;
 		if (db_rows(e) != 1)
-			return refuse(res, arena_printf(a, "edition %s is not an edition of %s", edition_id, course));
+			return refuse(res, REFUSAL_BAD_FIELD, "edition", arena_printf(a, "edition %s is not an edition of %s", edition_id, course));
 	}
 	PGresult *r = db_query(a, &st,
 	    "INSERT INTO attendances (user_id, course_code, edition_id, attended_on, recorded_by)"
@@ -73,14 +74,14 @@ enum db_status mcq_record(struct arena *a, const char *user_id, const char *cour
 	if ((st = course_find(a, course, &mcq, res)) != DB_OK)
 		return st;
 	if (!mcq)
-		return refuse(res, arena_printf(a, "%s has no MCQ: it is completed by attendance", course));
+		return refuse(res, REFUSAL_CONFLICT, NULL, arena_printf(a, "%s has no MCQ: it is completed by attendance", course));
 	PGresult *att = db_query(a, &st,
 	    "SELECT id FROM attendances WHERE user_id = $1 AND course_code = $2 AND attended_on <= $3"
 	    " ORDER BY attended_on DESC LIMIT 1 FOR UPDATE", 3, user_id, course, date);
 	if (st != DB_OK)
 		return st;
 	if (db_rows(att) != 1)
-		return refuse(res, arena_printf(a, "no attendance of %s on or before %s: record the attendance first",
+		return refuse(res, REFUSAL_CONFLICT, NULL, arena_printf(a, "no attendance of %s on or before %s: record the attendance first",
 		    course, date));
 	const char *att_id = db_val(att, 0, 0);
 	PGresult *tries = db_query(a, &st,
@@ -92,18 +93,18 @@ enum db_status mcq_record(struct arena *a, const char *user_id, const char *cour
 		int was_passed = strcmp(db_val(tries, i, 1), "t") == 0;
 		if (strcmp(db_val(tries, i, 0), date) == 0) {
 			if (was_passed != passed)
-				return refuse(res, arena_printf(a, "the %s MCQ of %s is already recorded as %s",
+				return refuse(res, REFUSAL_CONFLICT, NULL, arena_printf(a, "the %s MCQ of %s is already recorded as %s",
 				    course, date, was_passed ? "passed" : "failed"));
 			res->changed = 0;
 			res->message = arena_printf(a, "%s MCQ of %s was already recorded", course, date);
 			return DB_OK;
 		}
 		if (was_passed)
-			return refuse(res, arena_printf(a, "the %s MCQ is already passed (%s)", course,
+			return refuse(res, REFUSAL_CONFLICT, NULL, arena_printf(a, "the %s MCQ is already passed (%s)", course,
 			    db_val(tries, i, 0)));
 	}
 	if (n >= 2)
-		return refuse(res, arena_printf(a, "the %s MCQ was failed twice: the module must be "
+		return refuse(res, REFUSAL_CONFLICT, NULL, arena_printf(a, "the %s MCQ was failed twice: the module must be "
 		    "attended again before another attempt", course));
 	char attempt[4] = { (char)('1' + n), '\0' };
 	if ((st = db_exec(a, "INSERT INTO mcq_attempts (attendance_id, attempt, taken_on, passed, recorded_by)"
@@ -151,7 +152,7 @@ enum db_status attestation_record(struct arena *a, const char *user_id, const ch
 	if (st != DB_OK)
 		return st;
 	if (db_rows(k) != 1)
-		return refuse(res, arena_printf(a, "unknown attestation %s", kind));
+		return refuse(res, REFUSAL_BAD_FIELD, "kind", arena_printf(a, "unknown attestation %s", kind));
 	PGresult *r = db_query(a, &st,
 	    "INSERT INTO attestations (user_id, kind, evidence_date, checked_by) VALUES ($1, $2, $3, $4)"
 	    " ON CONFLICT (user_id, kind) DO UPDATE SET evidence_date = EXCLUDED.evidence_date,"

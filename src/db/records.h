@@ -8,6 +8,8 @@
 struct record_result {
 	int changed;          /* 0: the record was already there */
 	const char *message;  /* what happened, or on DB_REFUSED why not */
+	struct refusal refusal; /* on DB_REFUSED: bad field course / edition / kind (the values
+	                         * given are wrong), not found / conflict for email, else conflict */
 };
 
 /* Looks up a candidate by e-mail (normalised); DB_REFUSED when unknown or not a candidate. */

@@ -12,13 +12,6 @@
 #include "db/outbox.h"
 #include "domain/outcome.h"
 
-static enum db_status refuse(struct result_refusal *ref, int status, const char *why)
-{
-	ref->http_status = status;
-	ref->why = why;
-	return DB_REFUSED;
-}
-
 static const char *num(struct arena *a, int v)
 {
 	return v < 0 ? NULL : arena_printf(a, "%d", v);
@@ -71,7 +64,7 @@ struct save_ctx {
 	const char *session_id, *actor_id;
 	const struct result_row *rows;
 	size_t n;
-	struct result_refusal *ref;
+	struct refusal *ref;
 };
 
 static enum db_status save_row(struct arena *a, struct save_ctx *c, const struct result_row *row,
@@ -92,7 +85,7 @@ static enum db_status save_row(struct arena *a, struct save_ctx *c, const struct
 		else if (by_b == NULL || strcmp(by_b, c->actor_id) == 0)
 			slot = "b";
 		else
-			return refuse(c->ref, 409, "Two examiners have already marked the oral part.");
+			return db_refuse(c->ref, REFUSAL_CONFLICT, NULL, "Two examiners have already marked the oral part.");
 	}
 	const char *oral = row->absent ? NULL : num(a, row->oral);
 	const char *written = row->absent ? NULL : num(a, row->written);
@@ -133,12 +126,12 @@ static enum db_status save_body(struct arena *a, void *p)
 	if (st != DB_OK)
 		return st;
 	if (db_rows(s) != 1)
-		return refuse(c->ref, 404, "There is no such session.");
+		return db_refuse(c->ref, REFUSAL_NOT_FOUND, NULL, "There is no such session.");
 	if (strcmp(db_val(s, 0, 0), "t") != 0)
-		return refuse(c->ref, 409, "Booking for this session has not closed yet: the roster is "
+		return db_refuse(c->ref, REFUSAL_CONFLICT, NULL, "Booking for this session has not closed yet: the roster is "
 		    "not final, so results cannot be entered.");
 	if (strcmp(db_val(s, 0, 1), "t") == 0)
-		return refuse(c->ref, 409, "The results of this session are published: a change now "
+		return db_refuse(c->ref, REFUSAL_CONFLICT, NULL, "The results of this session are published: a change now "
 		    "needs an amendment by the ESNR office.");
 	int double_oral = strcmp(db_val(s, 0, 2), "t") == 0;
 
@@ -149,13 +142,13 @@ static enum db_status save_body(struct arena *a, void *p)
 		return st;
 	/* All rows or none: the submission must be exactly the booked candidates. */
 	if ((size_t)db_rows(roster) != c->n)
-		return refuse(c->ref, 409, "The roster changed while you were marking; reload the page.");
+		return db_refuse(c->ref, REFUSAL_CONFLICT, NULL, "The roster changed while you were marking; reload the page.");
 	for (int i = 0; i < db_rows(roster); i++) {
 		int found = 0;
 		for (size_t k = 0; k < c->n && !found; k++)
 			found = strcmp(c->rows[k].booking_id, db_val(roster, i, 0)) == 0;
 		if (!found)
-			return refuse(c->ref, 409, "The roster changed while you were marking; reload the page.");
+			return db_refuse(c->ref, REFUSAL_CONFLICT, NULL, "The roster changed while you were marking; reload the page.");
 	}
 	for (size_t k = 0; k < c->n; k++)
 		if ((st = save_row(a, c, &c->rows[k], double_oral)) != DB_OK)
@@ -164,7 +157,7 @@ static enum db_status save_body(struct arena *a, void *p)
 }
 
 enum db_status results_save(struct arena *a, const char *session_id, const char *actor_id,
-    const struct result_row *rows, size_t n, struct result_refusal *ref)
+    const struct result_row *rows, size_t n, struct refusal *ref)
 {
 	struct save_ctx c = { session_id, actor_id, rows, n, ref };
 	return db_tx(a, DB_READ_COMMITTED, save_body, &c);
@@ -173,7 +166,7 @@ enum db_status results_save(struct arena *a, const char *session_id, const char 
 /* Issues the certificate of a passed booking, numbered without gaps per exam and year; no
  * key in force undoes all, a name the font cannot draw is reported and the others go on. */
 static enum db_status certificate_issue(struct arena *a, const char *booking_id, const char *actor_id,
-    struct result_refusal *ref, int *made)
+    struct refusal *ref, int *made)
 {
 	int made_here;
 	made = made ? made : &made_here;
@@ -201,7 +194,7 @@ static enum db_status certificate_issue(struct arena *a, const char *booking_id,
 	/* Signed by the signer process once this transaction has committed (certificates_sign). */
 	const char *why = NULL;
 	if ((st = certificate_can_issue(a, NULL, &why)) == DB_REFUSED)
-		return refuse(ref, 409, arena_printf(a, "The results cannot be published: %s", why));
+		return db_refuse(ref, REFUSAL_CONFLICT, NULL, arena_printf(a, "The results cannot be published: %s", why));
 	if (st != DB_OK)
 		return st;
 	PGresult *j = db_query(a, &st, "SELECT jsonb_build_object('booking', $1::bigint,"
@@ -218,7 +211,7 @@ static enum db_status certificate_issue(struct arena *a, const char *booking_id,
 struct publish_ctx {
 	const char *session_id, *actor_id;
 	int *issued;
-	struct result_refusal *ref;
+	struct refusal *ref;
 };
 
 /* Publishing a published session again issues the certificates that could not be made. */
@@ -231,7 +224,7 @@ static enum db_status retry_problems(struct arena *a, struct publish_ctx *c)
 	if (st != DB_OK)
 		return st;
 	if (db_rows(r) == 0)
-		return refuse(c->ref, 409, "This session's results are already published.");
+		return db_refuse(c->ref, REFUSAL_CONFLICT, NULL, "This session's results are already published.");
 	for (int i = 0; i < db_rows(r); i++) {
 		int made;
 		if ((st = certificate_issue(a, db_val(r, i, 0), c->actor_id, c->ref, &made)) != DB_OK)
@@ -252,11 +245,11 @@ static enum db_status publish_body(struct arena *a, void *p)
 	if (st != DB_OK)
 		return st;
 	if (db_rows(s) != 1)
-		return refuse(c->ref, 404, "There is no such session.");
+		return db_refuse(c->ref, REFUSAL_NOT_FOUND, NULL, "There is no such session.");
 	if (strcmp(db_val(s, 0, 1), "t") == 0)
 		return retry_problems(a, c);
 	if (strcmp(db_val(s, 0, 0), "t") != 0)
-		return refuse(c->ref, 409, "Booking for this session is still open: close it and enter "
+		return db_refuse(c->ref, REFUSAL_CONFLICT, NULL, "Booking for this session is still open: close it and enter "
 		    "the results first.");
 	PGresult *r = db_query(a, &st,
 	    "SELECT b.id, u.email, coalesce(r.decision, r.computed_outcome, 'pending')"
@@ -277,7 +270,7 @@ static enum db_status publish_body(struct arena *a, void *p)
 			    db_val(r, i, 1));
 	}
 	if (missing.len > 0)
-		return refuse(c->ref, 409, arena_printf(a, "The results cannot be published yet: %s.",
+		return db_refuse(c->ref, REFUSAL_CONFLICT, NULL, arena_printf(a, "The results cannot be published yet: %s.",
 		    missing.data));
 	if ((st = db_exec(a, "UPDATE exam_sessions SET published_at = now() WHERE id = $1", 1,
 	    c->session_id)) != DB_OK ||
@@ -298,8 +291,8 @@ static enum db_status publish_body(struct arena *a, void *p)
 	    arena_printf(a, "{\"candidates\": %d, \"certificates\": %d}", db_rows(r), *c->issued));
 }
 
-enum db_status session_publish(struct arena *a, const char *session_id, const char *actor_id,
-    int *issued, struct result_refusal *ref)
+enum db_status exam_session_publish(struct arena *a, const char *session_id, const char *actor_id,
+    int *issued, struct refusal *ref)
 {
 	struct publish_ctx c = { session_id, actor_id, issued, ref };
 	enum db_status st = db_tx(a, DB_READ_COMMITTED, publish_body, &c);
@@ -318,7 +311,7 @@ enum db_status session_publish(struct arena *a, const char *session_id, const ch
 
 /* Locks the booking's session and result; fills *published. 404 if there is no result. */
 static enum db_status lock_result(struct arena *a, const char *booking_id, int *published,
-    struct result_refusal *ref)
+    struct refusal *ref)
 {
 	enum db_status st;
 	PGresult *r = db_query(a, &st,
@@ -327,14 +320,14 @@ static enum db_status lock_result(struct arena *a, const char *booking_id, int *
 	if (st != DB_OK)
 		return st;
 	if (db_rows(r) != 1)
-		return refuse(ref, 404, "This booking has no result yet.");
+		return db_refuse(ref, REFUSAL_NOT_FOUND, NULL, "This booking has no result yet.");
 	*published = strcmp(db_val(r, 0, 0), "t") == 0;
 	return DB_OK;
 }
 
 /* After a change to a published result, the certificate follows the outcome. */
 static enum db_status certificates_follow(struct arena *a, const char *booking_id,
-    const char *actor_id, const char *reason, struct result_refusal *ref)
+    const char *actor_id, const char *reason, struct refusal *ref)
 {
 	enum db_status st;
 	PGresult *r = db_query(a, &st,
@@ -366,7 +359,7 @@ struct change_ctx {
 	const char *booking_id, *actor_id, *reason, *outcome;
 	int oral;
 	const struct result_row *row;
-	struct result_refusal *ref;
+	struct refusal *ref;
 };
 
 static enum db_status decide_body(struct arena *a, void *p)
@@ -399,7 +392,7 @@ static void sign_issued(struct arena *a, const char *booking_id)
 }
 
 enum db_status result_decide(struct arena *a, const char *booking_id, const char *actor_id,
-    const char *outcome, const char *reason, struct result_refusal *ref)
+    const char *outcome, const char *reason, struct refusal *ref)
 {
 	struct change_ctx c = { .booking_id = booking_id, .actor_id = actor_id, .reason = reason,
 		.outcome = outcome, .ref = ref };
@@ -419,7 +412,7 @@ static enum db_status resolve_body(struct arena *a, void *p)
 	/* After publication the outcome may only change by an amendment, which the candidate
 	 * sees and the certificate follows. */
 	if (published)
-		return refuse(c->ref, 409, "The session is published: change this result with an "
+		return db_refuse(c->ref, REFUSAL_CONFLICT, NULL, "The session is published: change this result with an "
 		    "amendment, which the candidate is shown.");
 	const char *before = result_json(a, c->booking_id);
 	if ((st = db_exec(a, "UPDATE results SET oral_resolved = $2, oral_resolved_reason = $3,"
@@ -431,7 +424,7 @@ static enum db_status resolve_body(struct arena *a, void *p)
 }
 
 enum db_status result_resolve_gap(struct arena *a, const char *booking_id, const char *actor_id,
-    int oral, const char *reason, struct result_refusal *ref)
+    int oral, const char *reason, struct refusal *ref)
 {
 	struct change_ctx c = { .booking_id = booking_id, .actor_id = actor_id, .reason = reason,
 		.oral = oral, .ref = ref };
@@ -446,7 +439,7 @@ static enum db_status amend_body(struct arena *a, void *p)
 	if ((st = lock_result(a, c->booking_id, &published, c->ref)) != DB_OK)
 		return st;
 	if (!published)
-		return refuse(c->ref, 409, "The session is not published: the examiners can still "
+		return db_refuse(c->ref, REFUSAL_CONFLICT, NULL, "The session is not published: the examiners can still "
 		    "correct this result themselves.");
 	const char *before = result_json(a, c->booking_id);
 	const struct result_row *row = c->row;
@@ -465,12 +458,97 @@ static enum db_status amend_body(struct arena *a, void *p)
 }
 
 enum db_status result_amend(struct arena *a, const char *booking_id, const char *actor_id,
-    const struct result_row *row, const char *reason, struct result_refusal *ref)
+    const struct result_row *row, const char *reason, struct refusal *ref)
 {
 	struct change_ctx c = { .booking_id = booking_id, .actor_id = actor_id, .reason = reason,
 		.row = row, .ref = ref };
 	enum db_status st = db_tx(a, DB_READ_COMMITTED, amend_body, &c);
 	if (st == DB_OK)
 		sign_issued(a, booking_id);
+	return st;
+}
+
+enum db_status exam_session_view_get(struct arena *a, const char *session_id, const char *user_id,
+    struct exam_session_view *out, int *found)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT s.id, s.exam_code, e.title,"
+	    "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDay FMDD FMMonth YYYY, HH24:MI') || ' ' || s.time_zone,"
+	    "   s.location, s.closed_at IS NOT NULL OR s.closes_at <= now(), s.published_at IS NOT NULL,"
+	    "   e.double_oral, e.pass_written, e.pass_oral, e.oral_tolerance,"
+	    "   EXISTS (SELECT 1 FROM session_examiners x WHERE x.session_id = s.id AND x.user_id = $2)"
+	    " FROM exam_sessions s JOIN exams e ON e.code = s.exam_code WHERE s.id = $1",
+	    2, session_id, user_id);
+	memset(out, 0, sizeof *out);
+	*found = st == DB_OK && db_rows(r) == 1;
+	if (!*found)
+		return st;
+	out->id = db_val(r, 0, 0);
+	out->exam = db_val(r, 0, 1);
+	out->exam_title = db_val(r, 0, 2);
+	out->when = db_val(r, 0, 3);
+	out->location = db_val(r, 0, 4);
+	out->closed = strcmp(db_val(r, 0, 5), "t") == 0;
+	out->published = strcmp(db_val(r, 0, 6), "t") == 0;
+	out->double_oral = strcmp(db_val(r, 0, 7), "t") == 0;
+	out->pass_written = db_val(r, 0, 8);
+	out->pass_oral = db_val(r, 0, 9);
+	out->tolerance = db_val(r, 0, 10);
+	out->assigned = strcmp(db_val(r, 0, 11), "t") == 0;
+	return DB_OK;
+}
+
+static int is_true(const char *v)
+{
+	return v != NULL && strcmp(v, "t") == 0;
+}
+
+enum db_status results_roster(struct arena *a, const char *session_id, const char *examiner_id,
+    struct roster_result **rows, size_t *n)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT b.id, u.full_name, u.email, r.absent, r.written,"
+	    "   CASE WHEN r.oral_b_by = $2 THEN r.oral_b ELSE r.oral_a END,"
+	    "   r.oral_a, r.oral_b, r.oral_resolved, r.computed_outcome, r.decision, r.decision_reason,"
+	    "   r.amended_at IS NOT NULL, r.amendment_reason, r.booking_id IS NOT NULL,"
+	    "   coalesce(r.decision, r.computed_outcome, 'pending')"
+	    " FROM bookings b JOIN users u ON u.id = b.user_id LEFT JOIN results r ON r.booking_id = b.id"
+	    " WHERE b.session_id = $1 AND b.status = 'booked' ORDER BY u.full_name, b.id",
+	    2, session_id, examiner_id);
+	*rows = NULL;
+	*n = 0;
+	if (st != DB_OK)
+		return st;
+	*n = (size_t)db_rows(r);
+	*rows = arena_zalloc(a, sizeof **rows * (*n + 1));
+	for (int i = 0; i < (int)*n; i++) {
+		struct roster_result *x = &(*rows)[i];
+		x->booking_id = db_val(r, i, 0);
+		x->name = db_val(r, i, 1);
+		x->email = db_val(r, i, 2);
+		x->absent = is_true(db_val(r, i, 3));
+		x->written = db_val(r, i, 4);
+		x->oral = db_val(r, i, 5);
+		x->oral_a = db_val(r, i, 6);
+		x->oral_b = db_val(r, i, 7);
+		x->oral_resolved = db_val(r, i, 8);
+		x->computed = db_val(r, i, 9);
+		x->decision = db_val(r, i, 10);
+		x->decision_reason = db_val(r, i, 11);
+		x->amended = is_true(db_val(r, i, 12));
+		x->amendment_reason = db_val(r, i, 13);
+		x->has_result = is_true(db_val(r, i, 14));
+		x->outcome = db_val(r, i, 15);
+	}
+	return DB_OK;
+}
+
+enum db_status booking_session_of(struct arena *a, const char *booking_id, const char **session_id)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st, "SELECT session_id FROM bookings WHERE id = $1", 1, booking_id);
+	*session_id = st == DB_OK && db_rows(r) == 1 ? db_val(r, 0, 0) : NULL;
 	return st;
 }

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auth/session.h"
+#include "auth/websession.h"
 #include "core/config.h"
 #include "core/template.h"
 #include "web/worker.h"
@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "portal: libsodium failed to initialise\n");
 		return 1;
 	}
-	session_init();
+	websession_init();
 	if (FCGX_Init() != 0) {
 		fprintf(stderr, "portal: FCGX_Init failed\n");
 		return 1;

@@ -2,8 +2,7 @@
 #include <string.h>
 
 #include "auth/password.h"
-#include "auth/session.h"
-#include "auth/throttle.h"
+#include "auth/login.h"
 #include "db/users.h"
 #include "domain/account.h"
 #include "db/certificate_issue.h"
@@ -12,7 +11,7 @@
 /* A visitor's form (login, register): it needs a CSRF token, hence a pre-session. */
 static void show_form(struct request *req, int status, const char *template, struct tdict *d)
 {
-	enum db_status st = session_ensure_csrf(req);
+	enum db_status st = http_websession_ensure_csrf(req);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
@@ -35,37 +34,27 @@ void page_register(struct request *req)
 	show_register(req, 200, http_page(req, "Create your account"));
 }
 
+/* Any other field (a "role", say) is refused: nobody registers as anything but a candidate. */
+const struct form_spec form_register = { "the registration form", (const struct form_field[]){
+	{ .name = "email", .kind = VALID_EMAIL, .flags = FIELD_REQUIRED },
+	{ .name = "full_name", .kind = VALID_NAME, .flags = FIELD_REQUIRED, .error_key = "name_error" },
+	{ .name = "password", .kind = VALID_PASSWORD, .flags = FIELD_REQUIRED | FIELD_SECRET },
+	{ .name = NULL } } };
+
 void post_register(struct request *req)
 {
-	static const char *const allowed[] = { "email", "full_name", "password", NULL };
 	struct tdict *d = http_page(req, "Create your account");
-	const char *why, *extra;
-	int bad = 0;
-
 	/* The user's values come back in the form, the password never does. */
-	tdict_set(d, "email", http_form(req, "email"));
-	tdict_set(d, "full_name", http_form(req, "full_name"));
-	if ((extra = http_unexpected_field(req, allowed)) != NULL) {
-		tdict_setf(d, "form_error", "The form sent a field this page does not have (%s).", extra);
+	if (form_invalid(req, d)) {
 		show_register(req, 400, d);
 		return;
 	}
-	char *email = email_normalise(req->arena, http_form(req, "email"), &why);
-	if (email == NULL) {
-		tdict_set(d, "email_error", why);
-		bad = 1;
-	}
-	char *name = name_normalise(req->arena, http_form(req, "full_name"), &why);
-	if (name == NULL || (why = holder_name_problem(req->arena, name)) != NULL) {
+	const char *email = form_value(req, "email"), *name = form_value(req, "full_name");
+	const char *password = form_value(req, "password");
+	/* A name the certificate font cannot draw is refused now, not at publication. */
+	const char *why = holder_name_problem(req->arena, name);
+	if (why != NULL) {
 		tdict_set(d, "name_error", why);
-		bad = 1;
-	}
-	const char *password = http_form(req, "password");
-	if ((why = password_problem(password)) != NULL) {
-		tdict_set(d, "password_error", why);
-		bad = 1;
-	}
-	if (bad) {
 		show_register(req, 400, d);
 		return;
 	}
@@ -75,8 +64,8 @@ void post_register(struct request *req)
 		http_error(req, 500, "The password could not be stored. Please try again.");
 		return;
 	}
-	long long user_id = 0;
-	enum db_status st = user_register(req->arena, email, name, hash, &user_id);
+	long long id = 0;
+	enum db_status st = user_register(req->arena, email, name, hash, &id);
 	if (st == DB_CONFLICT) {
 		tdict_set(d, "email_error", "An account with this e-mail address already exists. "
 		    "Log in instead, or use another address.");
@@ -87,7 +76,7 @@ void post_register(struct request *req)
 		fail_db(req, st);
 		return;
 	}
-	if ((st = session_start(req, user_id)) != DB_OK) {
+	if ((st = http_websession_start(req, id)) != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
@@ -108,63 +97,23 @@ void page_login(struct request *req)
 	show_login(req, 200, http_page(req, "Log in"));
 }
 
-struct login_attempt {
-	const char *email, *password, *address;
-	int wait;            /* > 0: throttled, seconds to wait */
-	int ok;
-	long long user_id;
-};
-
-/* Check, verify and record under one per-account lock, so that concurrent guesses are
- * counted one after the other. The Argon2 verification runs inside: about 30 ms. */
-static enum db_status login_body(struct arena *a, void *p)
-{
-	struct login_attempt *at = p;
-	enum db_status st;
-	at->wait = 0;
-	at->ok = 0;
-	if ((st = throttle_lock(a, at->email)) != DB_OK ||
-	    (st = throttle_check(a, at->email, at->address, &at->wait)) != DB_OK || at->wait > 0)
-		return st;
-	PGresult *r = db_query(a, &st, "SELECT id, password_hash FROM users WHERE email = $1", 1, at->email);
-	if (st != DB_OK)
-		return st;
-	const char *hash = db_val(r, 0, 1);
-	if (!password_verify(hash, at->password))
-		return throttle_record_failure(a, at->email, at->address);
-	if (password_needs_rehash(hash)) {
-		char fresh[crypto_pwhash_STRBYTES];
-		if (password_hash(fresh, at->password) == 0 &&
-		    (st = db_exec(a, "UPDATE users SET password_hash = $1 WHERE id = $2", 2, fresh,
-		    db_val(r, 0, 0))) != DB_OK)
-			return st;
-	}
-	at->ok = 1;
-	at->user_id = db_int(r, 0, 0);
-	return throttle_clear(a, at->email);
-}
+/* The password is whatever was typed: only the login itself may judge it (401, not 400). */
+const struct form_spec form_login = { "the login form", (const struct form_field[]){
+	{ .name = "email", .kind = VALID_EMAIL, .flags = FIELD_REQUIRED },
+	{ .name = "password", .kind = VALID_ANY, .flags = FIELD_SECRET },
+	{ .name = NULL } } };
 
 void post_login(struct request *req)
 {
-	static const char *const allowed[] = { "email", "password", NULL };
 	struct tdict *d = http_page(req, "Log in");
-	const char *why, *extra;
 	enum db_status st;
-
-	tdict_set(d, "email", http_form(req, "email"));
-	if ((extra = http_unexpected_field(req, allowed)) != NULL) {
-		tdict_setf(d, "form_error", "The form sent a field this page does not have (%s).", extra);
+	if (form_invalid(req, d)) {
 		show_login(req, 400, d);
 		return;
 	}
-	char *email = email_normalise(req->arena, http_form(req, "email"), &why);
-	if (email == NULL) {
-		tdict_set(d, "email_error", why);
-		show_login(req, 400, d);
-		return;
-	}
-	struct login_attempt at = { email, http_form(req, "password"), req->remote_addr, 0, 0, 0 };
-	if ((st = db_tx(req->arena, DB_READ_COMMITTED, login_body, &at)) != DB_OK) {
+	const char *email = form_value(req, "email");
+	struct login_attempt at = { email, form_value(req, "password"), req->remote_addr, 0, 0, 0 };
+	if ((st = login_attempt_run(req->arena, &at)) != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
@@ -183,16 +132,19 @@ void post_login(struct request *req)
 		show_login(req, 401, d);
 		return;
 	}
-	if ((st = session_start(req, at.user_id)) != DB_OK) {
+	if ((st = http_websession_start(req, at.user_id)) != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
 	http_redirect(req, "/dashboard");
 }
 
+const struct form_spec form_logout = { "the logout form", (const struct form_field[]){
+	{ .name = NULL } } };
+
 void post_logout(struct request *req)
 {
-	enum db_status st = session_end(req);
+	enum db_status st = http_websession_end(req);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;

@@ -124,7 +124,7 @@ void page_exams(struct request *req)
 
 static void show_refusal(struct request *req, const struct booking_outcome *out, const char *title)
 {
-	http_refused(req, out->http_status, title, out->why, out->reasons, out->nreasons);
+	http_refusal(req, title, &out->refusal);
 }
 
 void post_book(struct request *req)

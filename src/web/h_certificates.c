@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth/session.h"
 #include "db/certificate_check.h"
 #include "db/certificate_issue.h"
 #include "db/certificates.h"
@@ -107,7 +106,7 @@ void page_verify_form(struct request *req)
 		http_redirect(req, arena_printf(req->arena, "/verify/%s", number));
 		return;
 	}
-	enum db_status st = session_ensure_csrf(req);
+	enum db_status st = http_websession_ensure_csrf(req);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
@@ -141,7 +140,7 @@ static void not_genuine(struct request *req, const char *why)
 {
 	struct tdict *d = http_page(req, "Not a genuine certificate");
 	tdict_set(d, "why", why);
-	enum db_status st = session_ensure_csrf(req);
+	enum db_status st = http_websession_ensure_csrf(req);
 	if (st == DB_OK)
 		tdict_set(d, "csrf", req->csrf);
 	http_render(req, 422, "verify_rejected", d);

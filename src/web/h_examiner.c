@@ -11,66 +11,29 @@
 #include "db/certificates.h"
 #include "web/handlers.h"
 
-struct session_view {
-	const char *id, *exam, *exam_title, *when, *location;
-	int closed, published, double_oral;
-	const char *pass_written, *pass_oral, *tolerance;
-};
-
 /* 0 and the session when the user may see it; else the error page is set. */
-static int session_access(struct request *req, struct session_view *s)
+static int session_access(struct request *req, struct exam_session_view *s)
 {
-	enum db_status st;
-	PGresult *r = db_query(req->arena, &st,
-	    "SELECT s.id, s.exam_code, e.title,"
-	    "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDay FMDD FMMonth YYYY, HH24:MI') || ' ' || s.time_zone,"
-	    "   s.location, s.closed_at IS NOT NULL OR s.closes_at <= now(), s.published_at IS NOT NULL,"
-	    "   e.double_oral, e.pass_written, e.pass_oral, e.oral_tolerance,"
-	    "   EXISTS (SELECT 1 FROM session_examiners x WHERE x.session_id = s.id AND x.user_id = $2)"
-	    " FROM exam_sessions s JOIN exams e ON e.code = s.exam_code WHERE s.id = $1",
-	    2, req->params[0], req->user->id_text);
+	int found;
+	enum db_status st = exam_session_view_get(req->arena, req->params[0], req->user->id_text, s,
+	    &found);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return -1;
 	}
 	/* Not assigned: 403 whether or not the session exists, so ids cannot be probed. */
-	int assigned = db_rows(r) == 1 && strcmp(db_val(r, 0, 11), "t") == 0;
-	if (req->user->role != ROLE_ADMIN && !assigned) {
+	if (req->user->role != ROLE_ADMIN && !(found && s->assigned)) {
 		http_error(req, 403, "Only the examiners assigned to this session can see its roster.");
 		return -1;
 	}
-	if (db_rows(r) != 1) {
+	if (!found) {
 		http_error(req, 404, "There is no such session.");
 		return -1;
 	}
-	s->id = db_val(r, 0, 0);
-	s->exam = db_val(r, 0, 1);
-	s->exam_title = db_val(r, 0, 2);
-	s->when = db_val(r, 0, 3);
-	s->location = db_val(r, 0, 4);
-	s->closed = strcmp(db_val(r, 0, 5), "t") == 0;
-	s->published = strcmp(db_val(r, 0, 6), "t") == 0;
-	s->double_oral = strcmp(db_val(r, 0, 7), "t") == 0;
-	s->pass_written = db_val(r, 0, 8);
-	s->pass_oral = db_val(r, 0, 9);
-	s->tolerance = db_val(r, 0, 10);
 	return 0;
 }
 
-static PGresult *roster(struct request *req, enum db_status *st)
-{
-	return db_query(req->arena, st,
-	    "SELECT b.id, u.full_name, u.email, r.absent, r.written,"
-	    "   CASE WHEN r.oral_b_by = $2 THEN r.oral_b ELSE r.oral_a END,"
-	    "   r.oral_a, r.oral_b, r.oral_resolved, r.computed_outcome, r.decision, r.decision_reason,"
-	    "   r.amended_at IS NOT NULL, r.amendment_reason, r.booking_id IS NOT NULL,"
-	    "   coalesce(r.decision, r.computed_outcome, 'pending')"
-	    " FROM bookings b JOIN users u ON u.id = b.user_id LEFT JOIN results r ON r.booking_id = b.id"
-	    " WHERE b.session_id = $1 AND b.status = 'booked' ORDER BY u.full_name, b.id",
-	    2, req->params[0], req->user->id_text);
-}
-
-static struct tdict *session_page(struct request *req, const struct session_view *s)
+static struct tdict *session_page(struct request *req, const struct exam_session_view *s)
 {
 	struct tdict *d = http_page(req, arena_printf(req->arena, "%s session roster", s->exam));
 	tdict_set(d, "session_id", s->id);
@@ -108,40 +71,40 @@ struct typed_row {
 	const char *written_error, *oral_error, *row_error;
 };
 
-static void render_session(struct request *req, int status, const struct session_view *s,
+static void render_session(struct request *req, int status, const struct exam_session_view *s,
     const struct typed_row *typed, size_t ntyped, const char *form_error)
 {
-	enum db_status st;
-	PGresult *r = roster(req, &st);
+	struct roster_result *rows;
+	size_t n;
+	enum db_status st = results_roster(req->arena, s->id, req->user->id_text, &rows, &n);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
 	struct tdict *d = session_page(req, s);
 	tdict_set(d, "form_error", form_error);
-	for (int i = 0; i < db_rows(r); i++) {
+	for (size_t i = 0; i < n; i++) {
+		const struct roster_result *x = &rows[i];
 		struct tdict *row = tdict_push(d, "rows");
-		const char *id = db_val(r, i, 0);
-		tdict_set(row, "booking_id", id);
-		tdict_set(row, "name", db_val(r, i, 1));
-		tdict_set(row, "email", db_val(r, i, 2));
-		tdict_set(row, "written", db_val(r, i, 4));
-		tdict_set(row, "oral", db_val(r, i, 5));
-		tdict_set_bool(row, "absent", db_val(r, i, 3) && strcmp(db_val(r, i, 3), "t") == 0);
-		tdict_set(row, "oral_a", db_val(r, i, 6));
-		tdict_set(row, "oral_b", db_val(r, i, 7));
-		tdict_set(row, "oral_resolved", db_val(r, i, 8));
-		tdict_set(row, "computed", db_val(r, i, 9));
-		tdict_set(row, "decision", db_val(r, i, 10));
-		tdict_set(row, "decision_reason", db_val(r, i, 11));
-		tdict_set_bool(row, "amended", strcmp(db_val(r, i, 12), "t") == 0);
-		tdict_set(row, "amendment_reason", db_val(r, i, 13));
-		tdict_set_bool(row, "has_result", strcmp(db_val(r, i, 14), "t") == 0);
-		const char *outcome = db_val(r, i, 15);
-		tdict_set(row, "outcome", outcome);
-		tdict_set_bool(row, "gap", strcmp(outcome, "gap") == 0);
+		tdict_set(row, "booking_id", x->booking_id);
+		tdict_set(row, "name", x->name);
+		tdict_set(row, "email", x->email);
+		tdict_set(row, "written", x->written);
+		tdict_set(row, "oral", x->oral);
+		tdict_set_bool(row, "absent", x->absent);
+		tdict_set(row, "oral_a", x->oral_a);
+		tdict_set(row, "oral_b", x->oral_b);
+		tdict_set(row, "oral_resolved", x->oral_resolved);
+		tdict_set(row, "computed", x->computed);
+		tdict_set(row, "decision", x->decision);
+		tdict_set(row, "decision_reason", x->decision_reason);
+		tdict_set_bool(row, "amended", x->amended);
+		tdict_set(row, "amendment_reason", x->amendment_reason);
+		tdict_set_bool(row, "has_result", x->has_result);
+		tdict_set(row, "outcome", x->outcome);
+		tdict_set_bool(row, "gap", strcmp(x->outcome, "gap") == 0);
 		for (size_t k = 0; k < ntyped; k++) {
-			if (strcmp(typed[k].booking_id, id) != 0)
+			if (strcmp(typed[k].booking_id, x->booking_id) != 0)
 				continue;
 			tdict_set(row, "written", typed[k].written);
 			tdict_set(row, "oral", typed[k].oral);
@@ -156,78 +119,68 @@ static void render_session(struct request *req, int status, const struct session
 
 void page_examiner_session(struct request *req)
 {
-	struct session_view s;
+	struct exam_session_view s;
 	if (session_access(req, &s) == 0)
 		render_session(req, 200, &s, NULL, 0, NULL);
 }
 
-/* A ticked checkbox sends its value ("on" by default); scripts may send "" or "0" for unticked. */
-static int checkbox_on(const char *v)
-{
-	return v != NULL && *v != '\0' && strcmp(v, "0") != 0 && strcasecmp(v, "off") != 0 &&
-	    strcasecmp(v, "false") != 0 && strcasecmp(v, "no") != 0;
-}
+/* One row per booked candidate: all rows are saved or none. */
+const struct form_spec form_results = { "the results form", (const struct form_field[]){
+	{ .name = "written_{#}", .kind = VALID_SCORE },
+	{ .name = "oral_{#}", .kind = VALID_SCORE },
+	{ .name = "absent_{#}", .kind = VALID_CHECKBOX },
+	{ .name = NULL } } };
 
-/* "written_12" → kind "written", id "12"; 0 when the name has that shape. */
-static int split_field(const char *name, char *kind, size_t kind_cap, const char **id)
+/* A score field of the results form: its value as typed, and the score or SCORE_EMPTY /
+ * SCORE_INVALID. */
+static int row_score(const struct request *req, const char *kind, const char *id, const char **typed)
 {
-	const char *u = strrchr(name, '_');
-	if (u == NULL || u == name || (size_t)(u - name) >= kind_cap || u[1] == '\0')
-		return -1;
-	memcpy(kind, name, (size_t)(u - name));
-	kind[u - name] = '\0';
-	*id = u + 1;
-	return strspn(*id, "0123456789") == strlen(*id) ? 0 : -1;
-}
-
-static void show_refused(struct request *req, const struct result_refusal *ref, const char *title)
-{
-	http_refused(req, ref->http_status, title, ref->why, NULL, 0);
+	const struct form_item *it = form_input_item(&req->in, arena_printf(req->arena, "%s_%s", kind, id));
+	*typed = it != NULL ? it->given : NULL;
+	if (it == NULL || !valid_given(it->given))
+		return SCORE_EMPTY;
+	return it->error != NULL ? SCORE_INVALID : atoi(it->value);
 }
 
 void post_results(struct request *req)
 {
-	struct session_view s;
+	struct exam_session_view s;
 	if (session_access(req, &s) != 0)
 		return;
-	enum db_status st;
-	PGresult *r = roster(req, &st);
+	struct roster_result *booked;
+	size_t n;
+	enum db_status st = results_roster(req->arena, s.id, req->user->id_text, &booked, &n);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
-	size_t n = (size_t)db_rows(r);
 	struct typed_row *typed = arena_zalloc(req->arena, sizeof *typed * (n + 1));
 	struct result_row *rows = arena_zalloc(req->arena, sizeof *rows * (n + 1));
 	for (size_t i = 0; i < n; i++)
-		typed[i].booking_id = rows[i].booking_id = db_val(r, (int)i, 0);
+		typed[i].booking_id = rows[i].booking_id = booked[i].booking_id;
 
 	/* Every posted field must belong to a row of this roster. */
-	for (size_t f = 0; f < req->form.n; f++) {
-		const char *name = req->form.v[f].name, *id;
-		char kind[16];
-		if (strcmp(name, "csrf") == 0)
-			continue;
-		int known = split_field(name, kind, sizeof kind, &id) == 0 &&
-		    (strcmp(kind, "written") == 0 || strcmp(kind, "oral") == 0 || strcmp(kind, "absent") == 0);
-		for (size_t i = 0; known && i < n; i++)
-			if (strcmp(rows[i].booking_id, id) == 0)
-				known = 2;
-		if (known != 2) {
-			render_session(req, 400, &s, NULL, 0, arena_printf(req->arena,
-			    "The form sent a field that is not part of this roster (%s); nothing was saved.", name));
-			return;
-		}
+	const char *stray = req->in.unexpected;
+	for (size_t f = 0; stray == NULL && f < req->in.n; f++) {
+		const char *name = req->in.items[f].name;
+		int known = 0;
+		for (size_t i = 0; !known && i < n; i++)
+			known = strcmp(strchr(name, '_') + 1, rows[i].booking_id) == 0;
+		if (!known)
+			stray = name;
+	}
+	if (stray != NULL) {
+		render_session(req, 400, &s, NULL, 0, arena_printf(req->arena,
+		    "The form sent a field that is not part of this roster (%s); nothing was saved.", stray));
+		return;
 	}
 
 	int bad = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct typed_row *t = &typed[i];
 		const char *id = t->booking_id;
-		t->written = fields_get(&req->form, arena_printf(req->arena, "written_%s", id));
-		t->oral = fields_get(&req->form, arena_printf(req->arena, "oral_%s", id));
-		t->absent = checkbox_on(fields_get(&req->form, arena_printf(req->arena, "absent_%s", id)));
-		int w = score_parse(t->written), o = score_parse(t->oral);
+		int w = row_score(req, "written", id, &t->written), o = row_score(req, "oral", id, &t->oral);
+		t->absent = form_ticked(req, arena_printf(req->arena, "absent_%s", id));
 		rows[i].absent = t->absent;
 		rows[i].written = w;
 		rows[i].oral = o;
@@ -255,10 +208,10 @@ void post_results(struct request *req)
 		    "Results are saved for the whole roster at once.");
 		return;
 	}
-	struct result_refusal ref = { 0, NULL };
+	struct refusal ref = { 0 };
 	st = results_save(req->arena, s.id, req->user->id_text, rows, n, &ref);
 	if (st == DB_REFUSED) {
-		show_refused(req, &ref, "Results not saved");
+		http_refusal(req, "Results not saved", &ref);
 		return;
 	}
 	if (st != DB_OK) {
@@ -268,18 +221,20 @@ void post_results(struct request *req)
 	http_redirect(req, arena_printf(req->arena, "/examiner/sessions/%s?saved=1", s.id));
 }
 
+const struct form_spec form_publish = { "the publication form", (const struct form_field[]){
+	{ .name = NULL } } };
+
 void post_publish(struct request *req)
 {
-	static const char *const allowed[] = { NULL };
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The publication form sent a field it does not have.");
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
 	int issued = 0;
-	struct result_refusal ref = { 0, NULL };
-	enum db_status st = session_publish(req->arena, req->params[0], req->user->id_text, &issued, &ref);
+	struct refusal ref = { 0 };
+	enum db_status st = exam_session_publish(req->arena, req->params[0], req->user->id_text, &issued, &ref);
 	if (st == DB_REFUSED) {
-		show_refused(req, &ref, "Results not published");
+		http_refusal(req, "Results not published", &ref);
 		return;
 	}
 	if (st != DB_OK) {
@@ -289,106 +244,94 @@ void post_publish(struct request *req)
 	http_redirect(req, arena_printf(req->arena, "/examiner/sessions/%s", req->params[0]));
 }
 
-/* The session a booking belongs to, for redirecting back after an admin action. */
-static const char *session_of(struct request *req, const char *booking_id)
-{
-	enum db_status st;
-	PGresult *r = db_query(req->arena, &st, "SELECT session_id FROM bookings WHERE id = $1", 1, booking_id);
-	return st == DB_OK && db_rows(r) == 1 ? db_val(r, 0, 0) : NULL;
-}
 
-static const char *reason_field(struct request *req)
-{
-	const char *reason = http_form(req, "reason");
-	while (*reason == ' ')
-		reason++;
-	if (*reason == '\0' || strlen(reason) > 1000) {
-		http_error(req, 400, "A reason (1 to 1000 characters) is required for this change.");
-		return NULL;
-	}
-	return reason;
-}
-
-static void after_change(struct request *req, enum db_status st, const struct result_refusal *ref)
+static void after_change(struct request *req, enum db_status st, const struct refusal *ref)
 {
 	if (st == DB_REFUSED) {
-		show_refused(req, ref, "Change not possible");
+		http_refusal(req, "Change not possible", ref);
 		return;
 	}
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
-	const char *session = session_of(req, req->params[0]);
+	/* Back to the session the booking belongs to. */
+	const char *session = NULL;
+	(void)booking_session_of(req->arena, req->params[0], &session);
 	http_redirect(req, session ? arena_printf(req->arena, "/examiner/sessions/%s", session) : "/admin");
 }
 
+static const char *const decisions[] = { "pass", "fail", "absent", NULL };
+
+const struct form_spec form_decision = { "the decision form", (const struct form_field[]){
+	{ .name = "outcome", .kind = VALID_CHOICE, .choices = decisions, .flags = FIELD_REQUIRED,
+	  .message = "The committee's decision must be pass, fail or absent." },
+	{ .name = "reason", .kind = VALID_REASON, .flags = FIELD_REQUIRED },
+	{ .name = NULL } } };
+
 void post_decision(struct request *req)
 {
-	static const char *const allowed[] = { "outcome", "reason", NULL };
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The decision form sent a field it does not have.");
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	const char *outcome = http_form(req, "outcome");
-	int o = outcome_parse(outcome);
-	if (o != OUTCOME_PASS && o != OUTCOME_FAIL && o != OUTCOME_ABSENT) {
-		http_error(req, 400, "The committee's decision must be pass, fail or absent.");
-		return;
-	}
-	const char *reason = reason_field(req);
-	if (reason == NULL)
-		return;
-	struct result_refusal ref = { 0, NULL };
-	after_change(req, result_decide(req->arena, req->params[0], req->user->id_text, outcome, reason,
-	    &ref), &ref);
+	struct refusal ref = { 0 };
+	after_change(req, result_decide(req->arena, req->params[0], req->user->id_text,
+	    form_value(req, "outcome"), form_value(req, "reason"), &ref), &ref);
 }
+
+const struct form_spec form_resolve = { "the resolution form", (const struct form_field[]){
+	{ .name = "oral", .kind = VALID_SCORE, .flags = FIELD_REQUIRED,
+	  .message = "The oral score to use must be a whole number from 0 to 100." },
+	{ .name = "reason", .kind = VALID_REASON, .flags = FIELD_REQUIRED },
+	{ .name = NULL } } };
 
 void post_resolve(struct request *req)
 {
-	static const char *const allowed[] = { "oral", "reason", NULL };
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The resolution form sent a field it does not have.");
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	int oral = score_parse(http_form(req, "oral"));
-	if (oral < 0) {
-		http_error(req, 400, "The oral score to use must be a whole number from 0 to 100.");
-		return;
-	}
-	const char *reason = reason_field(req);
-	if (reason == NULL)
-		return;
-	struct result_refusal ref = { 0, NULL };
-	after_change(req, result_resolve_gap(req->arena, req->params[0], req->user->id_text, oral,
-	    reason, &ref), &ref);
+	struct refusal ref = { 0 };
+	after_change(req, result_resolve_gap(req->arena, req->params[0], req->user->id_text,
+	    atoi(form_value(req, "oral")), form_value(req, "reason"), &ref), &ref);
+}
+
+const struct form_spec form_amend = { "the amendment form", (const struct form_field[]){
+	{ .name = "written", .kind = VALID_SCORE, .message = "Give both scores (0–100), or tick absent with no scores." },
+	{ .name = "oral", .kind = VALID_SCORE, .message = "Give both scores (0–100), or tick absent with no scores." },
+	{ .name = "absent", .kind = VALID_CHECKBOX },
+	{ .name = "reason", .kind = VALID_REASON, .flags = FIELD_REQUIRED },
+	{ .name = NULL } } };
+
+static int score_of(const struct request *req, const char *name)
+{
+	const char *v = form_value(req, name);
+	return v[0] != '\0' ? atoi(v) : SCORE_EMPTY;
 }
 
 void post_amend(struct request *req)
 {
-	static const char *const allowed[] = { "written", "oral", "absent", "reason", NULL };
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The amendment form sent a field it does not have.");
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	struct result_row row = { req->params[0], fields_get(&req->form, "absent") != NULL,
-		score_parse(http_form(req, "written")), score_parse(http_form(req, "oral")) };
+	struct result_row row = { req->params[0], form_ticked(req, "absent"), score_of(req, "written"),
+		score_of(req, "oral") };
 	if (row.absent ? (row.written != SCORE_EMPTY || row.oral != SCORE_EMPTY) :
 	    (row.written < 0 || row.oral < 0)) {
 		http_error(req, 400, "Give both scores (0–100), or tick absent with no scores.");
 		return;
 	}
-	const char *reason = reason_field(req);
-	if (reason == NULL)
-		return;
-	struct result_refusal ref = { 0, NULL };
+	const char *reason = form_value(req, "reason");
+	struct refusal ref = { 0 };
 	after_change(req, result_amend(req->arena, req->params[0], req->user->id_text, &row, reason,
 	    &ref), &ref);
 }
 
 /* ---- CSV import of the results (docs/import.md) ---- */
 
-static void render_import(struct request *req, int status, const struct session_view *s,
+static void render_import(struct request *req, int status, const struct exam_session_view *s,
     const struct results_import *rep, const char *filename, const char *form_error)
 {
 	struct tdict *d = http_page(req, arena_printf(req->arena, "%s session: results import", s->exam));
@@ -400,7 +343,7 @@ static void render_import(struct request *req, int status, const struct session_
 	if (rep != NULL) {
 		tdict_set_bool(d, "dry_run", rep->dry_run);
 		tdict_set_bool(d, "has_report", 1);
-		tdict_set_bool(d, "report_ok", rep->file_error == NULL && rep->refused == NULL &&
+		tdict_set_bool(d, "report_ok", rep->file_error == NULL && rep->refused.kind == REFUSAL_NONE &&
 		    rep->errors == 0);
 		tdict_set(d, "summary", results_import_summary(req->arena, rep));
 		tdict_set_bool(d, "has_rows", rep->nrows > 0);
@@ -418,20 +361,24 @@ static void render_import(struct request *req, int status, const struct session_
 	http_render(req, status, "results_import", d);
 }
 
+const struct form_spec form_results_import = { "the results import form", (const struct form_field[]){
+	{ .name = "csv", .flags = FIELD_FILE | FIELD_REQUIRED, .message = "Choose the CSV file to import." },
+	{ .name = "dry_run", .kind = VALID_CHECKBOX },
+	{ .name = NULL } } };
+
 void post_results_import(struct request *req)
 {
-	static const char *const allowed[] = { "csv", "dry_run", NULL };
-	struct session_view s;
+	struct exam_session_view s;
 	if (session_access(req, &s) != 0)
 		return;
-	if (http_unexpected_field(req, allowed) != NULL) {
+	if (req->in.unexpected != NULL) {
 		render_import(req, 400, &s, NULL, NULL, "The import form sent a field it does not have; "
 		    "nothing was saved.");
 		return;
 	}
-	int dry_run = http_form(req, "dry_run")[0] != '\0';
-	const struct field *f = fields_find(&req->form, "csv");
-	if (f == NULL || f->filename == NULL || f->filename[0] == '\0') {
+	int dry_run = form_ticked(req, "dry_run");
+	const struct field *f = form_file(req, "csv");
+	if (f == NULL) {
 		render_import(req, 400, &s, NULL, NULL, "Choose the CSV file to import.");
 		return;
 	}
@@ -442,10 +389,10 @@ void post_results_import(struct request *req)
 		fail_db(req, st);
 		return;
 	}
-	if (rep.refused != NULL && rep.refused_status != 409) {
-		http_error(req, rep.refused_status, rep.refused);
+	if (rep.refused.kind != REFUSAL_NONE && rep.refused.kind != REFUSAL_CONFLICT) {
+		http_refusal(req, "Results not imported", &rep.refused);
 		return;
 	}
-	int status = rep.refused != NULL ? 409 : rep.file_error != NULL || rep.errors > 0 ? 400 : 200;
+	int status = rep.refused.kind == REFUSAL_CONFLICT ? 409 : rep.file_error != NULL || rep.errors > 0 ? 400 : 200;
 	render_import(req, status, &s, &rep, f->filename, NULL);
 }

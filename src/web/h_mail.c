@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "auth/password.h"
-#include "auth/session.h"
+#include "web/http.h"
 #include "db/mail_links.h"
 #include "db/outbox.h"
 #include "domain/account.h"
@@ -11,7 +11,7 @@
 /* A visitor's form needs a CSRF token, hence a pre-session. */
 static void show_form(struct request *req, int status, const char *template, struct tdict *d)
 {
-	enum db_status st = session_ensure_csrf(req);
+	enum db_status st = http_websession_ensure_csrf(req);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
@@ -135,7 +135,7 @@ void post_password_reset(struct request *req)
 	}
 	/* Every session of the account has ended, this browser's too if it had one. */
 	if (req->user != NULL)
-		session_end(req);
+		http_websession_end(req);
 	http_redirect(req, "/login");
 }
 

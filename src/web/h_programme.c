@@ -6,67 +6,48 @@
 #include "domain/outcome.h"
 #include "web/handlers.h"
 
-static enum db_status add_choices(struct request *req, struct tdict *d)
-{
-	enum db_status st;
-	PGresult *r = db_query(req->arena, &st,
-	    "SELECT 'course', code, code || ' — ' || title FROM courses"
-	    " UNION ALL SELECT 'certificate', code, code || ' — ' || title FROM exams"
-	    " UNION ALL SELECT 'attestation', code, title FROM attestation_kinds ORDER BY 1, 2", 0);
-	if (st != DB_OK)
-		return st;
-	for (int i = 0; i < db_rows(r); i++) {
-		struct tdict *o = tdict_push(d, "choices");
-		tdict_set(o, "kind", db_val(r, i, 0));
-		tdict_set(o, "value", arena_printf(req->arena, "%s:%s", db_val(r, i, 0), db_val(r, i, 1)));
-		tdict_set(o, "label", db_val(r, i, 2));
-	}
-	return DB_OK;
-}
-
 /* field_exam/field_error: the reason shown beside the requirement field of that exam's form. */
 static void show_exams_field(struct request *req, int status, const char *notice, const char *field_exam,
     const char *field_error)
 {
-	enum db_status st;
-	PGresult *ex = db_query(req->arena, &st,
-	    "SELECT code, title, pass_written, pass_oral, double_oral, oral_tolerance FROM exams ORDER BY sort", 0);
-	PGresult *rules = st == DB_OK ? db_query(req->arena, &st,
-	    "SELECT r.id, r.exam_code, r.kind, coalesce(r.course_code, r.certificate_exam, r.attestation),"
-	    "   coalesce(c.title, x.title, k.title),"
-	    "   to_char(r.valid_from AT TIME ZONE 'Europe/Vienna', 'YYYY-MM-DD HH24:MI'),"
-	    "   to_char(r.valid_until AT TIME ZONE 'Europe/Vienna', 'YYYY-MM-DD HH24:MI'),"
-	    "   r.valid_until IS NULL OR r.valid_until > now()"
-	    " FROM exam_rules r LEFT JOIN courses c ON c.code = r.course_code"
-	    " LEFT JOIN exams x ON x.code = r.certificate_exam LEFT JOIN attestation_kinds k ON k.code = r.attestation"
-	    " ORDER BY r.exam_code, r.valid_until NULLS FIRST, r.id", 0) : NULL;
-	struct tdict *d = http_page(req, "Examinations and prerequisites");
-	if (st == DB_OK)
-		st = add_choices(req, d);
+	struct programme_view v;
+	enum db_status st = programme_view(req->arena, &v);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
 	}
+	struct tdict *d = http_page(req, "Examinations and prerequisites");
+	for (size_t i = 0; i < v.nchoices; i++) {
+		struct tdict *o = tdict_push(d, "choices");
+		tdict_set(o, "kind", v.choices[i].kind);
+		tdict_set(o, "value", arena_printf(req->arena, "%s:%s", v.choices[i].kind, v.choices[i].code));
+		tdict_set(o, "label", v.choices[i].label);
+	}
 	tdict_set(d, "notice", notice);
-	for (int i = 0; i < db_rows(ex); i++) {
-		const char *code = db_val(ex, i, 0);
+	for (size_t i = 0; i < v.nexams; i++) {
+		const struct exam_marks_row *x = &v.exams[i];
 		struct tdict *e = tdict_push(d, "exams");
-		tdict_set(e, "exam", code);
-		tdict_set(e, "exam_title", db_val(ex, i, 1));
-		tdict_set(e, "pass_written", db_val(ex, i, 2));
-		tdict_set(e, "pass_oral", db_val(ex, i, 3));
-		tdict_set_bool(e, "double_oral", strcmp(db_val(ex, i, 4), "t") == 0);
-		tdict_set(e, "tolerance", db_val(ex, i, 5));
-		if (field_exam != NULL && strcmp(field_exam, code) == 0)
+		tdict_set(e, "exam", x->code);
+		tdict_set(e, "exam_title", x->title);
+		tdict_set(e, "pass_written", x->pass_written);
+		tdict_set(e, "pass_oral", x->pass_oral);
+		tdict_set_bool(e, "double_oral", x->double_oral);
+		tdict_set(e, "tolerance", x->tolerance);
+		if (field_exam != NULL && strcmp(field_exam, x->code) == 0)
 			tdict_set(e, "requirement_error", field_error);
 		tdict_set_list(e, "in_force");
 		tdict_set_list(e, "history");
-		for (int k = 0; k < db_rows(rules); k++) {
-			if (strcmp(db_val(rules, k, 1), code) != 0)
+		for (size_t k = 0; k < v.nrules; k++) {
+			const struct rule_row *r = &v.rules[k];
+			if (strcmp(r->exam, x->code) != 0)
 				continue;
-			int live = strcmp(db_val(rules, k, 7), "t") == 0;
-			http_push_row(e, live ? "in_force" : "history", rules, k, (const char *const[]){
-			    "rule_id", "", "kind", "ref", "ref_title", "from", "until", NULL });
+			struct tdict *t = tdict_push(e, r->in_force ? "in_force" : "history");
+			tdict_set(t, "rule_id", r->id);
+			tdict_set(t, "kind", r->kind);
+			tdict_set(t, "ref", r->ref);
+			tdict_set(t, "ref_title", r->ref_title);
+			tdict_set(t, "from", r->from);
+			tdict_set(t, "until", r->until);
 		}
 	}
 	http_render(req, status, "admin_exams", d);
@@ -82,10 +63,10 @@ void page_admin_exams(struct request *req)
 	show_exams(req, 200, NULL);
 }
 
-static void answer(struct request *req, enum db_status st, const char *why)
+static void answer(struct request *req, enum db_status st, const struct refusal *ref)
 {
 	if (st == DB_REFUSED) {
-		http_error(req, 409, why);
+		http_refusal(req, "Not changed", ref);
 		return;
 	}
 	if (st != DB_OK) {
@@ -95,34 +76,44 @@ static void answer(struct request *req, enum db_status st, const char *why)
 	http_redirect(req, "/admin/exams");
 }
 
+const struct form_spec form_exam_marks = { "the pass marks form", (const struct form_field[]){
+	{ .name = "pass_written", .kind = VALID_SCORE, .flags = FIELD_REQUIRED },
+	{ .name = "pass_oral", .kind = VALID_SCORE, .flags = FIELD_REQUIRED },
+	{ .name = "double_oral", .kind = VALID_CHECKBOX },
+	{ .name = "tolerance", .kind = VALID_SCORE, .flags = FIELD_REQUIRED },
+	{ .name = NULL } } };
+
 void post_admin_exam_marks(struct request *req)
 {
-	static const char *const allowed[] = { "pass_written", "pass_oral", "double_oral", "tolerance", NULL };
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The form sent a field it does not have.");
+	if (req->in.unexpected != NULL) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	int w = score_parse(http_form(req, "pass_written")), o = score_parse(http_form(req, "pass_oral"));
-	int t = score_parse(http_form(req, "tolerance"));
-	if (w < 0 || o < 0 || t < 0) {
+	if (req->in.bad) {
 		show_exams(req, 400, "Pass marks and the tolerance are whole numbers from 0 to 100; nothing was changed.");
 		return;
 	}
-	const char *why = NULL;
-	answer(req, exam_marks_update(req->arena, req->params[0], w, o,
-	    fields_get(&req->form, "double_oral") != NULL, t, req->user->id_text, &why), why);
+	struct refusal ref = { 0 };
+	answer(req, exam_marks_update(req->arena, req->params[0], atoi(form_value(req, "pass_written")),
+	    atoi(form_value(req, "pass_oral")), form_ticked(req, "double_oral"),
+	    atoi(form_value(req, "tolerance")), req->user->id_text, &ref), &ref);
 }
+
+/* "course:GALEN", "certificate:L2", "attestation:ESNR-MEMBER": the options of one select. */
+const struct form_spec form_exam_rules = { "the prerequisite form", (const struct form_field[]){
+	{ .name = "requirement", .kind = VALID_TEXT, .max = 80, .flags = FIELD_REQUIRED,
+	  .message = "Choose the requirement to add." },
+	{ .name = NULL } } };
 
 void post_admin_exam_rules(struct request *req)
 {
-	static const char *const allowed[] = { "requirement", NULL };
-	const char *value = http_form(req, "requirement");
+	const char *value = form_value(req, "requirement");
 	const char *colon = strchr(value, ':');
-	if (http_unexpected_field(req, allowed) != NULL || colon == NULL || colon[1] == '\0') {
+	if (req->in.bad || colon == NULL || colon[1] == '\0') {
 		http_error(req, 400, "Choose the requirement to add.");
 		return;
 	}
-	const char *kind = arena_strndup(req->arena, value, (size_t)(colon - value)), *why = NULL;
+	const char *kind = arena_strndup(req->arena, value, (size_t)(colon - value));
 	/* Validated like every other field: an unknown course (or exam, or attestation) is the
 	 * office's typing or a stale form, answered 400 beside the field, never a refusal by the
 	 * database's foreign key. */
@@ -140,16 +131,20 @@ void post_admin_exam_rules(struct request *req)
 		    "A prerequisite is a course, a certificate or an attestation: choose one from the list.");
 		return;
 	}
-	answer(req, exam_rule_add(req->arena, req->params[0], kind, colon + 1, req->user->id_text, &why), why);
+	struct refusal ref = { 0 };
+	answer(req, exam_rule_add(req->arena, req->params[0], kind, colon + 1, req->user->id_text, &ref),
+	    &ref);
 }
+
+const struct form_spec form_rule_retire = { "the form that ends a rule", (const struct form_field[]){
+	{ .name = NULL } } };
 
 void post_admin_rule_retire(struct request *req)
 {
-	static const char *const allowed[] = { NULL };
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The form sent a field it does not have.");
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	const char *why = NULL;
-	answer(req, exam_rule_retire(req->arena, req->params[0], req->user->id_text, &why), why);
+	struct refusal ref = { 0 };
+	answer(req, exam_rule_retire(req->arena, req->params[0], req->user->id_text, &ref), &ref);
 }

@@ -9,6 +9,7 @@ void page_home(struct request *req);
 
 /* h_account.c */
 void page_register(struct request *req);
+extern const struct form_spec form_register, form_login, form_logout;
 void post_register(struct request *req);
 void page_login(struct request *req);
 void post_login(struct request *req);
@@ -28,6 +29,8 @@ void post_cancel(struct request *req);
 
 /* h_examiner.c */
 void page_examiner_session(struct request *req);
+extern const struct form_spec form_results, form_results_import, form_publish, form_decision,
+    form_resolve, form_amend;
 void post_results(struct request *req);
 void post_results_import(struct request *req);
 void post_publish(struct request *req);
@@ -49,24 +52,36 @@ void post_cert_reissue(struct request *req);
 
 /* h_programme.c */
 void page_admin_exams(struct request *req);
+extern const struct form_spec form_exam_marks, form_exam_rules, form_rule_retire;
 void post_admin_exam_marks(struct request *req);
 void post_admin_exam_rules(struct request *req);
 void post_admin_rule_retire(struct request *req);
 
-/* h_admin.c */
-void post_admin_candidate_name(struct request *req);
+/* h_admin_sessions.c */
+extern const struct form_spec form_admin_sessions, form_admin_session_examiners,
+    form_admin_session_close;
 void page_admin(struct request *req);
 void page_admin_sessions(struct request *req);
 void post_admin_sessions(struct request *req);
 void page_admin_session(struct request *req);
 void post_admin_session_examiners(struct request *req);
 void post_admin_session_close(struct request *req);
+
+/* h_admin_candidates.c */
+extern const struct form_spec form_admin_records, form_admin_attestations, form_admin_candidate_name;
 void page_admin_candidates(struct request *req);
 void page_admin_candidate(struct request *req);
 void post_admin_candidate_records(struct request *req);
 void post_admin_candidate_attestations(struct request *req);
+void post_admin_candidate_name(struct request *req);
+
+/* h_admin_editions.c */
+extern const struct form_spec form_admin_editions;
 void page_admin_editions(struct request *req);
 void post_admin_editions(struct request *req);
+
+/* h_admin_import.c */
+extern const struct form_spec form_admin_import;
 void page_admin_import(struct request *req);
 void page_admin_audit(struct request *req);
 void post_admin_import(struct request *req);
@@ -81,8 +96,5 @@ void page_confirm(struct request *req);
 void post_confirm_resend(struct request *req);
 void page_admin_mail(struct request *req);
 void post_admin_mail_retry(struct request *req);
-
-/* Answers a failed database call: 503 when PostgreSQL is away, 500 otherwise. */
-void fail_db(struct request *req, enum db_status st);
 
 #endif

@@ -7,27 +7,6 @@
 
 #include "core/netaddr.h"
 
-const char *role_name(enum role r)
-{
-	switch (r) {
-	case ROLE_CANDIDATE: return "candidate";
-	case ROLE_EXAMINER: return "examiner";
-	case ROLE_ADMIN: return "admin";
-	}
-	return "unknown";
-}
-
-int role_parse(const char *s, enum role *r)
-{
-	static const enum role all[] = { ROLE_CANDIDATE, ROLE_EXAMINER, ROLE_ADMIN };
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		if (strcmp(s, role_name(all[i])) == 0) {
-			*r = all[i];
-			return 0;
-		}
-	return -1;
-}
-
 const char *http_status_text(int status)
 {
 	switch (status) {
@@ -198,6 +177,16 @@ void http_error(struct request *req, int status, const char *message)
 	http_render(req, status, "error", d);
 }
 
+void fail_db(struct request *req, enum db_status st)
+{
+	if (st == DB_UNAVAILABLE)
+		http_error(req, 503, "The portal's database cannot be reached right now. "
+		    "Nothing was changed; please try again in a minute.");
+	else
+		http_error(req, 500, "Something went wrong on our side and nothing was changed. "
+		    "Please try again; if it keeps happening, contact the ESNR office.");
+}
+
 void http_refused(struct request *req, int status, const char *title, const char *why,
     const char *const *reasons, size_t nreasons)
 {
@@ -210,6 +199,37 @@ void http_refused(struct request *req, int status, const char *title, const char
 	for (size_t i = 0; i < nreasons; i++)
 		tdict_set(tdict_push(d, "reasons"), "reason", reasons[i]);
 	http_render(req, 409, "refused", d);
+}
+
+int http_refusal_status(const struct refusal *ref)
+{
+	switch (ref->kind) {
+	case REFUSAL_NOT_FOUND: return 404;
+	case REFUSAL_FORBIDDEN: return 403;
+	case REFUSAL_CONFLICT: return 409;
+	case REFUSAL_BAD_FIELD: return 400;
+	case REFUSAL_NONE:
+	case REFUSAL__MAX:
+		break;
+	}
+	return 500; /* DB_REFUSED without a filled refusal is our bug */
+}
+
+void http_refusal(struct request *req, const char *title, const struct refusal *ref)
+{
+	http_refused(req, http_refusal_status(ref), title, ref->text, ref->reasons, ref->nreasons);
+}
+
+void http_field_error(struct request *req, struct tdict *page, const struct refusal *ref,
+    const char *const *keys)
+{
+	const char *key = NULL;
+	for (size_t i = 0; ref->field != NULL && keys != NULL && keys[i] != NULL; i += 2)
+		if (strcmp(keys[i], ref->field) == 0)
+			key = keys[i + 1];
+	if (key == NULL)
+		key = ref->field != NULL ? arena_printf(req->arena, "%s_error", ref->field) : "form_error";
+	tdict_set(page, key, ref->text);
 }
 
 void http_send(struct request *req)
@@ -258,4 +278,102 @@ struct tdict *http_push_row(struct tdict *d, const char *list, const PGresult *r
 		if (keys[col][0] != '\0')
 			tdict_set(item, keys[col], db_val(r, row, col));
 	return item;
+}
+
+int form_invalid(struct request *req, struct tdict *page)
+{
+	return form_input_show(&req->in, req->arena, page);
+}
+
+const char *form_error(const struct request *req)
+{
+	return form_input_first_error(&req->in, req->arena);
+}
+
+const char *form_value(const struct request *req, const char *name)
+{
+	return form_input_value(&req->in, name);
+}
+
+int form_ticked(const struct request *req, const char *name)
+{
+	return form_value(req, name)[0] != '\0';
+}
+
+const struct field *form_file(const struct request *req, const char *name)
+{
+	const struct form_item *it = form_input_item(&req->in, name);
+	return it != NULL && it->error == NULL && it->value[0] != '\0' ? it->part : NULL;
+}
+
+/* ---- the session cookie ---- */
+
+static void mirror(struct request *req)
+{
+	req->csrf = req->websession.csrf;
+	req->user = req->websession.user;
+}
+
+/* Behind TLS the cookie is "__Host-esonr_session": browsers then keep it only when it came
+ * over HTTPS with Secure, Path=/ and no Domain, so that no other site on the same host or a
+ * sibling domain can set or shadow it (cookie tossing). */
+static const char *cookie_name(const struct request *req)
+{
+	return req->https ? WEBSESSION_COOKIE_TLS : WEBSESSION_COOKIE;
+}
+
+static void set_cookie(struct request *req, const char *value, int expire)
+{
+	char *c = arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+	    cookie_name(req), value, expire ? "; Max-Age=0" : "", req->https ? "; Secure" : "");
+	http_header(req, "Set-Cookie", c);
+}
+
+enum db_status http_websession_load(struct request *req)
+{
+	enum db_status st = websession_load(req->arena, fields_get(&req->cookies, cookie_name(req)),
+	    &req->websession);
+	mirror(req);
+	return st;
+}
+
+enum db_status http_websession_ensure_csrf(struct request *req)
+{
+	if (websession_presession(req->arena, &req->websession))
+		set_cookie(req, req->websession.token, 0);
+	mirror(req);
+	return DB_OK;
+}
+
+enum db_status http_websession_start(struct request *req, long long user_id)
+{
+	struct user *was = req->user;
+	enum db_status st = websession_start(req->arena, &req->websession, user_id);
+	if (st == DB_OK)
+		set_cookie(req, req->websession.token, 0);
+	req->websession.user = was; /* the account is loaded from the cookie on the next request */
+	mirror(req);
+	return st;
+}
+
+enum db_status http_websession_end(struct request *req)
+{
+	enum db_status st = websession_end(req->arena, &req->websession);
+	set_cookie(req, "", 1);
+	mirror(req);
+	return st;
+}
+
+int http_csrf_ok(const struct request *req)
+{
+	return websession_csrf_ok(&req->websession, fields_get(&req->form, "csrf"));
+}
+
+void http_option(struct tdict *d, const char *list, const char *value, const char *label,
+    const char *chosen)
+{
+	struct tdict *o = tdict_push(d, list);
+	tdict_set(o, "value", value);
+	tdict_set(o, "label", label);
+	tdict_set_bool(o, "selected", chosen != NULL && strcmp(value, chosen) == 0);
 }

@@ -11,6 +11,7 @@ struct route {
 	const char *pattern; /* literal path; {} matches [A-Za-z0-9_-]+, {#} an id of 1-18 digits */
 	unsigned roles;      /* ROLES_PUBLIC, or the roles allowed (others: 403) */
 	void (*handler)(struct request *req);
+	const struct form_spec *form; /* POST: the declared fields, checked before the handler */
 };
 
 enum route_result { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };

@@ -8,7 +8,7 @@
 
 #include "auth/password.h"
 #include "auth/rate.h"
-#include "auth/session.h"
+#include "auth/websession.h"
 #include "db/audit_anchor.h"
 #include "db/certificate_issue.h"
 #include "db/certificates.h"
@@ -40,8 +40,8 @@ static void dispatch(struct request *req)
 		fail_db(req, DB_UNAVAILABLE);
 		return;
 	}
-	db_set_session(NULL); /* nobody's, until session_load finds who is signed in */
-	enum db_status st = session_load(req);
+	db_set_session(NULL); /* nobody's, until the session found says who is signed in */
+	enum db_status st = http_websession_load(req);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
@@ -81,11 +81,13 @@ static void dispatch(struct request *req)
 			return;
 		}
 	}
-	if (strcmp(req->method, "POST") == 0 && !session_csrf_ok(req)) {
+	if (strcmp(req->method, "POST") == 0 && !http_csrf_ok(req)) {
 		http_error(req, 403, "This form has expired or did not come from this site. "
 		    "Go back, reload the page and send it again.");
 		return;
 	}
+	if (strcmp(req->method, "POST") == 0)
+		form_apply(req->arena, route->form, &req->form, &req->in);
 	/* make security-scan counts how many of its requests got past the gates to a handler. */
 	if (trace_handlers)
 		fprintf(stderr, "handler: %s %s\n", req->method, route->pattern);

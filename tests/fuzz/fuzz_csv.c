@@ -14,8 +14,8 @@
 #include "core/arena.h"
 #include "core/csv_reader.h"
 #include "core/utf8.h"
-#include "db/import.h"
-#include "db/import_results.h"
+#include "domain/completion_import.h"
+#include "domain/results_import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,7 +3,7 @@
 #include "check.h"
 #include "core/arena.h"
 #include "core/buf.h"
-#include "db/import.h"
+#include "domain/completion_import.h"
 
 static struct import_report rep;
 

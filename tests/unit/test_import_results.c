@@ -3,7 +3,7 @@
 #include "check.h"
 #include "core/arena.h"
 #include "core/csv_reader.h"
-#include "db/import_results.h"
+#include "domain/results_import.h"
 
 static struct results_import rep;
 

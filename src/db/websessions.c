@@ -1,0 +1,70 @@
+#include "db/websessions.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Idle expiry applies to signed-in sessions; pre-sessions only have the absolute one.
+ * Reading a session writes nothing; last_seen_at is written at most once a minute, by a
+ * separate UPDATE when it has become older than that (an UPDATE to the same value would
+ * still write a row version and flush WAL at every page view). */
+static struct db_stmt q_session_load = DB_STMT("session_load",
+    "SELECT u.id, u.email, u.full_name, u.role, s.last_seen_at < now() - interval '1 minute',"
+    "   u.email_confirmed_at IS NOT NULL"
+    " FROM sessions s LEFT JOIN users u ON u.id = s.user_id"
+    " WHERE s.token_hash = $1 AND s.expires_at > now()"
+    "   AND (s.user_id IS NULL OR s.last_seen_at > now() - make_interval(secs => $2::int))", 2);
+static struct db_stmt q_session_touch = DB_STMT("session_touch",
+    "UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1"
+    "   AND last_seen_at < now() - interval '1 minute'", 1);
+
+enum db_status websession_row_find(struct arena *a, const char *token_hash, int idle_seconds,
+    int *found, struct user **user)
+{
+	enum db_status st;
+	char idle[16];
+	snprintf(idle, sizeof idle, "%d", idle_seconds);
+	*found = 0;
+	*user = NULL;
+	PGresult *r = db_run(a, &st, &q_session_load, token_hash, idle);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(r) != 1)
+		return DB_OK;
+	if (strcmp(db_val(r, 0, 4), "t") == 0) {
+		db_run(a, &st, &q_session_touch, token_hash);
+		if (st != DB_OK)
+			return st;
+	}
+	*found = 1;
+	if (db_val(r, 0, 0) == NULL)
+		return DB_OK;
+	struct user *u = arena_zalloc(a, sizeof *u);
+	u->id = db_int(r, 0, 0);
+	snprintf(u->id_text, sizeof u->id_text, "%lld", u->id);
+	u->email = db_val(r, 0, 1);
+	u->full_name = db_val(r, 0, 2);
+	if (role_parse(db_val(r, 0, 3), &u->role) != 0)
+		return DB_ERROR;
+	u->email_confirmed = db_val(r, 0, 5) != NULL && strcmp(db_val(r, 0, 5), "t") == 0;
+	*user = u;
+	return DB_OK;
+}
+
+enum db_status websession_row_insert(struct arena *a, const char *token_hash, const char *user_id,
+    int lifetime_seconds)
+{
+	char secs[16];
+	snprintf(secs, sizeof secs, "%d", lifetime_seconds);
+	return db_exec(a, "INSERT INTO sessions (token_hash, user_id, expires_at)"
+	    " VALUES ($1, $2, now() + make_interval(secs => $3::int))", 3, token_hash, user_id, secs);
+}
+
+enum db_status websession_row_delete(struct arena *a, const char *token_hash)
+{
+	return db_exec(a, "DELETE FROM sessions WHERE token_hash = $1", 1, token_hash);
+}
+
+enum db_status websession_rows_sweep(struct arena *a)
+{
+	return db_exec(a, "DELETE FROM sessions WHERE expires_at < now()", 0);
+}

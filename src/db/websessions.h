@@ -1,0 +1,19 @@
+/* The rows of signed-in browser sessions, by the hash of their token (auth/websession.c
+ * makes the tokens and hashes; no token itself is ever stored). */
+#ifndef ESONR_WEBSESSIONS_H
+#define ESONR_WEBSESSIONS_H
+#include "db/db.h"
+#include "domain/user.h"
+
+/* The live session with this token hash, its last use refreshed: *found 0 when none (or
+ * idle longer than idle_seconds); *user NULL for a row without an account. */
+enum db_status websession_row_find(struct arena *a, const char *token_hash, int idle_seconds,
+    int *found, struct user **user);
+/* user_id NULL for a row without an account. */
+enum db_status websession_row_insert(struct arena *a, const char *token_hash, const char *user_id,
+    int lifetime_seconds);
+enum db_status websession_row_delete(struct arena *a, const char *token_hash);
+/* Drops expired rows, so that the table does not grow without bound. */
+enum db_status websession_rows_sweep(struct arena *a);
+
+#endif
