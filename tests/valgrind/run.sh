@@ -19,7 +19,11 @@ WRAP=$ROOT/build/valgrind/bin
 LOGS=$ROOT/build/valgrind/logs
 rm -rf "$LOGS"
 mkdir -p "$WRAP" "$LOGS"
-for prog in esonr-portal esonrctl; do
+# Every program of bin/ (the portal, esonrctl and the stack's other processes, which
+# scripts/stack.sh finds in ESONR_BIN too).
+for path in "$ROOT"/bin/*; do
+	[ -x "$path" ] && [ -f "$path" ] || continue
+	prog=$(basename "$path")
 	cat >"$WRAP/$prog" <<-WRAPPER
 		#!/bin/sh
 		# Written by tests/valgrind/run.sh: $prog under valgrind.
