@@ -5,9 +5,10 @@ Actors: a visitor (not signed in), the candidate who owns the data, another cand
 the examiner assigned to the session, an examiner who is not, and the office.
 - A route the table has and RULES has not fails test_every_route_has_a_rule: add its rule
   (a path for the placeholders, and what each actor gets) when you add a route.
-- Answers: an HTTP status, LOGIN (303 to /login: a visitor on a signed-in page), or OK:
+- Answers: an HTTP status, LOGIN (303 to /login: a visitor on a signed-in page), OK:
   let through to the handler (anything below 500 except 403, 404 and LOGIN; a POST with an
-  empty form then usually answers 400 or 409, which is fine: the matrix is about who gets in).
+  empty form then usually answers 400 or 409, which is fine: the matrix is about who gets in),
+  or ANSWERED (anything below 500: a public link with a token that does not exist).
 - Another candidate's data answers 404 (as if it did not exist); an examiner not assigned
   to a session gets 403 on its pages; a role a route is not for gets 403.
 
@@ -27,7 +28,7 @@ YEAR = "2038"
 
 V, O, U, E, C, A = "visitor", "another candidate", "unassigned examiner", "assigned examiner", "candidate", "office"
 ACTORS = (V, O, U, E, C, A)   # the order of each row (owners and the office last)
-LOGIN, OK = "303 to /login", "let through"
+LOGIN, OK, ANSWERED = "303 to /login", "let through", "an answer below 500"
 
 
 def rule(default, **who):
@@ -108,9 +109,13 @@ RULES = {
 PLANNED = {
     "GET /password/forgot": ("/password/forgot", rule(OK)),
     "POST /password/forgot": ("/password/forgot", PUBLIC_POST),
-    "GET /password/reset/{}": ("/password/reset/{bad_token}", rule(OK)),
-    "POST /password/reset/{}": ("/password/reset/{bad_token}", PUBLIC_POST),
-    "GET /confirm/{}": ("/confirm/{bad_token}", rule(OK)),
+    "GET /password/forgot/sent": ("/password/forgot/sent", rule(OK)),
+    "GET /password/reset/{}": ("/password/reset/{bad_token}", rule(ANSWERED)),
+    "POST /password/reset/{}": ("/password/reset/{bad_token}", rule(ANSWERED)),
+    "GET /confirm/{}": ("/confirm/{bad_token}", rule(ANSWERED)),
+    "POST /confirm/resend": ("/confirm/resend", rule(OK, visitor=LOGIN)),
+    "GET /admin/mail": ("/admin/mail", OFFICE),
+    "POST /admin/mail/{#}/retry": ("/admin/mail/999999999/retry", OFFICE_POST),
 }
 
 
@@ -185,6 +190,8 @@ def answer_ok(expected, status, location):
     to_login = status == 303 and (location or "").endswith("/login")
     if expected == LOGIN:
         return to_login
+    if expected == ANSWERED:
+        return status < 500
     if expected == OK:
         return status < 500 and status not in (403, 404) and not to_login
     return status == expected

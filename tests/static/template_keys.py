@@ -199,8 +199,8 @@ def main():
                 if s in ("", "&", "#", "^") and k != "."}
 
     wdir = os.path.join(ROOT, "src", "web")
-    funcs = [f for name in sorted(os.listdir(wdir)) if name.endswith(".c")
-             for f in functions_of(os.path.join(wdir, name), templates)]
+    sources = sorted(os.path.join(d, name) for d, _, names in os.walk(wdir) for name in names if name.endswith(".c"))
+    funcs = [f for path in sources for f in functions_of(path, templates)]
     by_name = {}
     for f in funcs:
         by_name.setdefault(f.name, []).append(f)
