@@ -71,6 +71,7 @@ RULES = {
     "GET /verify": ("/verify", EVERYONE),
     "POST /verify": ("/verify", PUBLIC_POST),
     "GET /verify/keys": ("/verify/keys", EVERYONE),
+    "GET /verify/keys.txt": ("/verify/keys.txt", EVERYONE),
     "GET /verify/{}": ("/verify/{certificate}", EVERYONE),
     "POST /admin/certificates/{}/revoke": ("/admin/certificates/{certificate}/revoke", OFFICE_POST),
     "POST /admin/certificates/{}/reissue": ("/admin/certificates/{certificate}/reissue", OFFICE_POST),
