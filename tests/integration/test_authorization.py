@@ -117,6 +117,7 @@ PLANNED = {
     "POST /confirm/resend": ("/confirm/resend", rule(OK, visitor=LOGIN)),
     "GET /admin/mail": ("/admin/mail", OFFICE),
     "POST /admin/mail/{#}/retry": ("/admin/mail/999999999/retry", OFFICE_POST),
+    "GET /admin/audit": ("/admin/audit", OFFICE),
 }
 
 
