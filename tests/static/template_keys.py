@@ -14,7 +14,8 @@ Which templates a piece of code renders: a C function renders the templates whos
 it passes as a string literal to a call (http_render(req, 200, "exams", d),
 show_form(req, status, "register", d)), plus everything the functions it calls render;
 a helper that renders nothing itself (add_progress) fills the dictionaries of its callers,
-so it counts for what its callers render. Every page is wrapped in layout.html, and a
+so it counts for what its callers render. Fields declared in a form table of a file
+({ .name = "email", ... }) fill their value and reason keys on that file's pages. Every page is wrapped in layout.html, and a
 template counts with the partials it includes ({{>name}}). This over-approximates
 (a helper shared by two pages may set a key only one of them shows), never the reverse,
 so a failure is always a real mismatch.
@@ -117,10 +118,23 @@ class Function:
         self.reads = set()    # keys read back with tdict_get
 
 
+def declared_form_keys(src):
+    """The page keys a file's declared form fields fill (web/form_spec.h, form_input_show):
+    each field's value under .key (default .name), its reason under .error_key (default key_error)."""
+    keys = set()
+    for entry in re.findall(r"\{\s*(\.name\s*=\s*\"[^\"]*\"[^{}]*)\}", src):
+        attrs = dict(re.findall(r"\.(name|key|error_key)\s*=\s*\"([^\"]*)\"", entry))
+        key = attrs.get("key") or attrs.get("name")
+        if key:
+            keys |= {key, attrs.get("error_key") or f"{key}_error"}
+    return keys
+
+
 def functions_of(path, templates):
     """The function definitions of a C file (the project's style: '{' and '}' alone in column 0)."""
     src = strip_comments(open(path, encoding="utf-8").read())
     rel = os.path.relpath(path, ROOT)
+    form_keys = declared_form_keys(src)
     out = []
     for m in re.finditer(r"^\{\n", src, re.M):
         head = src[:m.start()]
@@ -154,6 +168,7 @@ def functions_of(path, templates):
                 setter_spans.append((s.start(), args[-1][0] + len(args[-1][1])))
         for lit in STRING_RE.finditer(body):
             f.literals.add(lit.group(1))
+        f.literals |= form_keys  # the file's declared forms fill these on the pages it renders
         # Keys made with a format (arena_printf(a, "%s_error", window[i])): every literal it can take.
         words = {w for w in f.literals if re.fullmatch(r"[A-Za-z0-9_.-]+", w)}
         for pattern in [w for w in f.literals if w.count("%s") == 1]:
