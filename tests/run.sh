@@ -3,6 +3,7 @@
 #   1. every unit binary, plain (build/test/test_*) and sanitized (build/test-asan/test_*)
 #   2. the fuzz replays (build/fuzz/replay_NAME over tests/fuzz/corpus/NAME and the crashers)
 #   3. the integration tests over a real stack (tests/integration/run.sh)
+#   0. before all of them, the static checks of the source (tests/static/*.py)
 # Every check is one line "ok - NAME" or "not ok - NAME ..."; a binary that crashes
 # counts as one failure under its own name. The last line is "N passed, N failed";
 # exit 0 iff nothing failed.
@@ -60,6 +61,15 @@ run_program() {
 		fi
 		;;
 	esac
+}
+
+# Checks that read the source and need no build (template keys against the handlers).
+static_checks() {
+	local script
+	for script in tests/static/*.py; do
+		[ -f "$script" ] || continue
+		run_program "static/$(basename "$script" .py)" python3 "$script" "$ROOT"
+	done
 }
 
 unit_tests() {
@@ -129,6 +139,7 @@ sanitized_integration_tests() {
 case ${1:-all} in
 sanitized) sanitized_integration_tests ;;
 *)
+	static_checks
 	unit_tests
 	fuzz_replays
 	integration_tests

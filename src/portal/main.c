@@ -20,6 +20,7 @@
 #include "auth/websession.h"
 #include "core/config.h"
 #include "core/template.h"
+#include "web/routes.h"
 #include "web/worker.h"
 
 #define MAX_WORKERS 256
@@ -118,8 +119,12 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--var") == 0 && i + 1 < argc)
 			var = argv[++i];
-		else {
-			fprintf(stderr, "usage: esonr-portal [--var DIR]\n");
+		else if (strcmp(argv[i], "--routes") == 0 && argc == 2) {
+			/* The route table as the program holds it (tests/integration/test_authorization.py). */
+			route_table_print(stdout);
+			return fflush(stdout) == 0 ? 0 : 1;
+		} else {
+			fprintf(stderr, "usage: esonr-portal [--var DIR] | esonr-portal --routes\n");
 			return 2;
 		}
 	}

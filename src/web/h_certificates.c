@@ -75,7 +75,6 @@ static void set_record(struct tdict *d, const struct cert_verdict *v)
 	const struct cert_info *c = &v->info;
 	tdict_set(d, "number", c->number);
 	tdict_set(d, "holder", c->holder);
-	tdict_set(d, "exam", c->exam);
 	tdict_set(d, "qualification", c->qualification);
 	tdict_set(d, "level", c->level);
 	tdict_set(d, "session_date", c->session_date);

@@ -172,8 +172,6 @@ void http_error(struct request *req, int status, const char *message)
 	tdict_set_int(d, "status", status);
 	tdict_set(d, "reason", http_status_text(status));
 	tdict_set(d, "message", message);
-	if (status == 429)
-		tdict_set_bool(d, "throttled", 1);
 	http_render(req, status, "error", d);
 }
 

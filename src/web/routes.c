@@ -122,6 +122,28 @@ const char *route_allowed(struct request *req)
 	return get && post ? "GET, HEAD, POST" : get ? "GET, HEAD" : post ? "POST" : "";
 }
 
+const struct route *route_table(size_t *n)
+{
+	*n = sizeof routes / sizeof routes[0];
+	return routes;
+}
+
+void route_table_print(FILE *out)
+{
+	static const enum role all[] = { ROLE_CANDIDATE, ROLE_EXAMINER, ROLE_ADMIN };
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		fprintf(out, "%s\t%s\t", routes[i].method, routes[i].pattern);
+		if (routes[i].roles == ROLES_PUBLIC)
+			fputs("public", out);
+		for (size_t k = 0, first = 1; k < sizeof all / sizeof all[0]; k++)
+			if (routes[i].roles & all[k]) {
+				fprintf(out, "%s%s", first ? "" : "|", role_name(all[k]));
+				first = 0;
+			}
+		fputc('\n', out);
+	}
+}
+
 enum route_result route_match(struct request *req, const struct route **found)
 {
 	enum route_result result = ROUTE_NOT_FOUND;

@@ -262,6 +262,11 @@ def test_committee_decision_needs_a_reason():
     status, _, _ = e.admin.post(f"/admin/bookings/{b4}/decision", {"outcome": "pass", "reason": DECISION_REASON})
     check(status == 303, "the office records a committee decision with a reason (303)", status)
     check(outcomes(e.s1).get(b4) == "pass", "the roster follows the committee's decision (pass)", outcomes(e.s1))
+    _, _, body = e.admin.get(f"/examiner/sessions/{e.s1}")
+    row = re.search(rf'booking {b4}</span>.*?</tr>', body, re.S)
+    check(row is not None and "committee: pass" in text_of(row.group(0)) and "computed: fail" in text_of(row.group(0)),
+          "the roster shows the committee's decision beside the computed outcome it overrides",
+          text_of(row.group(0)) if row else None)
     status, _, _ = e.examiner.post(f"/admin/bookings/{b4}/decision", {"outcome": "fail", "reason": "x"})
     check(status == 403, "an examiner cannot record a committee decision (403)", status)
     check(outcomes(e.s1).get(b4) == "pass", "the examiner's refused decision changed nothing")

@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""Template keys agree with the code that fills them (python3 standard library only).
+
+Keys are free strings between the C handlers (tdict_set* in src/web/*.c) and the templates
+(templates/*.html), so a typo shows an empty field to the user and a forgotten key shows
+nothing at all. This reads both sides and fails, with file:line, when
+
+  1. a handler sets a key that no template it renders uses (set and never shown);
+  2. a template uses a key that no handler rendering it sets (shown and never set);
+  3. a template uses raw output {{&key}} outside the allow-list RAW below;
+  4. a template is rendered by no handler and included by no other template.
+
+Which templates a piece of code renders: a C function renders the templates whose names
+it passes as a string literal to a call (http_render(req, 200, "exams", d),
+show_form(req, status, "register", d)), plus everything the functions it calls render;
+a helper that renders nothing itself (add_progress) fills the dictionaries of its callers,
+so it counts for what its callers render. Fields declared in a form table of a file
+({ .name = "email", ... }) fill their value and reason keys on that file's pages. Every page is wrapped in layout.html, and a
+template counts with the partials it includes ({{>name}}). This over-approximates
+(a helper shared by two pages may set a key only one of them shows), never the reverse,
+so a failure is always a real mismatch.
+
+Prints "ok - NAME" / "not ok - NAME: file:line: reason" lines; exit 1 if one failed.
+Usage: tests/static/template_keys.py [ROOT]
+"""
+import os
+import re
+import sys
+
+ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# Raw output ({{&key}}): only HTML the code itself built, never a user's text.
+RAW = {
+    ("layout", "content"): "the page's body, rendered by the template engine itself (escaped there)",
+}
+
+# Calls that set a key: the key is their second argument (tdict_set(d, "key", ...)).
+SETTER_RE = re.compile(r"\b(tdict_set\w*|tdict_push)\s*\(")
+# http_push_row(d, "list", r, row, (const char *const[]){ "key", ... }): the list and every key.
+PUSH_ROW_RE = re.compile(r"\bhttp_push_row\s*\(")
+# tdict_get(d, "key"): the code reads the key back (a select's chosen option), so it is used.
+GET_RE = re.compile(r'\btdict_get\s*\(\s*\w+\s*,\s*"([^"]*)"')
+CALL_RE = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+STRING_RE = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+TAG_RE = re.compile(r"\{\{\s*([#^/&>!]?)\s*([A-Za-z0-9_.-]*)[^}]*\}\}")
+# Pages that nearly every handler can end on: sharing them does not make two handlers one page.
+COMMON = {"layout", "error", "refused"}
+NOT_CALLS = {"if", "for", "while", "switch", "return", "sizeof", "defined"}
+
+
+def line_of(text, offset):
+    return text.count("\n", 0, offset) + 1
+
+
+def strip_comments(src):
+    """C source with comments blanked (newlines kept, so offsets and lines stay), strings kept."""
+    out, i, n = [], 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == '"' or c == "'":
+            j = i + 1
+            while j < n and src[j] != c:
+                j += 2 if src[j] == "\\" else 1
+            out.append(src[i:j + 1])
+            i = j + 1
+        elif src.startswith("/*", i):
+            j = src.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append(re.sub(r"[^\n]", " ", src[i:j]))
+            i = j
+        elif src.startswith("//", i):
+            j = src.find("\n", i)
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def call_args(text, open_paren):
+    """The top-level arguments of the call whose '(' is at open_paren: [(start offset, text)]."""
+    depth, start, args, i = 0, open_paren + 1, [], open_paren
+    while i < len(text):
+        c = text[i]
+        if c == '"' or c == "'":
+            j = i + 1
+            while j < len(text) and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            i = j
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                args.append((start, text[start:i]))
+                return args
+        elif c == "," and depth == 1:
+            args.append((start, text[start:i]))
+            start = i + 1
+        i += 1
+    return args
+
+
+def literal(arg):
+    m = re.fullmatch(r'\s*"((?:[^"\\]|\\.)*)"\s*', arg)
+    return m.group(1) if m else None
+
+
+class Function:
+    def __init__(self, file, name, line):
+        self.file, self.name, self.line = file, name, line
+        self.sets = []        # (key, line): keys this function sets itself
+        self.literals = set() # every string literal of the body
+        self.renders = set()  # template names passed as a literal to a call
+        self.calls = set()
+        self.reads = set()    # keys read back with tdict_get
+
+
+def declared_form_keys(src):
+    """The page keys a file's declared form fields fill (web/form_spec.h, form_input_show):
+    each field's value under .key (default .name), its reason under .error_key (default key_error)."""
+    keys = set()
+    for entry in re.findall(r"\{\s*(\.name\s*=\s*\"[^\"]*\"[^{}]*)\}", src):
+        attrs = dict(re.findall(r"\.(name|key|error_key)\s*=\s*\"([^\"]*)\"", entry))
+        key = attrs.get("key") or attrs.get("name")
+        if key:
+            keys |= {key, attrs.get("error_key") or f"{key}_error"}
+    return keys
+
+
+def functions_of(path, templates):
+    """The function definitions of a C file (the project's style: '{' and '}' alone in column 0)."""
+    src = strip_comments(open(path, encoding="utf-8").read())
+    rel = os.path.relpath(path, ROOT)
+    form_keys = declared_form_keys(src)
+    out = []
+    for m in re.finditer(r"^\{\n", src, re.M):
+        head = src[:m.start()]
+        # The name: the last identifier followed by '(' since the previous top-level statement.
+        prev = max(head.rfind(";\n"), head.rfind("}\n"), head.rfind("\n\n"), head.rfind("#"))
+        sig = head[prev + 1:]
+        names = [n for n in re.findall(r"\b([A-Za-z_]\w*)\s*\(", sig) if n not in NOT_CALLS]
+        end = src.find("\n}", m.end())
+        if not names or end < 0:
+            continue
+        f = Function(rel, names[0], line_of(src, m.start()))
+        body_start, body = m.end(), src[m.end():end]
+        setter_spans = []
+        for s in SETTER_RE.finditer(body):
+            args = call_args(body, s.end() - 1)
+            if len(args) >= 2 and literal(args[1][1]) is not None:
+                if literal(args[1][1]):
+                    f.sets.append((literal(args[1][1]), line_of(src, body_start + s.start())))
+            if args:
+                setter_spans.append((s.start(), args[-1][0] + len(args[-1][1])))
+        for s in PUSH_ROW_RE.finditer(body):
+            args = call_args(body, s.end() - 1)
+            for k, (off, text) in enumerate(args[1:], 1):
+                if k in (2, 3):
+                    continue  # the result and the row
+                for lit in STRING_RE.finditer(text):
+                    if lit.group(1) == "":
+                        continue  # a column the page does not show
+                    f.sets.append((lit.group(1), line_of(src, body_start + off + lit.start())))
+            if args:
+                setter_spans.append((s.start(), args[-1][0] + len(args[-1][1])))
+        for lit in STRING_RE.finditer(body):
+            f.literals.add(lit.group(1))
+        f.literals |= form_keys  # the file's declared forms fill these on the pages it renders
+        # Keys made with a format (arena_printf(a, "%s_error", window[i])): every literal it can take.
+        words = {w for w in f.literals if re.fullmatch(r"[A-Za-z0-9_.-]+", w)}
+        for pattern in [w for w in f.literals if w.count("%s") == 1]:
+            f.literals |= {pattern.replace("%s", w) for w in words}
+        f.reads = set(GET_RE.findall(body))
+        for c in CALL_RE.finditer(body):
+            if c.group(1) in NOT_CALLS or any(a <= c.start() < b for a, b in setter_spans):
+                continue
+            f.calls.add(c.group(1))
+            for _, text in call_args(body, c.end() - 1):
+                name = literal(text)
+                if name in templates:
+                    f.renders.add(name)
+        out.append(f)
+    return out
+
+
+def template_tags(path):
+    """[(sigil, key, line)] of a template."""
+    text = open(path, encoding="utf-8").read()
+    return [(m.group(1), m.group(2), line_of(text, m.start())) for m in TAG_RE.finditer(text)
+            if m.group(1) != "!"]
+
+
+def main():
+    tdir = os.path.join(ROOT, "templates")
+    templates = {f[:-5]: template_tags(os.path.join(tdir, f)) for f in sorted(os.listdir(tdir)) if f.endswith(".html")}
+    partials = {t: {k for s, k, _ in tags if s == ">"} for t, tags in templates.items()}
+
+    def closure(t, seen=None):
+        """t and every template it includes."""
+        seen = set() if seen is None else seen
+        if t in seen or t not in templates:
+            return seen
+        seen.add(t)
+        for p in partials[t]:
+            closure(p, seen)
+        return seen
+
+    def uses(t):
+        """Keys read while rendering page t (its partials and the layout around it)."""
+        return {k for u in closure(t) | closure("layout") for s, k, _ in templates[u]
+                if s in ("", "&", "#", "^") and k != "."}
+
+    wdir = os.path.join(ROOT, "src", "web")
+    sources = sorted(os.path.join(d, name) for d, _, names in os.walk(wdir) for name in names if name.endswith(".c"))
+    funcs = [f for path in sources for f in functions_of(path, templates)]
+    by_name = {}
+    for f in funcs:
+        by_name.setdefault(f.name, []).append(f)
+
+    def callees(f):
+        for n in f.calls:
+            same_file = [g for g in by_name.get(n, []) if g.file == f.file]
+            yield from same_file or by_name.get(n, [])
+
+    # down: what a function renders itself or through what it calls.
+    down = {id(f): set(f.renders) for f in funcs}
+    changed = True
+    while changed:
+        changed = False
+        for f in funcs:
+            for g in callees(f):
+                if not down[id(g)] <= down[id(f)]:
+                    down[id(f)] |= down[id(g)]
+                    changed = True
+    # pages: down, plus whatever its callers render (a helper fills its caller's dictionary).
+    pages = {id(f): set(down[id(f)]) for f in funcs}
+    changed = True
+    while changed:
+        changed = False
+        for f in funcs:
+            for g in callees(f):
+                if not pages[id(f)] <= pages[id(g)]:
+                    pages[id(g)] |= pages[id(f)]
+                    changed = True
+
+    failures = 0
+
+    def report(ok, name, where=""):
+        nonlocal failures
+        if ok:
+            print(f"ok - {name}")
+        else:
+            failures += 1
+            print(f"not ok - {name}: {where}")
+
+    # 1. set and never shown
+    shown_nowhere = []
+    for f in funcs:
+        rendered = pages[id(f)]
+        # Keys read back by code filling the same page (not merely the error pages everyone renders).
+        own = rendered - COMMON
+        read_back = set().union(*(g.reads for g in funcs if pages[id(g)] & own))
+        used = read_back.union(*(uses(t) for t in rendered))
+        for key, line in f.sets:
+            if key not in used:
+                names = sorted(rendered - COMMON) or sorted(rendered)
+                shown = ", ".join(names) if len(names) <= 6 else f"{len(names)} templates"
+                why = f"rendered into ({shown})" if rendered else "which renders no template"
+                shown_nowhere.append(f"{f.file}:{line}: {f.name}() sets \"{key}\", used by no template it is "
+                                     f"{why}")
+    for w in shown_nowhere:
+        report(False, "every key a handler sets is shown by its template", w)
+    if not shown_nowhere:
+        report(True, f"every key a handler sets is shown by its template ({sum(len(f.sets) for f in funcs)} keys set)")
+
+    # 2. shown and never set (a partial counts for every page that includes it)
+    never_set = []
+    for t, tags in templates.items():
+        including = [p for p in templates if t in closure(p)] + (list(templates) if t == "layout" else [])
+        available = set()
+        for f in funcs:
+            if pages[id(f)] & set(including):
+                available |= f.literals | {k for k, _ in f.sets}
+        sections = {k for s, k, _ in tags if s in ("#", "^")}
+        for s, key, line in tags:
+            if s in ("", "&", "#", "^") and key != "." and key not in available and key not in sections - {key}:
+                never_set.append(f"templates/{t}.html:{line}: {{{{{s}{key}}}}} is set by no handler that renders it")
+    for w in never_set:
+        report(False, "every key a template shows is set by a handler", w)
+    if not never_set:
+        report(True, "every key a template shows is set by a handler")
+
+    # 3. raw output only where intended
+    raw = [(t, k, line) for t, tags in templates.items() for s, k, line in tags if s == "&"]
+    bad_raw = [f"templates/{t}.html:{line}: {{{{&{k}}}}} is raw output, not in the allow-list RAW of tests/static/template_keys.py"
+               for t, k, line in raw if (t, k) not in RAW]
+    stale = [f"{os.path.basename(__file__)}: the allow-list names {{{{&{k}}}}} in {t}.html, which no longer uses it"
+             for t, k in RAW if not any((t, k) == (a, b) for a, b, _ in raw)]
+    for w in bad_raw + stale:
+        report(False, "{{& raw output appears only where it is allowed", w)
+    if not bad_raw and not stale:
+        report(True, f"{{{{& raw output appears only where it is allowed ({len(raw)} place(s))")
+
+    # 4. every template is used
+    rendered_any = set().union(*(pages[id(f)] for f in funcs)) if funcs else set()
+    reachable = set().union(*(closure(t) for t in rendered_any | {"layout"}))
+    unused = sorted(set(templates) - reachable)
+    for t in unused:
+        report(False, "every template is rendered by a handler or included", f"templates/{t}.html is neither")
+    if not unused:
+        report(True, f"every template is rendered by a handler or included ({len(templates)} templates)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
