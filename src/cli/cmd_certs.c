@@ -318,13 +318,21 @@ int cmd_cert_verify_qr(struct cli *c)
 	struct signing_key k;
 	struct cert_verdict v;
 	int db_up = db_reachable(c);
+	const char *retired_note = "";
 	if (keyfile != NULL) {
+		/* A record carries no signing time: a retired key's record is taken for what it is,
+		 * said so; a compromised key's never. */
+		const struct published_key *p = keylist_find(&g.keys, rec.key_id);
 		const struct signing_key *given;
-		if ((why = given_key_problem(c->arena, &g, rec.key_id, "", &given)) != NULL) {
+		if (p == NULL || (g.list && p->state == PUBLISHED_COMPROMISED)) {
+			why = p == NULL ? given_key_problem(c->arena, &g, rec.key_id, "", &given) : keylist_problem(c->arena, p, "");
 			printf("NOT VALID: %s\n", why);
 			return CLI_FAIL;
 		}
-		k = *given;
+		k = p->key;
+		if (g.list && p->state == PUBLISHED_RETIRED)
+			retired_note = arena_printf(c->arena, "; key %s was retired on %s, and whether it signed this "
+			    "record before then is known to the register only", p->key.id, p->until);
 	} else if (!db_up) {
 		printf("NOT VALID: cannot tell: the register is not reachable and no --key was given "
 		    "(the published key list is at /verify/keys.txt)\n");
@@ -345,7 +353,7 @@ int cmd_cert_verify_qr(struct cli *c)
 	}
 	if (!db_up) {
 		printf("VALID record of %s, %s, %s, %s (key %s); the register was not consulted, so revocation "
-		    "is not known\n", rec.number, rec.name, rec.qualification, rec.date, rec.key_id);
+		    "is not known%s\n", rec.number, rec.name, rec.qualification, rec.date, rec.key_id, retired_note);
 		return CLI_OK;
 	}
 	if (!v.genuine) {

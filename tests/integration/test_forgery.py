@@ -170,6 +170,10 @@ def test_rotation_destroys_the_retired_secret_and_keeps_old_certificates_genuine
           "a certificate signed before the rotation is still genuine, under its retired key", (status, text[:300]))
     rc, out, err = cli_verify(save("rot.pdf", pdf))
     check(rc == 0 and number in out, "esonrctl cert verify accepts it too", (rc, out, err))
+    keys, _ = key_list()
+    rc, out, err = sh(ESONRCTL, "--var", offline_var(), "cert", "verify-qr", qr_of(number), "--key", keys)
+    check(rc == 0 and "retired" in out and "not consulted" in out,
+          "offline with the key list, its QR record still verifies and says its key is retired", (rc, out, err))
 
 
 def test_a_file_resigned_with_a_retired_keys_stolen_secret_is_refused():
@@ -322,6 +326,11 @@ def test_a_compromised_key_stops_its_certificates_until_reissued():
           (status, text[:300]))
     rc, out, err = cli_verify(save("comp.pdf", pdf))
     check(rc == 1 and "compromised" in out, "esonrctl cert verify exits 1, compromised", (rc, out, err))
+    keys, _ = key_list()
+    rc, out, err = cli_verify(save("comp-off.pdf", pdf), "--key", keys, var=offline_var())
+    check(rc == 1 and "compromised" in out, "offline with the published key list too", (rc, out, err))
+    rc, out, err = sh(ESONRCTL, "--var", offline_var(), "cert", "verify-qr", qr_of(number), "--key", keys)
+    check(rc == 1 and "compromised" in out, "and its QR record, offline with the list", (rc, out, err))
     status, _, body = Client().get(f"/verify/{number}")
     t = text_of(body)
     check(status == 200 and "compromised" in t and "Status: valid" not in t,
