@@ -418,19 +418,23 @@ signer_start() {
 	done
 }
 
-signer_stop() {
-	local pid
-	if signer_running; then
-		pid=$(cat "$VAR/run/signer.pid")
-		kill -TERM "$pid" 2>/dev/null || true
-		if ! wait_gone "$pid" 10; then
-			say "the signer did not stop within 10 s: killing its process group"
-			kill -KILL -- "-$pid" 2>/dev/null || true
-			wait_gone "$pid" 5 || true
-		fi
-		kill -TERM -- "-$pid" 2>/dev/null || true
-		say "stopped the signer"
+# stop_group NAME PIDFILE: TERM to a process that leads its own group (setsid), KILL to the
+# group after 10 s, then TERM to whatever of the group is left.
+stop_group() {
+	local name=$1 pid
+	pid=$(cat "$2")
+	kill -TERM "$pid" 2>/dev/null || true
+	if ! wait_gone "$pid" 10; then
+		say "$name did not stop within 10 s: killing its process group"
+		kill -KILL -- "-$pid" 2>/dev/null || true
+		wait_gone "$pid" 5 || true
 	fi
+	kill -TERM -- "-$pid" 2>/dev/null || true
+	say "stopped $name"
+}
+
+signer_stop() {
+	signer_running && stop_group "the signer" "$VAR/run/signer.pid"
 	rm -f "$VAR/run/signer.pid" "$VAR/signer/signer.sock"
 }
 
@@ -573,18 +577,7 @@ nginx_stop() {
 # The portal is the leader of its own process group (setsid): once it is gone,
 # any worker it left behind is in that group and nowhere else.
 portal_stop() {
-	local pid
-	if portal_running; then
-		pid=$(cat "$VAR/run/portal.pid")
-		kill -TERM "$pid" 2>/dev/null || true
-		if ! wait_gone "$pid" 10; then
-			say "portal did not stop within 10 s: killing its process group"
-			kill -KILL -- "-$pid" 2>/dev/null || true
-			wait_gone "$pid" 5 || true
-		fi
-		kill -TERM -- "-$pid" 2>/dev/null || true
-		say "stopped the portal"
-	fi
+	portal_running && stop_group "the portal" "$VAR/run/portal.pid"
 	rm -f "$VAR/run/portal.pid" "$VAR/run/portal.sock" "$VAR/run/portal-auth.sock"
 }
 

@@ -17,8 +17,8 @@ import subprocess
 import tempfile
 import urllib.parse
 
-from harness import (ESONRCTL, URL, VAR, Client, add_session, add_user, book, check, ctl, login, register,
-                     require, run, sql_value, text_of)
+from harness import (ESONRCTL, URL, VAR, Client, certificate_of, check, ctl, passed_session, require, run,
+                     sql_value, text_of)
 
 PASSWORD = "forgery-test-password"
 YEAR = "2033"
@@ -42,20 +42,11 @@ def save(name, data):
 
 def issued(name):
     """A candidate NAME who passed L1 in a session of their own, published: (client, number, pdf bytes)."""
-    examiner_email = add_user("examiner", "Dr Forgery Examiner", "forge-exam", PASSWORD)
-    examiner = login(examiner_email, PASSWORD)
-    cand = register(name, "forge-cand", PASSWORD, ["GALEN"])
-    sid = add_session("L1", f"{YEAR}-05-{next(_dates):02d}", "Forgery test hall, Vienna")
-    ctl("session", "examiner", sid, examiner_email)
-    b = book(cand, sid)
-    ctl("session", "close", sid)
-    status, _, body = examiner.post(f"/examiner/sessions/{sid}/results", [(f"written_{b}", "80"), (f"oral_{b}", "80")])
-    require(status == 303, "set-up: the examiner enters a pass", (status, text_of(body)[:200]))
+    sid, (cand,) = passed_session(f"{YEAR}-05-{next(_dates):02d}", [name], "forge", PASSWORD, score=80)
     rc, out, err = ctl("session", "publish", sid)
     require(rc == 0, "set-up: the session is published", (rc, out, err))
-    _, _, body = cand.get("/certificates")
-    number = re.findall(r'href="/certificates/(ESNR-[A-Z0-9-]+)\.pdf"', body)[0]
-    return cand, number, fetch(cand, f"/certificates/{number}.pdf")
+    number, pdf = certificate_of(cand)
+    return cand, number, pdf
 
 
 def fetch(client, path):
