@@ -403,19 +403,26 @@ demo_data() {
 # of its own process group, and its parent restarts the child that signs if it dies.
 signer_running() { pid_alive "$VAR/run/signer.pid" esonr-signer; }
 
-signer_start() {
-	local pid tries=100
-	signer_running && return 0
-	rm -f "$VAR/signer/signer.sock" "$VAR/run/signer.pid"
-	spawn_as "$KEYS_USER" setsid "$SIGNER" --var "$VAR" </dev/null >>"$VAR/log/signer.log" 2>&1
+# start_group NAME USER PROGRAM PIDFILE SOCKET LOG: starts PROGRAM --var $VAR as USER, the
+# leader of a session of its own (setsid), and waits until it listens on SOCKET.
+start_group() {
+	local name=$1 user=$2 program=$3 pidfile=$4 sock=$5 log=$6 pid tries=100
+	spawn_as "$user" setsid "$program" --var "$VAR" </dev/null >>"$log" 2>&1
 	pid=$SPAWNED_PID
-	echo "$pid" >"$VAR/run/signer.pid"
-	while [ ! -S "$VAR/signer/signer.sock" ]; do
-		kill -0 "$pid" 2>/dev/null || { show_logs; die "the signer exited at start-up"; }
-		[ "$tries" -gt 0 ] || { show_logs; die "the signer did not open $VAR/signer/signer.sock"; }
+	echo "$pid" >"$pidfile"
+	while [ ! -S "$sock" ]; do
+		kill -0 "$pid" 2>/dev/null || { show_logs; die "$name exited at start-up"; }
+		[ "$tries" -gt 0 ] || { show_logs; die "$name did not open $sock"; }
 		sleep 0.1
 		tries=$((tries - 1))
 	done
+}
+
+signer_start() {
+	signer_running && return 0
+	rm -f "$VAR/signer/signer.sock" "$VAR/run/signer.pid"
+	start_group "the signer" "$KEYS_USER" "$SIGNER" "$VAR/run/signer.pid" "$VAR/signer/signer.sock" \
+		"$VAR/log/signer.log"
 }
 
 # stop_group NAME PIDFILE: TERM to a process that leads its own group (setsid), KILL to the
@@ -442,18 +449,10 @@ signer_stop() {
 # its workers (pages and password hashing). setsid: its own
 # session, so a Ctrl-C in our terminal reaches only us and we stop it in order.
 portal_start() {
-	local pid tries=100
 	portal_running && return 0
 	rm -f "$VAR/run/portal.sock" "$VAR/run/portal-auth.sock" "$VAR/run/portal.pid"
-	spawn_as_stack_user setsid "$PORTAL" --var "$VAR" </dev/null >>"$VAR/log/portal.log" 2>&1
-	pid=$SPAWNED_PID
-	echo "$pid" >"$VAR/run/portal.pid"
-	while [ ! -S "$VAR/run/portal.sock" ]; do
-		kill -0 "$pid" 2>/dev/null || { show_logs; die "the portal exited at start-up"; }
-		[ "$tries" -gt 0 ] || { show_logs; die "the portal did not open $VAR/run/portal.sock"; }
-		sleep 0.1
-		tries=$((tries - 1))
-	done
+	start_group "the portal" "$STACK_USER" "$PORTAL" "$VAR/run/portal.pid" "$VAR/run/portal.sock" \
+		"$VAR/log/portal.log"
 }
 
 # The audit log's head is anchored outside PostgreSQL every ESONR_ANCHOR_EVERY seconds
