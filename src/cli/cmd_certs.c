@@ -12,6 +12,7 @@
 #include "db/certificate_issue.h"
 #include "db/certificates.h"
 #include "db/signing_keys.h"
+#include "domain/valid.h"
 #include "sign/keylist.h"
 #include "sign/pades.h"
 #include "sign/signing.h"
@@ -113,17 +114,10 @@ int cmd_key_compromised(struct cli *c)
 	return CLI_OK;
 }
 
-static int valid_number(const char *s)
-{
-	size_t n = strlen(s);
-	return n > 5 && n < 60 && strncmp(s, "ESNR-", 5) == 0 &&
-	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
-}
-
 int cmd_cert_revoke(struct cli *c)
 {
 	const char *reason = cli_opt(c, "reason"), *why = NULL;
-	if (!valid_number(c->words[0]))
+	if (!valid_cert_number(c->words[0]))
 		return cli_usage("cert revoke: NUMBER looks like ESNR-L1-2027-0001");
 	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
 		return cli_usage("cert revoke: --reason TEXT (1 to 500 characters) is required");
@@ -142,7 +136,7 @@ int cmd_cert_revoke(struct cli *c)
 int cmd_cert_reissue(struct cli *c)
 {
 	const char *reason = cli_opt(c, "reason"), *why = NULL, *fresh = NULL;
-	if (!valid_number(c->words[0]))
+	if (!valid_cert_number(c->words[0]))
 		return cli_usage("cert reissue: NUMBER looks like ESNR-L1-2027-0001");
 	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
 		return cli_usage("cert reissue: --reason TEXT (1 to 500 characters) is required");
