@@ -507,34 +507,45 @@ demo_data() {
 # of its own process group, and its parent restarts the child that signs if it dies.
 signer_running() { pid_alive "$VAR/run/signer.pid" esonr-signer; }
 
-signer_start() {
-	local pid tries=100
-	signer_running && return 0
-	rm -f "$VAR/signer/signer.sock" "$VAR/run/signer.pid"
-	spawn_as "$KEYS_USER" setsid "$SIGNER" --var "$VAR" </dev/null >>"$VAR/log/signer.log" 2>&1
+# start_group NAME USER PROGRAM PIDFILE SOCKET LOG: starts PROGRAM --var $VAR as USER, the
+# leader of a session of its own (setsid), and waits until it listens on SOCKET.
+start_group() {
+	local name=$1 user=$2 program=$3 pidfile=$4 sock=$5 log=$6 pid tries=100
+	spawn_as "$user" setsid "$program" --var "$VAR" </dev/null >>"$log" 2>&1
 	pid=$SPAWNED_PID
-	echo "$pid" >"$VAR/run/signer.pid"
-	while [ ! -S "$VAR/signer/signer.sock" ]; do
-		kill -0 "$pid" 2>/dev/null || { show_logs; die "the signer exited at start-up"; }
-		[ "$tries" -gt 0 ] || { show_logs; die "the signer did not open $VAR/signer/signer.sock"; }
+	echo "$pid" >"$pidfile"
+	while [ ! -S "$sock" ]; do
+		kill -0 "$pid" 2>/dev/null || { show_logs; die "$name exited at start-up"; }
+		[ "$tries" -gt 0 ] || { show_logs; die "$name did not open $sock"; }
 		sleep 0.1
 		tries=$((tries - 1))
 	done
 }
 
-signer_stop() {
-	local pid
-	if signer_running; then
-		pid=$(cat "$VAR/run/signer.pid")
-		kill -TERM "$pid" 2>/dev/null || true
-		if ! wait_gone "$pid" 10; then
-			say "the signer did not stop within 10 s: killing its process group"
-			kill -KILL -- "-$pid" 2>/dev/null || true
-			wait_gone "$pid" 5 || true
-		fi
-		kill -TERM -- "-$pid" 2>/dev/null || true
-		say "stopped the signer"
+signer_start() {
+	signer_running && return 0
+	rm -f "$VAR/signer/signer.sock" "$VAR/run/signer.pid"
+	start_group "the signer" "$KEYS_USER" "$SIGNER" "$VAR/run/signer.pid" "$VAR/signer/signer.sock" \
+		"$VAR/log/signer.log"
+}
+
+# stop_group NAME PIDFILE: TERM to a process that leads its own group (setsid), KILL to the
+# group after 10 s, then TERM to whatever of the group is left.
+stop_group() {
+	local name=$1 pid
+	pid=$(cat "$2")
+	kill -TERM "$pid" 2>/dev/null || true
+	if ! wait_gone "$pid" 10; then
+		say "$name did not stop within 10 s: killing its process group"
+		kill -KILL -- "-$pid" 2>/dev/null || true
+		wait_gone "$pid" 5 || true
 	fi
+	kill -TERM -- "-$pid" 2>/dev/null || true
+	say "stopped $name"
+}
+
+signer_stop() {
+	signer_running && stop_group "the signer" "$VAR/run/signer.pid"
 	rm -f "$VAR/run/signer.pid" "$VAR/signer/signer.sock"
 }
 
@@ -542,18 +553,10 @@ signer_stop() {
 # its workers (pages and password hashing). setsid: its own
 # session, so a Ctrl-C in our terminal reaches only us and we stop it in order.
 portal_start() {
-	local pid tries=100
 	portal_running && return 0
 	rm -f "$VAR/run/portal.sock" "$VAR/run/portal-auth.sock" "$VAR/run/portal.pid"
-	spawn_as_stack_user setsid "$PORTAL" --var "$VAR" </dev/null >>"$VAR/log/portal.log" 2>&1
-	pid=$SPAWNED_PID
-	echo "$pid" >"$VAR/run/portal.pid"
-	while [ ! -S "$VAR/run/portal.sock" ]; do
-		kill -0 "$pid" 2>/dev/null || { show_logs; die "the portal exited at start-up"; }
-		[ "$tries" -gt 0 ] || { show_logs; die "the portal did not open $VAR/run/portal.sock"; }
-		sleep 0.1
-		tries=$((tries - 1))
-	done
+	start_group "the portal" "$STACK_USER" "$PORTAL" "$VAR/run/portal.pid" "$VAR/run/portal.sock" \
+		"$VAR/log/portal.log"
 }
 
 # The audit log's head is anchored outside PostgreSQL every ESONR_ANCHOR_EVERY seconds
@@ -688,18 +691,7 @@ nginx_stop() {
 # The portal is the leader of its own process group (setsid): once it is gone,
 # any worker it left behind is in that group and nowhere else.
 portal_stop() {
-	local pid
-	if portal_running; then
-		pid=$(cat "$VAR/run/portal.pid")
-		kill -TERM "$pid" 2>/dev/null || true
-		if ! wait_gone "$pid" 10; then
-			say "portal did not stop within 10 s: killing its process group"
-			kill -KILL -- "-$pid" 2>/dev/null || true
-			wait_gone "$pid" 5 || true
-		fi
-		kill -TERM -- "-$pid" 2>/dev/null || true
-		say "stopped the portal"
-	fi
+	portal_running && stop_group "the portal" "$VAR/run/portal.pid"
 	rm -f "$VAR/run/portal.pid" "$VAR/run/portal.sock" "$VAR/run/portal-auth.sock"
 }
 

@@ -12,6 +12,7 @@
 #include "db/certificate_issue.h"
 #include "db/certificates.h"
 #include "db/signing_keys.h"
+#include "domain/valid.h"
 #include "sign/keylist.h"
 #include "sign/pades.h"
 #include "sign/signing.h"
@@ -113,17 +114,10 @@ int cmd_key_compromised(struct cli *c)
 	return CLI_OK;
 }
 
-static int valid_number(const char *s)
-{
-	size_t n = strlen(s);
-	return n > 5 && n < 60 && strncmp(s, "ESNR-", 5) == 0 &&
-	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
-}
-
 int cmd_cert_revoke(struct cli *c)
 {
 	const char *reason = cli_opt(c, "reason"), *why = NULL;
-	if (!valid_number(c->words[0]))
+	if (!valid_cert_number(c->words[0]))
 		return cli_usage("cert revoke: NUMBER looks like ESNR-L1-2027-0001");
 	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
 		return cli_usage("cert revoke: --reason TEXT (1 to 500 characters) is required");
@@ -142,7 +136,7 @@ int cmd_cert_revoke(struct cli *c)
 int cmd_cert_reissue(struct cli *c)
 {
 	const char *reason = cli_opt(c, "reason"), *why = NULL, *fresh = NULL;
-	if (!valid_number(c->words[0]))
+	if (!valid_cert_number(c->words[0]))
 		return cli_usage("cert reissue: NUMBER looks like ESNR-L1-2027-0001");
 	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
 		return cli_usage("cert reissue: --reason TEXT (1 to 500 characters) is required");
@@ -318,13 +312,21 @@ int cmd_cert_verify_qr(struct cli *c)
 	struct signing_key k;
 	struct cert_verdict v;
 	int db_up = db_reachable(c);
+	const char *retired_note = "";
 	if (keyfile != NULL) {
+		/* A record carries no signing time: a retired key's record is taken for what it is,
+		 * said so; a compromised key's never. */
+		const struct published_key *p = keylist_find(&g.keys, rec.key_id);
 		const struct signing_key *given;
-		if ((why = given_key_problem(c->arena, &g, rec.key_id, "", &given)) != NULL) {
+		if (p == NULL || (g.list && p->state == PUBLISHED_COMPROMISED)) {
+			why = p == NULL ? given_key_problem(c->arena, &g, rec.key_id, "", &given) : keylist_problem(c->arena, p, "");
 			printf("NOT VALID: %s\n", why);
 			return CLI_FAIL;
 		}
-		k = *given;
+		k = p->key;
+		if (g.list && p->state == PUBLISHED_RETIRED)
+			retired_note = arena_printf(c->arena, "; key %s was retired on %s, and whether it signed this "
+			    "record before then is known to the register only", p->key.id, p->until);
 	} else if (!db_up) {
 		printf("NOT VALID: cannot tell: the register is not reachable and no --key was given "
 		    "(the published key list is at /verify/keys.txt)\n");
@@ -345,7 +347,7 @@ int cmd_cert_verify_qr(struct cli *c)
 	}
 	if (!db_up) {
 		printf("VALID record of %s, %s, %s, %s (key %s); the register was not consulted, so revocation "
-		    "is not known\n", rec.number, rec.name, rec.qualification, rec.date, rec.key_id);
+		    "is not known%s\n", rec.number, rec.name, rec.qualification, rec.date, rec.key_id, retired_note);
 		return CLI_OK;
 	}
 	if (!v.genuine) {

@@ -41,6 +41,25 @@ static void openssl_error(char *err, size_t errlen, const char *what)
 
 /* ---------------------------------------------------------------- the identity */
 
+static EVP_PKEY *read_key(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	EVP_PKEY *k = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	return k;
+}
+
+static X509 *read_cert(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	if (f)
+		fclose(f);
+	return x;
+}
+
+
 static STACK_OF(X509) *read_chain(const char *path)
 {
 	STACK_OF(X509) *chain = sk_X509_new_null();
@@ -83,14 +102,8 @@ struct pades_identity *pades_load(const char *cert_pem, const char *key_pem, con
 		if (id->chain == NULL)
 			id->chain = sk_X509_new_null();
 	} else {
-		FILE *f = fopen(cert_pem, "r");
-		id->cert = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
-		if (f)
-			fclose(f);
-		f = fopen(key_pem, "r");
-		id->key = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
-		if (f)
-			fclose(f);
+		id->cert = cert_pem ? read_cert(cert_pem) : NULL;
+		id->key = key_pem ? read_key(key_pem) : NULL;
 		id->chain = read_chain(chain_pem);
 		if (id->cert == NULL || id->key == NULL || id->chain == NULL) {
 			snprintf(err, errlen, "the signing certificate %s or its key %s cannot be read", cert_pem, key_pem);
@@ -134,16 +147,6 @@ static const unsigned char *find(const unsigned char *h, size_t hlen, size_t fro
 	return NULL;
 }
 
-static const unsigned char *find_last(const unsigned char *h, size_t hlen, const char *needle)
-{
-	size_t n = strlen(needle);
-	if (hlen < n)
-		return NULL;
-	for (size_t i = hlen - n + 1; i-- > 0;)
-		if (memcmp(h + i, needle, n) == 0)
-			return h + i;
-	return NULL;
-}
 
 /* The unsigned number after "KEY " at p (within end); 0 and *ok 0 when there is none. */
 static unsigned long number_after(const unsigned char *p, const unsigned char *end, int *ok)
@@ -228,7 +231,7 @@ int pades_read_layout(const unsigned char *pdf, size_t len, struct pades_layout 
 {
 	memset(l, 0, sizeof *l);
 	*why = "the PDF is not laid out as libharu writes it";
-	const unsigned char *sx = find_last(pdf, len, "startxref");
+	const unsigned char *sx = bytes_find_last(pdf, len, "startxref");
 	int ok;
 	if (sx == NULL)
 		return -1;
@@ -591,24 +594,6 @@ static X509 *make_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *is
 fail:
 	X509_free(x);
 	return NULL;
-}
-
-static EVP_PKEY *read_key(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	EVP_PKEY *k = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
-	if (f)
-		fclose(f);
-	return k;
-}
-
-static X509 *read_cert(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
-	if (f)
-		fclose(f);
-	return x;
 }
 
 int pades_dev_identity_create(const char *dir, const char *id, char *err, size_t errlen)

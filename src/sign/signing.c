@@ -247,7 +247,7 @@ int pdf_sign(struct arena *a, const unsigned char *pdf, size_t len, const struct
 	return 0;
 }
 
-static const unsigned char *find_last(const unsigned char *h, size_t hlen, const char *needle)
+const unsigned char *bytes_find_last(const unsigned char *h, size_t hlen, const char *needle)
 {
 	size_t n = strlen(needle);
 	if (hlen < n)
@@ -266,7 +266,7 @@ int pdf_signature_parse(const unsigned char *file, size_t len, struct pdf_signat
 		*why = "not a PDF file";
 		return -1;
 	}
-	const unsigned char *mark = find_last(file, len, SIG_MARK);
+	const unsigned char *mark = bytes_find_last(file, len, SIG_MARK);
 	if (mark == NULL) {
 		*why = "not a certificate of ours: the file carries no ESoNR signature";
 		return -1;

@@ -48,6 +48,8 @@ struct pdf_signature {
 	size_t signed_len;               /* bytes covered by the signature */
 };
 
+/* The last occurrence of needle in h[0..hlen), or NULL (trailers are found from the end). */
+const unsigned char *bytes_find_last(const unsigned char *h, size_t hlen, const char *needle);
 /* 0 and the parsed trailer; -1 and *why when the file carries no well-formed signature. */
 int pdf_signature_parse(const unsigned char *file, size_t len, struct pdf_signature *out,
     const char **why);

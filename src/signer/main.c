@@ -25,6 +25,7 @@
 #include "core/config.h"
 #include "db/certificate_issue.h"
 #include "db/db.h"
+#include "domain/valid.h"
 
 #define SWEEP_SECONDS 2
 #define REQUEST_TIMEOUT_MS 5000
@@ -35,13 +36,6 @@ static void on_stop(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
-}
-
-static int valid_number(const char *s)
-{
-	size_t n = strlen(s);
-	return n > 5 && n < 60 && strncmp(s, "ESNR-", 5) == 0 &&
-	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
 }
 
 struct sign_ctx {
@@ -115,7 +109,7 @@ static void serve(struct arena *a, int listener)
 		answer = "NO malformed request";
 	} else {
 		*nl = '\0';
-		answer = valid_number(line + 6) ? sign_one(a, line + 6) : "NO not a certificate number";
+		answer = valid_cert_number(line + 6) ? sign_one(a, line + 6) : "NO not a certificate number";
 		fprintf(stderr, "signer: %s: %s\n", line + 6, answer);
 	}
 	char out[600];

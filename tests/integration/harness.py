@@ -433,3 +433,44 @@ def post_oversized(path, size, content_type="application/octet-stream"):
         pass
     sock.close()
     return data.decode("latin-1")
+
+
+# ---------------------------------------------------------------- certificates
+
+def passed_session(date, names, prefix, password, location="Certificates test hall, Vienna", score=75):
+    """An L1 session on DATE where every one of NAMES (registered now, GALEN completed) passed:
+    booked, closed, results entered by an examiner of its own, not yet published.
+    Returns (session id, [signed-in Client per name])."""
+    examiner_email = add_user("examiner", "Dr Test Examiner", f"{prefix}-exam", password)
+    examiner = login(examiner_email, password)
+    cands = [register(n, f"{prefix}-cand", password, ["GALEN"]) for n in names]
+    sid = add_session("L1", date, location)
+    ctl("session", "examiner", sid, examiner_email)
+    bookings = [book(c, sid) for c in cands]
+    ctl("session", "close", sid)
+    fields = []
+    for b in bookings:
+        fields += [(f"written_{b}", str(score)), (f"oral_{b}", str(score))]
+    status, _, body = examiner.post(f"/examiner/sessions/{sid}/results", fields)
+    if status != 303:
+        raise RuntimeError(f"results of session {sid}: {status} {text_of(body)[:200]}")
+    return sid, cands
+
+
+def certificate_of(client):
+    """The number of CLIENT's newest certificate with a PDF and the PDF's bytes, as downloaded."""
+    _, _, body = client.get("/certificates")
+    numbers = re.findall(r'href="/certificates/(ESNR-[A-Z0-9-]+)\.pdf"', body)
+    if not numbers:
+        raise RuntimeError(f"no certificate to download for {getattr(client, 'email', '?')}")
+    u = urllib.parse.urlsplit(URL)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    conn.request("GET", f"/certificates/{numbers[0]}.pdf", headers={
+        "Host": f"{u.hostname}:{u.port}", "Connection": "close",
+        "Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items())})
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    if resp.status != 200:
+        raise RuntimeError(f"GET /certificates/{numbers[0]}.pdf: {resp.status}")
+    return numbers[0], data

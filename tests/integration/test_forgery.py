@@ -17,8 +17,8 @@ import subprocess
 import tempfile
 import urllib.parse
 
-from harness import (ESONRCTL, URL, VAR, Client, add_session, add_user, book, check, ctl, login, register,
-                     require, run, sql_value, text_of)
+from harness import (ESONRCTL, URL, VAR, Client, certificate_of, check, ctl, passed_session, require, run,
+                     sql_value, text_of)
 
 PASSWORD = "forgery-test-password"
 YEAR = "2033"
@@ -42,20 +42,11 @@ def save(name, data):
 
 def issued(name):
     """A candidate NAME who passed L1 in a session of their own, published: (client, number, pdf bytes)."""
-    examiner_email = add_user("examiner", "Dr Forgery Examiner", "forge-exam", PASSWORD)
-    examiner = login(examiner_email, PASSWORD)
-    cand = register(name, "forge-cand", PASSWORD, ["GALEN"])
-    sid = add_session("L1", f"{YEAR}-05-{next(_dates):02d}", "Forgery test hall, Vienna")
-    ctl("session", "examiner", sid, examiner_email)
-    b = book(cand, sid)
-    ctl("session", "close", sid)
-    status, _, body = examiner.post(f"/examiner/sessions/{sid}/results", [(f"written_{b}", "80"), (f"oral_{b}", "80")])
-    require(status == 303, "set-up: the examiner enters a pass", (status, text_of(body)[:200]))
+    sid, (cand,) = passed_session(f"{YEAR}-05-{next(_dates):02d}", [name], "forge", PASSWORD, score=80)
     rc, out, err = ctl("session", "publish", sid)
     require(rc == 0, "set-up: the session is published", (rc, out, err))
-    _, _, body = cand.get("/certificates")
-    number = re.findall(r'href="/certificates/(ESNR-[A-Z0-9-]+)\.pdf"', body)[0]
-    return cand, number, fetch(cand, f"/certificates/{number}.pdf")
+    number, pdf = certificate_of(cand)
+    return cand, number, pdf
 
 
 def fetch(client, path):
@@ -170,6 +161,10 @@ def test_rotation_destroys_the_retired_secret_and_keeps_old_certificates_genuine
           "a certificate signed before the rotation is still genuine, under its retired key", (status, text[:300]))
     rc, out, err = cli_verify(save("rot.pdf", pdf))
     check(rc == 0 and number in out, "esonrctl cert verify accepts it too", (rc, out, err))
+    keys, _ = key_list()
+    rc, out, err = sh(ESONRCTL, "--var", offline_var(), "cert", "verify-qr", qr_of(number), "--key", keys)
+    check(rc == 0 and "retired" in out and "not consulted" in out,
+          "offline with the key list, its QR record still verifies and says its key is retired", (rc, out, err))
 
 
 def test_a_file_resigned_with_a_retired_keys_stolen_secret_is_refused():
@@ -322,6 +317,11 @@ def test_a_compromised_key_stops_its_certificates_until_reissued():
           (status, text[:300]))
     rc, out, err = cli_verify(save("comp.pdf", pdf))
     check(rc == 1 and "compromised" in out, "esonrctl cert verify exits 1, compromised", (rc, out, err))
+    keys, _ = key_list()
+    rc, out, err = cli_verify(save("comp-off.pdf", pdf), "--key", keys, var=offline_var())
+    check(rc == 1 and "compromised" in out, "offline with the published key list too", (rc, out, err))
+    rc, out, err = sh(ESONRCTL, "--var", offline_var(), "cert", "verify-qr", qr_of(number), "--key", keys)
+    check(rc == 1 and "compromised" in out, "and its QR record, offline with the list", (rc, out, err))
     status, _, body = Client().get(f"/verify/{number}")
     t = text_of(body)
     check(status == 200 and "compromised" in t and "Status: valid" not in t,

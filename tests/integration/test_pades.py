@@ -4,14 +4,12 @@ is in an NSS database; qpdf finds the file clean; one changed byte inside the si
 makes it invalid; the Ed25519 check keeps working on the final file and sees a changed byte
 anywhere, the PDF signature's own bytes included. The page says it is signed, by whom, and
 where to verify it."""
-import http.client
 import os
 import re
 import subprocess
 import tempfile
-import urllib.parse
 
-from harness import (ESONRCTL, URL, VAR, Client, add_session, add_user, book, check, ctl, login, register, require, run,
+from harness import (ESONRCTL, URL, VAR, Client, certificate_of, check, ctl, passed_session, require, run,
                      text_of)
 
 PASSWORD = "pades-test-password"
@@ -25,29 +23,12 @@ def sh(*cmd):
 
 
 def issued(name):
-    examiner_email = add_user("examiner", "Dr PAdES Examiner", "pades-exam", PASSWORD)
-    examiner = login(examiner_email, PASSWORD)
-    cand = register(name, "pades-cand", PASSWORD, ["GALEN"])
-    sid = add_session("L1", f"2036-02-{next(_dates):02d}", "PAdES test hall, Vienna")
-    ctl("session", "examiner", sid, examiner_email)
-    b = book(cand, sid)
-    ctl("session", "close", sid)
-    status, _, body = examiner.post(f"/examiner/sessions/{sid}/results", [(f"written_{b}", "70"), (f"oral_{b}", "70")])
-    require(status == 303, "set-up: a pass entered", (status, text_of(body)[:200]))
+    """A certificate of NAME's own, published: (number, pdf bytes, path of a saved copy)."""
+    sid, (cand,) = passed_session(f"2036-02-{next(_dates):02d}", [name], "pades", PASSWORD, score=70)
     rc, out, err = ctl("session", "publish", sid)
     require(rc == 0, "set-up: published", (rc, out, err))
-    _, _, body = cand.get("/certificates")
-    number = re.findall(r'href="/certificates/(ESNR-[A-Z0-9-]+)\.pdf"', body)[0]
-    u = urllib.parse.urlsplit(URL)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-    conn.request("GET", f"/certificates/{number}.pdf", headers={
-        "Cookie": "; ".join(f"{k}={v}" for k, v in cand.cookies.items())})
-    data = conn.getresponse().read()
-    conn.close()
-    path = os.path.join(WORK, f"{number}.pdf")
-    with open(path, "wb") as f:
-        f.write(data)
-    return number, data, path
+    number, data = certificate_of(cand)
+    return number, data, save(f"{number}.pdf", data)
 
 
 def save(name, data):

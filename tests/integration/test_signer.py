@@ -11,8 +11,8 @@ import socket
 import subprocess
 import time
 
-from harness import (ROOT, URL, VAR, Client, add_session, add_user, book, check, ctl, login, psql, register,
-                     require, run, sql_value, text_of)
+from harness import (ROOT, URL, VAR, Client, add_user, check, ctl, login, passed_session, psql, require, run,
+                     sql_value, text_of)
 
 PASSWORD = "signer-test-password"
 SOCKET = os.path.join(VAR, "signer", "signer.sock")
@@ -51,21 +51,9 @@ def ask(line):
     return data.decode().strip()
 
 
-def passed_session(*names):
-    """An L1 session where NAMES passed, closed, results entered, not yet published: (session, clients)."""
-    examiner_email = add_user("examiner", "Dr Signer Examiner", "sign-exam", PASSWORD)
-    examiner = login(examiner_email, PASSWORD)
-    cands = [register(n, "sign-cand", PASSWORD, ["GALEN"]) for n in names]
-    sid = add_session("L1", f"2035-06-{next(_dates):02d}", "Signer test hall, Vienna")
-    ctl("session", "examiner", sid, examiner_email)
-    bookings = [book(c, sid) for c in cands]
-    ctl("session", "close", sid)
-    fields = []
-    for b in bookings:
-        fields += [(f"written_{b}", "77"), (f"oral_{b}", "77")]
-    status, _, body = examiner.post(f"/examiner/sessions/{sid}/results", fields)
-    require(status == 303, "set-up: results entered", (status, text_of(body)[:200]))
-    return sid, cands
+def session_of(*names):
+    """An L1 session where NAMES passed, results entered, not yet published: (session, clients)."""
+    return passed_session(f"2035-06-{next(_dates):02d}", list(names), "sign", PASSWORD, "Signer test hall, Vienna", 77)
 
 
 def stored_pdf_sha(number):
@@ -98,7 +86,7 @@ def test_the_workers_cannot_read_the_signing_key():
         with open(f"/proc/{w}/maps") as f:
             maps = f.read()
         check(".key" not in maps, "and no key file is open or mapped in the worker")
-    sid, _ = passed_session("Wanda Worker")
+    sid, _ = session_of("Wanda Worker")
     rc, out, err = ctl("session", "publish", sid)
     require(rc == 0, "set-up: a certificate of this test's own is issued", (rc, out, err))
     number = sql_value("SELECT number FROM certificates WHERE session_id = :'p1'", sid)
@@ -116,7 +104,7 @@ def test_the_workers_cannot_read_the_signing_key():
 
 
 def test_the_signer_signs_only_what_the_database_says_is_being_issued():
-    sid, (cand,) = passed_session("Sina Signed")
+    sid, (cand,) = session_of("Sina Signed")
     rc, out, err = ctl("session", "publish", sid)
     require(rc == 0, "set-up: published", (rc, out, err))
     number = sql_value("SELECT number FROM certificates WHERE session_id = :'p1'", sid)
@@ -141,7 +129,7 @@ def test_publication_waits_for_the_signer_and_a_dead_signing_child_is_replaced()
         time.sleep(0.2)
     check(children(signer) and children(signer) != kids, "a killed signing child is replaced by the signer",
           children(signer))
-    sid, cands = passed_session("Kai Killed", "Kim Killed")
+    sid, cands = session_of("Kai Killed", "Kim Killed")
     admin = login(add_user("admin", "Office Signer", "sign-admin", PASSWORD), PASSWORD)
     status, _, body = admin.post(f"/admin/sessions/{sid}/publish")
     check(status == 303, "publishing answers 303", (status, text_of(body)[:200]))
@@ -151,7 +139,7 @@ def test_publication_waits_for_the_signer_and_a_dead_signing_child_is_replaced()
 
 
 def test_certificates_recorded_while_the_signer_is_down_are_signed_when_it_is_back():
-    sid, (cand,) = passed_session("Dora Down")
+    sid, (cand,) = session_of("Dora Down")
     signer = pid_of("signer")
     os.kill(signer, signal.SIGTERM)
     deadline = time.time() + 15
