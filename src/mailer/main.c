@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/daemon.h"
 #include "core/template.h"
 #include "db/db.h"
 #include "db/mail_links.h"
@@ -198,23 +199,13 @@ static int run(const struct config *cfg, struct sender *s)
 
 int main(int argc, char **argv)
 {
-	const char *var = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--var") == 0 && i + 1 < argc)
-			var = argv[++i];
-		else {
-			fprintf(stderr, "usage: esonr-mailer [--var DIR]\n");
-			return 2;
-		}
-	}
 	struct config cfg;
-	char err[512];
-	if (config_load(&cfg, var, err, sizeof err) != 0) {
-		fprintf(stderr, "mailer: %s\n", err);
-		return 1;
-	}
+	int rc = daemon_start(argc, argv, "mailer", &cfg);
+	if (rc != 0)
+		return rc;
 	char dir[600];
 	snprintf(dir, sizeof dir, "%s/mail", cfg.templates);
+	char err[512];
 	if (template_load_dir(dir, err, sizeof err) != 0) {
 		fprintf(stderr, "mailer: templates: %s\n", err);
 		return 1;
@@ -240,13 +231,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	daemon_signals(on_stop);
 	fprintf(stderr, "mailer: sending through %s as %s\n", cfg.smtp_url, cfg.mail_from);
 
 	time_t last_start = 0;

@@ -19,6 +19,7 @@
 
 #include "auth/websession.h"
 #include "core/config.h"
+#include "core/daemon.h"
 #include "core/template.h"
 #include "web/routes.h"
 #include "web/worker.h"
@@ -156,13 +157,7 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return 1;
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	daemon_signals(on_stop);
 
 	int pages = cfg.workers > MAX_WORKERS / 2 ? MAX_WORKERS / 2 : cfg.workers;
 	int hashing = cfg.auth_workers > MAX_WORKERS / 2 ? MAX_WORKERS / 2 : cfg.auth_workers;

@@ -23,6 +23,7 @@
 
 #include "core/arena.h"
 #include "core/config.h"
+#include "core/daemon.h"
 #include "db/certificate_issue.h"
 #include "db/db.h"
 #include "domain/valid.h"
@@ -187,21 +188,10 @@ static int open_socket(const char *path)
 
 int main(int argc, char **argv)
 {
-	const char *var = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--var") == 0 && i + 1 < argc)
-			var = argv[++i];
-		else {
-			fprintf(stderr, "usage: esonr-signer [--var DIR]\n");
-			return 2;
-		}
-	}
 	struct config cfg;
-	char err[512];
-	if (config_load(&cfg, var, err, sizeof err) != 0) {
-		fprintf(stderr, "signer: %s\n", err);
-		return 1;
-	}
+	int rc = daemon_start(argc, argv, "signer", &cfg);
+	if (rc != 0)
+		return rc;
 	if (sodium_init() < 0) {
 		fprintf(stderr, "signer: libsodium failed to initialise\n");
 		return 1;
@@ -210,13 +200,7 @@ int main(int argc, char **argv)
 	if (listener < 0)
 		return 1;
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	daemon_signals(on_stop);
 	fprintf(stderr, "signer: listening on %s\n", cfg.signer_socket);
 
 	time_t last_start = 0;
