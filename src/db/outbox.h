@@ -79,8 +79,9 @@ struct unconfirmed_row {
 };
 enum db_status outbox_unconfirmed(struct arena *a, struct unconfirmed_row **rows, size_t *n,
     int limit);
-/* A failed message goes back to the queue, with the same Message-ID. *found 0: no such
- * failed message. */
-enum db_status outbox_retry(struct arena *a, const char *id, const char *actor_id, int *found);
+/* A failed message goes back to the queue, with the same Message-ID. DB_REFUSED (a
+ * conflict) when there is no such failed message. */
+enum db_status outbox_retry(struct arena *a, const char *id, const char *actor_id,
+    struct refusal *ref);
 
 #endif

@@ -5,7 +5,6 @@
 #include "web/http.h"
 #include "db/mail_links.h"
 #include "db/outbox.h"
-#include "domain/account.h"
 #include "web/handlers.h"
 
 /* A visitor's form needs a CSRF token, hence a pre-session. */
@@ -33,23 +32,18 @@ void page_password_forgot(struct request *req)
 	show_form(req, 200, "password_forgot", http_page(req, "Forgot your password?"));
 }
 
+const struct form_spec form_password_forgot = { "the password reset form", (const struct form_field[]){
+	{ .name = "email", .kind = VALID_EMAIL, .flags = FIELD_REQUIRED },
+	{ .name = NULL } } };
+
 void post_password_forgot(struct request *req)
 {
-	static const char *const allowed[] = { "email", NULL };
 	struct tdict *d = http_page(req, "Forgot your password?");
-	const char *why, *extra;
-	tdict_set(d, "email", http_form(req, "email"));
-	if ((extra = http_unexpected_field(req, allowed)) != NULL) {
-		tdict_setf(d, "form_error", "The form sent a field this page does not have (%s).", extra);
+	if (form_invalid(req, d)) {
 		show_form(req, 400, "password_forgot", d);
 		return;
 	}
-	char *email = email_normalise(req->arena, http_form(req, "email"), &why);
-	if (email == NULL) {
-		tdict_set(d, "email_error", why);
-		show_form(req, 400, "password_forgot", d);
-		return;
-	}
+	const char *email = form_value(req, "email");
 	/* Only the request is recorded here, by the same statement whether or not the address
 	 * has an account; the sender makes the link and the mail: the answer and its timing
 	 * tell nothing. */
@@ -91,11 +85,13 @@ void page_password_reset(struct request *req)
 	show_form(req, 200, "password_reset", d);
 }
 
+const struct form_spec form_password_reset = { "the new password form", (const struct form_field[]){
+	{ .name = "password", .kind = VALID_PASSWORD, .flags = FIELD_REQUIRED | FIELD_SECRET },
+	{ .name = NULL } } };
+
 void post_password_reset(struct request *req)
 {
-	static const char *const allowed[] = { "password", NULL };
 	struct tdict *d = http_page(req, "Choose a new password");
-	const char *why, *extra;
 	int valid;
 	tdict_set(d, "token", req->params[0]);
 	enum db_status st = mail_link_check(req->arena, MAIL_LINK_RESET, req->params[0], &valid);
@@ -107,17 +103,11 @@ void post_password_reset(struct request *req)
 		link_gone(req, 1);
 		return;
 	}
-	if ((extra = http_unexpected_field(req, allowed)) != NULL) {
-		tdict_setf(d, "form_error", "The form sent a field this page does not have (%s).", extra);
+	if (form_invalid(req, d)) {
 		show_form(req, 400, "password_reset", d);
 		return;
 	}
-	const char *password = http_form(req, "password");
-	if ((why = password_problem(password)) != NULL) {
-		tdict_set(d, "password_error", why);
-		show_form(req, 400, "password_reset", d);
-		return;
-	}
+	const char *password = form_value(req, "password");
 	char hash[crypto_pwhash_STRBYTES];
 	if (password_hash(hash, password) != 0) {
 		http_error(req, 500, "The password could not be stored. Please try again.");
@@ -156,9 +146,19 @@ void page_confirm(struct request *req)
 	http_redirect(req, req->user != NULL ? "/dashboard" : "/login");
 }
 
+/* The dashboard's button and the office's "send again" send nothing but the csrf token. */
+const struct form_spec form_confirm_resend = { "the confirmation form", (const struct form_field[]){
+	{ .name = NULL } } };
+const struct form_spec form_mail_retry = { "the send again form", (const struct form_field[]){
+	{ .name = NULL } } };
+
 void post_confirm_resend(struct request *req)
 {
 	int throttled;
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
+		return;
+	}
 	enum db_status st = mail_link_confirm_resend(req->arena, req->user->id_text, req->remote_addr,
 	    &throttled);
 	if (st != DB_OK) {
@@ -219,15 +219,18 @@ void page_admin_mail(struct request *req)
 
 void post_admin_mail_retry(struct request *req)
 {
-	int found;
-	enum db_status st = outbox_retry(req->arena, req->params[0], req->user->id_text, &found);
-	if (st != DB_OK) {
-		fail_db(req, st);
+	struct refusal ref = { 0 };
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	if (!found) {
-		http_refused(req, 409, "Not retried", "This message has not failed (or does not exist): "
-		    "only a failed message can be sent again.", NULL, 0);
+	enum db_status st = outbox_retry(req->arena, req->params[0], req->user->id_text, &ref);
+	if (st == DB_REFUSED) {
+		http_refusal(req, "Not retried", &ref);
+		return;
+	}
+	if (st != DB_OK) {
+		fail_db(req, st);
 		return;
 	}
 	http_redirect(req, "/admin/mail");

@@ -249,19 +249,6 @@ void http_send(struct request *req)
 		FCGX_PutStr(req->out.data, (int)req->out.len, req->fcgi->out);
 }
 
-const char *http_unexpected_field(const struct request *req, const char *const *allowed)
-{
-	for (size_t i = 0; i < req->form.n; i++) {
-		const char *name = req->form.v[i].name;
-		int ok = strcmp(name, "csrf") == 0;
-		for (const char *const *a = allowed; !ok && *a != NULL; a++)
-			ok = strcmp(name, *a) == 0;
-		if (!ok)
-			return name;
-	}
-	return NULL;
-}
-
 const char *http_form(const struct request *req, const char *name)
 {
 	const char *v = fields_get(&req->form, name);

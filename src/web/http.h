@@ -86,8 +86,6 @@ const char *http_status_text(int status);
 
 
 
-/* The first posted field not in the NULL-terminated allowed list ("csrf" always allowed). */
-const char *http_unexpected_field(const struct request *req, const char *const *allowed);
 /* Compatibility, to go once h_candidate.c, h_dashboard.c and h_certificates.c read plain
  * structs from db/ (issues 9 and 11): handlers should never see a PGresult. Appends an item
  * to list `list` of d with the row's columns under keys (NULL-terminated; "" skips one). */
