@@ -322,3 +322,8 @@ enum db_status outbox_retry(struct arena *a, const char *id, const char *actor_i
 	struct retry_ctx c = { id, actor_id, ref };
 	return db_tx(a, DB_READ_COMMITTED, retry_body, &c);
 }
+
+enum db_status outbox_listen(struct arena *a)
+{
+	return db_exec(a, "LISTEN outbox", 0);
+}

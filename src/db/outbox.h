@@ -63,6 +63,9 @@ enum db_status outbox_mark_retry(struct arena *a, long long id, int delay_second
 enum db_status outbox_mark_failed(struct arena *a, long long id, const char *error);
 /* Seconds until the next queued row is due (0: now), or -1 when nothing is queued. */
 enum db_status outbox_next_due(struct arena *a, double *seconds);
+/* Asks to be woken (db_wait_notify) by each commit that queues a message (NOTIFY outbox).
+ * Once per connection: again after a reconnection. */
+enum db_status outbox_listen(struct arena *a);
 
 /* The office's view (web page and esonrctl mail status). */
 struct outbox_counts {

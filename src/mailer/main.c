@@ -149,7 +149,7 @@ static int run(const struct config *cfg, struct sender *s)
 			continue;
 		}
 		if (!listening) {
-			if (db_exec(s->arena, "LISTEN outbox", 0) != DB_OK) {
+			if (outbox_listen(s->arena) != DB_OK) {
 				sleep(1);
 				continue;
 			}

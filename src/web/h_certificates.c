@@ -243,12 +243,13 @@ static const char *admin_reason(struct request *req)
 
 void post_cert_revoke(struct request *req)
 {
-	const char *reason = admin_reason(req), *why = NULL;
+	const char *reason = admin_reason(req);
+	struct refusal ref = { 0 };
 	if (reason == NULL)
 		return;
-	enum db_status st = certificate_revoke(req->arena, req->params[0], reason, req->user->id_text, &why);
+	enum db_status st = certificate_revoke(req->arena, req->params[0], reason, req->user->id_text, &ref);
 	if (st == DB_REFUSED) {
-		http_error(req, 409, why);
+		http_refusal(req, "Not revoked", &ref);
 		return;
 	}
 	if (st != DB_OK) {
@@ -260,13 +261,14 @@ void post_cert_revoke(struct request *req)
 
 void post_cert_reissue(struct request *req)
 {
-	const char *reason = admin_reason(req), *why = NULL, *fresh = NULL;
+	const char *reason = admin_reason(req), *fresh = NULL;
+	struct refusal ref = { 0 };
 	if (reason == NULL)
 		return;
 	enum db_status st = certificate_reissue(req->arena, req->params[0], reason, req->user->id_text,
-	    &fresh, &why);
+	    &fresh, &ref);
 	if (st == DB_REFUSED) {
-		http_error(req, 409, why);
+		http_refusal(req, "Not reissued", &ref);
 		return;
 	}
 	if (st != DB_OK) {

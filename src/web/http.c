@@ -255,16 +255,6 @@ const char *http_form(const struct request *req, const char *name)
 	return v != NULL ? v : "";
 }
 
-struct tdict *http_push_row(struct tdict *d, const char *list, const PGresult *r, int row,
-    const char *const *keys)
-{
-	struct tdict *item = tdict_push(d, list);
-	for (int col = 0; keys[col] != NULL; col++)
-		if (keys[col][0] != '\0')
-			tdict_set(item, keys[col], db_val(r, row, col));
-	return item;
-}
-
 int form_invalid(struct request *req, struct tdict *page)
 {
 	return form_input_show(&req->in, req->arena, page);

@@ -86,11 +86,6 @@ const char *http_status_text(int status);
 
 
 
-/* Compatibility, to go once h_candidate.c, h_dashboard.c and h_certificates.c read plain
- * structs from db/ (issues 9 and 11): handlers should never see a PGresult. Appends an item
- * to list `list` of d with the row's columns under keys (NULL-terminated; "" skips one). */
-struct tdict *http_push_row(struct tdict *d, const char *list, const PGresult *r, int row,
-    const char *const *keys);
 /* Appends an option of a <select> to list: value, label, selected when value is chosen. */
 void http_option(struct tdict *d, const char *list, const char *value, const char *label,
     const char *chosen);
