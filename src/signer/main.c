@@ -17,7 +17,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +29,7 @@
 
 #define SWEEP_SECONDS 2
 #define REQUEST_TIMEOUT_MS 5000
+#define STOP_GRACE_SECONDS 20 /* a certificate being signed takes well under a second */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -131,6 +131,25 @@ static int child_run(const struct config *cfg, int listener)
 	return 0;
 }
 
+struct child {
+	const struct config *cfg;
+	int listener;
+};
+
+static pid_t spawn_child(int slot, void *arg)
+{
+	const struct child *c = arg;
+	(void)slot;
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_IGN);
+		_exit(child_run(c->cfg, c->listener));
+	}
+	if (pid < 0)
+		perror("signer: fork");
+	return pid;
+}
+
 static int open_socket(const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -170,38 +189,10 @@ int main(int argc, char **argv)
 	daemon_signals(on_stop);
 	fprintf(stderr, "signer: listening on %s\n", cfg.signer_socket);
 
-	time_t last_start = 0;
-	pid_t child = -1;
-	while (!stop_requested) {
-		if (child <= 0) {
-			/* A child that dies at once again and again must not spin the CPU. */
-			if (time(NULL) - last_start < 1)
-				sleep(1);
-			last_start = time(NULL);
-			child = fork();
-			if (child == 0) {
-				signal(SIGINT, SIG_IGN);
-				_exit(child_run(&cfg, listener));
-			}
-			if (child < 0) {
-				perror("signer: fork");
-				sleep(1);
-				continue;
-			}
-		}
-		int status;
-		pid_t pid = waitpid(child, &status, 0);
-		if (pid == child && !stop_requested) {
-			fprintf(stderr, "signer: child %d ended (%s %d), starting another\n", (int)pid,
-			    WIFSIGNALED(status) ? "signal" : "status",
-			    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-			child = -1;
-		}
-	}
-	if (child > 0) {
-		kill(child, SIGTERM);
-		waitpid(child, NULL, 0);
-	}
+	struct child c = { &cfg, listener };
+	static struct daemon_pool pool = { .name = "signer", .what = "child", .n = 1, .start = spawn_child };
+	pool.arg = &c;
+	daemon_supervise(&pool, &stop_requested, STOP_GRACE_SECONDS);
 	unlink(cfg.signer_socket);
 	fprintf(stderr, "signer: stopped\n");
 	return 0;
