@@ -242,7 +242,11 @@ int main(int argc, char **argv)
 		pid_t pid = fork();
 		if (pid == 0) {
 			child = 0;
-			_exit(run(&cfg, &s));
+			/* the parent's allocations, freed as the parent does at its end (valgrind) */
+			int status = run(&cfg, &s);
+			arena_free(a);
+			template_unload();
+			_exit(status);
 		}
 		if (pid < 0) {
 			perror("mailer: fork");
