@@ -6,6 +6,8 @@ address in PostgreSQL behind it (src/auth/rate.c), IPv6 clients by their /64 (un
 test_netaddr). The suite's own stack runs with limits it never reaches, so these tests
 start a small stack of their own with tight ones, and speak from addresses of their own
 (127.0.0.x: the whole of 127/8 is loopback), so that the checks do not count each other.
+The stack also listens on [::1], and, where the test may add addresses to the loopback
+interface (root), two addresses of one /64 share a counter, as the unit test says.
 """
 import concurrent.futures
 import http.client
@@ -28,6 +30,15 @@ def _free_port():
     return port
 
 
+def ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
 def stack():
     """The tight-limit stack, started once before the tests fork (see the end of the file)."""
     if STACK:
@@ -38,7 +49,8 @@ def stack():
     os.makedirs(var)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ESONR_LIMIT_")}
     env.update(PORT=str(port), VAR=var, ESONR_DEMO="0", ESONR_LIMIT_RATE="2r/s", ESONR_LIMIT_BURST="3",
-               ESONR_LIMIT_REGISTER="4", ESONR_LIMIT_VERIFY="4", ESONR_ANCHOR_EVERY="3600")
+               ESONR_LIMIT_REGISTER="4", ESONR_LIMIT_VERIFY="4", ESONR_ANCHOR_EVERY="3600",
+               ESONR_LISTEN_IPV6="1" if ipv6_loopback() else "0")
     p = subprocess.run([os.path.join(ROOT, "scripts", "stack.sh"), "start"], env=env, capture_output=True,
                        text=True, timeout=180)
     STACK.update(port=port, var=var, env=env, started=p.returncode == 0, log=p.stdout + p.stderr)
@@ -53,8 +65,13 @@ def stop_stack():
 
 
 def request(source, method, path, body=None, cookie=None):
-    """One request to the tight stack from 127.0.0.SOURCE; returns (status, headers, text)."""
-    conn = http.client.HTTPConnection("127.0.0.1", STACK["port"], timeout=60, source_address=(f"127.0.0.{source}", 0))
+    """One request to the tight stack from 127.0.0.SOURCE (an int), or from the IPv6 address
+    SOURCE (a str) to [::1]; returns (status, headers, text)."""
+    if isinstance(source, str):
+        conn = http.client.HTTPConnection("::1", STACK["port"], timeout=60, source_address=(source, 0))
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", STACK["port"], timeout=60,
+                                          source_address=(f"127.0.0.{source}", 0))
     headers = {"Connection": "close"}
     if cookie:
         headers["Cookie"] = cookie
@@ -147,6 +164,41 @@ def test_bursts_stop_at_nginx():
     check("Too many requests" in page, "with a page that says so", page[:200])
     status, _, _ = request(15, "GET", "/")
     check(status == 200, "pages other than the limited forms still answer", status)
+
+
+# Documentation-range-like unique local addresses, added to lo for the test and removed after.
+V6_NET, V6_OTHER = "fd00:e50:0:1", "fd00:e50:0:2"
+
+
+def test_ipv6_addresses_of_one_64_share_a_counter():
+    # One subscriber holds a whole /64: a fresh address per sign-up must not buy a fresh allowance.
+    require(stack()["started"], "a stack with tight limits starts")
+    if not ipv6_loopback():
+        return check(True, "skipped: no IPv6 loopback here (the unit test test_netaddr covers the /64 key)")
+    if os.geteuid() != 0:
+        return check(True, "skipped: adding addresses to the loopback interface needs root (see test_netaddr)")
+    addrs = [f"{V6_NET}::a", f"{V6_NET}::b", f"{V6_OTHER}::a"]
+    added = []
+    try:
+        for a in addrs:
+            if subprocess.run(["ip", "-6", "addr", "add", f"{a}/128", "dev", "lo", "nodad"],
+                              capture_output=True).returncode == 0:
+                added.append(a)
+        if len(added) != len(addrs):
+            return check(True, "skipped: this machine does not let the test add IPv6 addresses to lo")
+        statuses = []
+        for i, source in enumerate([addrs[0], addrs[1], addrs[0], addrs[1], addrs[1]]):
+            cookie, token = form(source)
+            statuses.append(sign_up(source, f"rate6-{os.getpid()}-{i}@example.test", cookie, token)[0])
+        check(statuses == [303] * 4 + [429], "two addresses of one /64 share four sign-ups, then 429", statuses)
+        counted = psql(f"SELECT count(*) FROM rate_events WHERE action = 'register' AND address = '{V6_NET}::/64'")
+        check(counted == "4", "counted under the /64 (the four that went through)", counted)
+        cookie, token = form(addrs[2])
+        status = sign_up(addrs[2], f"rate6-{os.getpid()}-other@example.test", cookie, token)[0]
+        check(status == 303, "an address of another /64 still signs up", status)
+    finally:
+        for a in added:
+            subprocess.run(["ip", "-6", "addr", "del", f"{a}/128", "dev", "lo"], capture_output=True)
 
 
 def test_old_counters_are_pruned():
