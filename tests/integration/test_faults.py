@@ -213,6 +213,13 @@ def test_sigterm_lets_requests_in_flight_finish():
             break
         time.sleep(0.1)
     check(gone, "then the portal stops")
+    for path in ("/login", "/dashboard"):
+        # a login goes to the hashing pool, whose refusal alone would mean "busy"
+        status, _, body = Client().post(path, {"email": "x@example.test", "password": "x"}, csrf=False) \
+            if path == "/login" else Client().get(path)
+        check(status == 503 and "temporarily unavailable" in body and "Many people" not in body,
+              f"with the portal down, {'POST' if path == '/login' else 'GET'} {path} shows the unavailable page",
+              (status, body[:200]))
     p = stack("start")
     status = Client().get("/")[0]
     check(p.returncode == 0 and status == 200, "the stack starts again", (status, p.stdout[-300:], p.stderr[-300:]))
