@@ -130,6 +130,8 @@ def test_worker_killed_in_the_middle_of_a_booking():
     check(not isinstance(answer, tuple) or answer[0] >= 500, "the client gets no success", answer)
     check(sql_value(f"SELECT count(*) FROM bookings WHERE user_id = {uid}") == "0", "no booking row is left")
     check(sql_value(f"SELECT booked_count FROM exam_sessions WHERE id = {s}") == "0", "the seat count is unchanged")
+    check(sql_value(f"SELECT count(*) FROM outbox WHERE user_id = {uid} AND kind IN ('booked', 'waitlisted')") == "0",
+          "and no booking mail is queued")
     site_keeps_serving(worker)
     check(re.search(r"/bookings/\d+$", c.post(f"/exams/{s}/book")[1].get("Location") or ""),
           "the candidate books again, normally")
@@ -176,6 +178,9 @@ def test_worker_killed_in_the_middle_of_a_publication():
     check(sql_value(f"SELECT count(*) FROM certificates WHERE session_id = {s}") == "0", "no certificate exists")
     check(sql_value(f"SELECT bool_and(live) FROM bookings WHERE session_id = {s}") == "t", "its bookings are live")
     check(sql_value("SELECT last_id FROM audit_head") == head, "the audit log has no entry of it")
+    check(sql_value("SELECT count(*) FROM outbox o JOIN bookings b ON b.user_id = o.user_id"
+                    f" WHERE b.session_id = {s} AND o.kind IN ('results', 'cert_issued')") == "0",
+          "no results or certificate mail is queued")
     site_keeps_serving(worker)
     status, _, _ = office.post(f"/admin/sessions/{s}/publish")
     check(status == 303 and sql_value(f"SELECT count(*) FROM certificates WHERE session_id = {s}") == "1",
