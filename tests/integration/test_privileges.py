@@ -218,7 +218,7 @@ def readelf(*args):
 def test_programs_built_hardened():
     # Debian's hardening: PIE, full RELRO (BIND_NOW), stack protector, fortified calls.
     if os.environ.get("ESONR_BIN"):
-        return skip("a sanitizer build: ASan instruments instead of FORTIFY")
+        return skip("another build (ESONR_BIN): the sanitized one, or make valgrind's wrappers")
     for prog in (os.path.join(os.path.dirname(ESONRCTL), "esonr-portal"), ESONRCTL):
         name = os.path.basename(prog)
         check("DYN" in readelf("-h", prog), f"{name} is a position-independent executable")
