@@ -105,6 +105,7 @@ int worker_run(const struct config *cfg, int listen_fd)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	password_configure(cfg->password_test_cost);
 	if (password_init() != 0) {
 		fprintf(stderr, "worker: libsodium failed to initialise\n");
 		return 1;
