@@ -199,6 +199,7 @@ static int run(const struct config *cfg, struct sender *s)
 struct child {
 	const struct config *cfg;
 	struct sender *s;
+	struct arena *parent_arena;
 };
 
 static pid_t spawn_sender(int slot, void *arg)
@@ -206,8 +207,13 @@ static pid_t spawn_sender(int slot, void *arg)
 	const struct child *c = arg;
 	(void)slot;
 	pid_t pid = fork();
-	if (pid == 0)
-		_exit(run(c->cfg, c->s));
+	if (pid == 0) {
+		/* the parent's allocations, freed as the parent does at its end (valgrind) */
+		int status = run(c->cfg, c->s);
+		arena_free(c->parent_arena);
+		template_unload();
+		_exit(status);
+	}
 	if (pid < 0)
 		perror("mailer: fork");
 	return pid;
@@ -250,7 +256,7 @@ int main(int argc, char **argv)
 	daemon_signals(on_stop);
 	fprintf(stderr, "mailer: sending through %s as %s\n", cfg.smtp_url, cfg.mail_from);
 
-	struct child c = { &cfg, &s };
+	struct child c = { &cfg, &s, a };
 	static struct daemon_pool pool = { .name = "mailer", .what = "sender", .n = 1, .start = spawn_sender };
 	pool.arg = &c;
 	daemon_supervise(&pool, &stop_requested, STOP_GRACE_SECONDS);
