@@ -10,8 +10,9 @@
  * name is the program's log prefix ("signer"): the usage line names esonr-NAME. */
 int daemon_start(int argc, char **argv, const char *name, struct config *cfg);
 
-/* SIGTERM and SIGINT call on_stop (which only sets a flag); SIGPIPE is ignored, so that a
- * peer that hangs up is an error return, not the end of the process. */
+/* SIGTERM and SIGINT call on_stop (which only sets a flag), without SA_RESTART so that a
+ * blocking call (accept, waitpid) returns to let the caller stop; SIGPIPE is ignored, so that
+ * a peer that hangs up is an error return, not the end of the process. */
 void daemon_signals(void (*on_stop)(int));
 /* The children a long-lived program keeps alive: the portal's workers, the signer's and the
  * mailer's one child each. */

@@ -7,18 +7,6 @@
 #include "db/outbox.h"
 #include "web/handlers.h"
 
-/* A visitor's form needs a CSRF token, hence a pre-session. */
-static void show_form(struct request *req, int status, const char *template, struct tdict *d)
-{
-	enum db_status st = http_websession_ensure_csrf(req);
-	if (st != DB_OK) {
-		fail_db(req, st);
-		return;
-	}
-	tdict_set(d, "csrf", req->csrf);
-	http_render(req, status, template, d);
-}
-
 /* A used, expired or unknown link: 410, and the way to ask for a new one. */
 static void link_gone(struct request *req, int reset)
 {
@@ -29,7 +17,7 @@ static void link_gone(struct request *req, int reset)
 
 void page_password_forgot(struct request *req)
 {
-	show_form(req, 200, "password_forgot", http_page(req, "Forgot your password?"));
+	http_render_form(req, 200, "password_forgot", http_page(req, "Forgot your password?"));
 }
 
 const struct form_spec form_password_forgot = { "the password reset form", (const struct form_field[]){
@@ -40,7 +28,7 @@ void post_password_forgot(struct request *req)
 {
 	struct tdict *d = http_page(req, "Forgot your password?");
 	if (form_invalid(req, d)) {
-		show_form(req, 400, "password_forgot", d);
+		http_render_form(req, 400, "password_forgot", d);
 		return;
 	}
 	const char *email = form_value(req, "email");
@@ -57,7 +45,7 @@ void post_password_forgot(struct request *req)
 		http_header(req, "Retry-After", "3600");
 		tdict_set(d, "form_error", "Too many reset links were asked for from your network in "
 		    "the last hour. Please try again later.");
-		show_form(req, 429, "password_forgot", d);
+		http_render_form(req, 429, "password_forgot", d);
 		return;
 	}
 	http_redirect(req, "/password/forgot/sent");
@@ -68,21 +56,25 @@ void page_password_forgot_sent(struct request *req)
 	http_render(req, 200, "password_forgot_sent", http_page(req, "Check your mail"));
 }
 
-void page_password_reset(struct request *req)
+/* 1 when the reset link (the token in the path) is live; else 0, the error or 410 page set. */
+static int reset_link_live(struct request *req)
 {
 	int valid;
 	enum db_status st = mail_link_check(req->arena, MAIL_LINK_RESET, req->params[0], &valid);
-	if (st != DB_OK) {
+	if (st != DB_OK)
 		fail_db(req, st);
-		return;
-	}
-	if (!valid) {
+	else if (!valid)
 		link_gone(req, 1);
+	return st == DB_OK && valid;
+}
+
+void page_password_reset(struct request *req)
+{
+	if (!reset_link_live(req))
 		return;
-	}
 	struct tdict *d = http_page(req, "Choose a new password");
 	tdict_set(d, "token", req->params[0]);
-	show_form(req, 200, "password_reset", d);
+	http_render_form(req, 200, "password_reset", d);
 }
 
 const struct form_spec form_password_reset = { "the new password form", (const struct form_field[]){
@@ -91,20 +83,14 @@ const struct form_spec form_password_reset = { "the new password form", (const s
 
 void post_password_reset(struct request *req)
 {
+	if (!reset_link_live(req))
+		return;
 	struct tdict *d = http_page(req, "Choose a new password");
+	enum db_status st;
 	int valid;
 	tdict_set(d, "token", req->params[0]);
-	enum db_status st = mail_link_check(req->arena, MAIL_LINK_RESET, req->params[0], &valid);
-	if (st != DB_OK) {
-		fail_db(req, st);
-		return;
-	}
-	if (!valid) {
-		link_gone(req, 1);
-		return;
-	}
 	if (form_invalid(req, d)) {
-		show_form(req, 400, "password_reset", d);
+		http_render_form(req, 400, "password_reset", d);
 		return;
 	}
 	const char *password = form_value(req, "password");

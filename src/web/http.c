@@ -166,6 +166,17 @@ void http_render(struct request *req, int status, const char *name, struct tdict
 	}
 }
 
+void http_render_form(struct request *req, int status, const char *name, struct tdict *page)
+{
+	enum db_status st = http_websession_ensure_csrf(req);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	tdict_set(page, "csrf", req->csrf);
+	http_render(req, status, name, page);
+}
+
 void http_error(struct request *req, int status, const char *message)
 {
 	struct tdict *d = http_page(req, http_status_text(status));

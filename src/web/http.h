@@ -50,6 +50,9 @@ void http_redirect(struct request *req, const char *location); /* 303 See Other 
 struct tdict *http_page(struct request *req, const char *title);
 /* Renders templates/NAME.html inside templates/layout.html. */
 void http_render(struct request *req, int status, const char *name, struct tdict *page);
+/* A form a visitor may send (login, registration, password reset): the browser gets a
+ * pre-session for its CSRF token first, then the page is rendered. */
+void http_render_form(struct request *req, int status, const char *name, struct tdict *page);
 /* A refused action: 409 with the reason and the unmet rules (reasons may be NULL); any
  * other status (404, 403) is the plain error page. */
 void http_refused(struct request *req, int status, const char *title, const char *why,
