@@ -23,13 +23,13 @@ void db_log_errors(int on)
 	log_errors = on;
 }
 
-static char tx_session[65];
+static char tx_websession[65];
 
-void db_set_session(const char *token_hash_hex)
+void db_set_websession(const char *token_hash_hex)
 {
-	tx_session[0] = '\0';
+	tx_websession[0] = '\0';
 	if (token_hash_hex && strlen(token_hash_hex) == 64 && strspn(token_hash_hex, "0123456789abcdef") == 64)
-		memcpy(tx_session, token_hash_hex, 65);
+		memcpy(tx_websession, token_hash_hex, 65);
 }
 
 void db_configure(const char *ci)
@@ -218,8 +218,8 @@ enum db_status db_tx(struct arena *a, enum db_isolation iso, db_tx_body body, vo
 		st = db_exec(a, begin, 0);
 		if (st != DB_OK)
 			return st;
-		if (tx_session[0] && (st = db_exec(a, "SELECT set_config('esonr.session', $1, true)", 1,
-		    tx_session)) != DB_OK) {
+		if (tx_websession[0] && (st = db_exec(a, "SELECT set_config('esonr.session', $1, true)", 1,
+		    tx_websession)) != DB_OK) {
 			rollback(a);
 			return st;
 		}
