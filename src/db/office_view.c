@@ -16,7 +16,7 @@ static struct db_stmt q_counts = DB_STMT("ov_office_counts",
     "   (SELECT count(*) FROM exam_sessions WHERE closed_at IS NULL AND closes_at > now()),"
     "   (SELECT count(*) FROM exam_sessions WHERE published_at IS NULL"
     "      AND (closed_at IS NOT NULL OR closes_at <= now())),"
-    "   (SELECT coalesce(sum(waitlisted_count), 0) FROM exam_sessions)", 0);
+    "   (SELECT coalesce(sum(waitlisted_count), 0) FROM exam_sessions WHERE waitlisted_count > 0)", 0);
 
 static struct db_stmt q_unpublished = DB_STMT("ov_office_sessions",
     "SELECT s.id, s.exam_code, to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY'),"
