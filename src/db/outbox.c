@@ -220,7 +220,8 @@ enum db_status outbox_next_due(struct arena *a, double *seconds)
 	enum db_status st;
 	PGresult *r = db_query(a, &st,
 	    "SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - now()))"
-	    " FROM outbox WHERE state = 'queued'", 0);
+	    /* No row when nothing is queued (greatest() ignores a NULL: it answered 0, "due now"). */
+	    " FROM outbox WHERE state = 'queued' HAVING count(*) > 0", 0);
 	if (st != DB_OK)
 		return st;
 	*seconds = db_val(r, 0, 0) == NULL ? -1 : strtod(db_val(r, 0, 0), NULL);

@@ -29,10 +29,13 @@ static void key_from_row(const PGresult *r, int i, struct key_record *k)
 	k->state = k->compromised_on != NULL ? KEY_COMPROMISED : k->until != NULL ? KEY_RETIRED : KEY_IN_FORCE;
 }
 
+static struct db_stmt q_key_find = DB_STMT("signing_key_find",
+    "SELECT " KEY_COLUMNS " FROM signing_keys WHERE id = $1", 1);
+
 enum db_status signing_key_find(struct arena *a, const char *id, struct key_record *out, int *found)
 {
 	enum db_status st;
-	PGresult *r = db_query(a, &st, "SELECT " KEY_COLUMNS " FROM signing_keys WHERE id = $1", 1, id);
+	PGresult *r = db_run(a, &st, &q_key_find, id);
 	*found = st == DB_OK && db_rows(r) == 1;
 	if (*found)
 		key_from_row(r, 0, out);

@@ -100,6 +100,7 @@ int worker_run(const struct config *cfg, int listen_fd)
 	/* No SA_RESTART (daemon_signals): a worker waiting in accept() must wake up to stop. */
 	daemon_signals(on_term);
 
+	password_configure(cfg->password_test_cost);
 	if (password_init() != 0) {
 		fprintf(stderr, "worker: libsodium failed to initialise\n");
 		return 1;

@@ -286,6 +286,38 @@ def test_public_verification_page():
           "the number form leads to the certificate's page", (status, headers.get("Location")))
 
 
+def test_the_verification_page_keeps_up_with_the_register():
+    # The check of the register's own copy is kept (sql/057) under the digest of the stored
+    # file; the number's standing is read at every view. Enough views that every portal
+    # worker has seen it before each change, and every view after it must show it.
+    views = 24
+    p = Published("Vera Verified")
+    number = p.numbers[0]
+    pages = [text_of(Client().get(f"/verify/{number}")[2]) for _ in range(views)]
+    require(all("Status: valid" in t for t in pages), "set-up: the certificate's page says valid")
+    check(sql_value("SELECT count(*) FROM certificate_checks WHERE number = :'p1'", number) == "1",
+          "the check of the register's copy is kept, not made again at every view")
+    at = 3000
+    orig = sql_value("SELECT get_byte(pdf, :'p2'::int) FROM certificates WHERE number = :'p1'", number, str(at))
+    flip = str(int(orig) ^ 0x01)
+    sql_value("UPDATE certificates SET pdf = set_byte(pdf, :'p2'::int, :'p3'::int) WHERE number = :'p1'",
+              number, str(at), flip)
+    pages = [text_of(Client().get(f"/verify/{number}")[2]) for _ in range(views)]
+    check(all("register's copy of this certificate does not verify" in t and "Status: valid" not in t
+              for t in pages),
+          "one byte changed in the stored PDF (behind the portal's back): every view says the copy does not verify",
+          pages[0][:300])
+    sql_value("UPDATE certificates SET pdf = set_byte(pdf, :'p2'::int, :'p3'::int) WHERE number = :'p1'",
+              number, str(at), orig)
+    pages = [text_of(Client().get(f"/verify/{number}")[2]) for _ in range(views)]
+    check(all("Status: valid" in t for t in pages), "the file put back as issued verifies again")
+    rc, out, err = ctl("cert", "revoke", number, "--reason", "Checked by the page test")
+    require(rc == 0, "set-up: esonrctl cert revoke", (rc, out, err))
+    pages = [text_of(Client().get(f"/verify/{number}")[2]) for _ in range(views)]
+    check(all("revoked" in t.lower() and "Checked by the page test" in t and "Status: valid" not in t
+              for t in pages), "every view right after the revocation says revoked, with the reason")
+
+
 # ---------------------------------------------------------------- Greek and Cyrillic names
 
 def test_greek_and_cyrillic_names_on_the_pdf():
