@@ -203,6 +203,47 @@ def template_tags(path):
             if m.group(1) != "!"]
 
 
+class Folder:
+    """The templates of one folder (templates/, templates/mail/): name -> [(sigil, key, line)]."""
+    def __init__(self, rel):
+        self.rel = rel
+        path = os.path.join(ROOT, rel)
+        names = sorted(os.listdir(path)) if os.path.isdir(path) else []
+        self.tags = {f[:-5]: template_tags(os.path.join(path, f)) for f in names if f.endswith(".html")}
+        self.partials = {t: {k for s, k, _ in tags if s == ">"} for t, tags in self.tags.items()}
+
+    def closure(self, t, seen=None):
+        """t and every template it includes."""
+        seen = set() if seen is None else seen
+        if t in seen or t not in self.tags:
+            return seen
+        seen.add(t)
+        for p in self.partials[t]:
+            self.closure(p, seen)
+        return seen
+
+    def keys(self, t):
+        """The keys read while rendering t and its partials."""
+        return {k for u in self.closure(t) for s, k, _ in self.tags[u] if s in ("", "&", "#", "^") and k != "."}
+
+    def raw_problems(self, allowed, list_name):
+        """Raw output ({{&key}}) not in allowed, and entries of allowed no longer used; and the count."""
+        raw = [(t, k, line) for t, tags in self.tags.items() for s, k, line in tags if s == "&"]
+        bad = [f"{self.rel}/{t}.html:{line}: {{{{&{k}}}}} is raw output, not in {list_name} of tests/static/template_keys.py"
+               for t, k, line in raw if (t, k) not in allowed]
+        stale = [f"{os.path.basename(__file__)}: {list_name} names {{{{&{k}}}}} in {self.rel}/{t}.html, which no longer uses it"
+                 for t, k in allowed if not any((t, k) == (a, b) for a, b, _ in raw)]
+        return bad + stale, len(raw)
+
+
+def verdict(report, name, problems, detail=""):
+    """One "not ok" line a problem, or one "ok" line (with detail) when there is none."""
+    for w in problems:
+        report(False, name, w)
+    if not problems:
+        report(True, f"{name} ({detail})" if detail else name)
+
+
 def definitions(src):
     """[(name, first line, body start, body end)] of the function definitions of comment-free C
     source (the project's style: '{' and '}' alone in column 0)."""
@@ -219,26 +260,29 @@ def definitions(src):
     return out
 
 
-def sql_args(sql, open_paren):
-    """The top-level arguments of the SQL call whose '(' is at open_paren ('...' strings skipped)."""
-    depth, start, args, i = 0, open_paren + 1, [], open_paren
+def sql_items(sql, start, depth=0):
+    """The comma-separated items of SQL from start, at the given parenthesis depth, up to the
+    ')' that closes it or (at depth 0) a FROM; '...' strings skipped."""
+    level, begin, items, i = depth, start, [], start
     while i < len(sql):
         c = sql[i]
         if c == "'":
             j = sql.find("'", i + 1)
             i = len(sql) if j < 0 else j
         elif c == "(":
-            depth += 1
+            level += 1
         elif c == ")":
-            depth -= 1
-            if depth == 0:
-                args.append(sql[start:i].strip())
-                return args
-        elif c == "," and depth == 1:
-            args.append(sql[start:i].strip())
-            start = i + 1
+            level -= 1
+            if level < depth:
+                break
+        elif c == "," and level == depth:
+            items.append(sql[begin:i].strip())
+            begin = i + 1
+        elif level == 0 and re.match(r"FROM\b", sql[i:i + 5], re.I) and not re.match(r"\w", sql[i - 1]):
+            break
         i += 1
-    return args
+    items.append(sql[begin:i].strip())
+    return items
 
 
 def view_columns(name):
@@ -250,51 +294,17 @@ def view_columns(name):
             continue
         text = re.sub(r"--[^\n]*", "", open(os.path.join(sdir, f), encoding="utf-8").read())
         for m in re.finditer(r"CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+" + re.escape(name) + r"\s+AS\s+SELECT\b", text, re.I):
-            # The select list: up to the top-level FROM.
-            body = text[m.end():]
-            depth, i, items, start = 0, 0, [], 0
-            while i < len(body):
-                c = body[i]
-                if c == "'":
-                    j = body.find("'", i + 1)
-                    i = len(body) if j < 0 else j
-                elif c == "(":
-                    depth += 1
-                elif c == ")":
-                    depth -= 1
-                elif depth == 0 and c == ",":
-                    items.append(body[start:i])
-                    start = i + 1
-                elif depth == 0 and re.match(r"\bFROM\b", body[i:i + 5], re.I) and not re.match(r"\w", body[i - 1]):
-                    items.append(body[start:i])
-                    break
-                i += 1
             cols = set()
-            for item in items:
-                alias = re.search(r"\bAS\s+(\w+)\s*$", item.strip(), re.I)
-                cols.add(alias.group(1) if alias else re.split(r"\.", item.strip())[-1])
+            for item in sql_items(text, m.end()):  # the select list, up to its FROM
+                alias = re.search(r"\bAS\s+(\w+)$", item, re.I)
+                cols.add(alias.group(1) if alias else item.split(".")[-1])
     return cols
 
 
 def mail_checks(report):
     """The mail templates against the outbox hooks that compose their payloads (see the top)."""
-    mdir = os.path.join(ROOT, "templates", "mail")
-    if not os.path.isdir(mdir):
-        return
-    templates = {f[:-5]: template_tags(os.path.join(mdir, f)) for f in sorted(os.listdir(mdir)) if f.endswith(".html")}
-    partials = {t: {k for s, k, _ in tags if s == ">"} for t, tags in templates.items()}
-
-    def closure(t, seen=None):
-        seen = set() if seen is None else seen
-        if t in seen or t not in templates:
-            return seen
-        seen.add(t)
-        for p in partials[t]:
-            closure(p, seen)
-        return seen
-
-    def uses(t):
-        return {k for u in closure(t) for s, k, _ in templates[u] if s in ("", "&", "#", "^") and k != "."}
+    mail = Folder(os.path.join("templates", "mail"))
+    templates, closure, uses = mail.tags, mail.closure, mail.keys
 
     # Every C file of src/, comment-free, with its function definitions.
     sources = {}
@@ -343,8 +353,7 @@ def mail_checks(report):
             kinds = {ins.group(2)} if ins.group(2) else {kind_names.get(k, k) for k in caller_kinds(name, set())}
             keys = {}
             for m in re.finditer(r"\bjsonb_build_object\s*\(", sql):
-                args = sql_args(sql, m.end() - 1)
-                for k in args[0::2]:
+                for k in sql_items(sql, m.end(), depth=1)[0::2]:
                     lit = re.fullmatch(r"'(\w+)'", k)
                     if lit:
                         keys.setdefault(lit.group(1), line)
@@ -380,11 +389,8 @@ def mail_checks(report):
     for key, where in sorted(renderer_sets.items()):
         if not any(key in uses(t) for t in templates):
             unused.append(f"{where}: the renderer sets \"{key}\", which no mail template shows")
-    for w in unused:
-        report(False, "mail: every key a mail's payload carries is shown by its template", w)
-    if not unused:
-        report(True, f"mail: every key a mail's payload carries is shown by its template "
-                     f"({sum(len(h[3]) for h in hooks)} keys in {len(hooks)} outbox hooks)")
+    verdict(report, "mail: every key a mail's payload carries is shown by its template", unused,
+            f"{sum(len(h[3]) for h in hooks)} keys in {len(hooks)} outbox hooks")
 
     # 2. shown and never set: for every kind whose template shows (or includes) it
     never_set = []
@@ -395,21 +401,11 @@ def mail_checks(report):
                 if s in ("", "&", "#", "^") and key != "." and key not in available:
                     never_set.append(f"templates/mail/{t}.html:{line}: {{{{{s}{key}}}}} is in no payload of the "
                                      f"kind {kind} and not set by the renderer")
-    for w in never_set:
-        report(False, "mail: every key a mail template shows is set for its kind", w)
-    if not never_set:
-        report(True, "mail: every key a mail template shows is set for its kind")
+    verdict(report, "mail: every key a mail template shows is set for its kind", never_set)
 
     # 3. raw output
-    raw = [(t, k, line) for t, tags in templates.items() for s, k, line in tags if s == "&"]
-    bad_raw = [f"templates/mail/{t}.html:{line}: {{{{&{k}}}}} is raw output, not in MAIL_RAW of tests/static/template_keys.py"
-               for t, k, line in raw if (t, k) not in MAIL_RAW]
-    stale = [f"{os.path.basename(__file__)}: MAIL_RAW names {{{{&{k}}}}} in mail/{t}.html, which no longer uses it"
-             for t, k in MAIL_RAW if not any((t, k) == (a, b) for a, b, _ in raw)]
-    for w in bad_raw + stale:
-        report(False, "mail: {{& raw output appears only where it is allowed", w)
-    if not bad_raw and not stale:
-        report(True, f"mail: {{{{& raw output appears only where it is allowed ({len(raw)} place(s))")
+    problems, n = mail.raw_problems(MAIL_RAW, "MAIL_RAW")
+    verdict(report, "mail: {{& raw output appears only where it is allowed", problems, f"{n} place(s)")
 
     # 4. every kind has its template and is composed; every template is a kind or included
     gaps = []
@@ -422,32 +418,17 @@ def mail_checks(report):
     reachable = set().union(*(closure(k) for k in kind_names.values())) if kind_names else set()
     for t in sorted(set(templates) - reachable):
         gaps.append(f"templates/mail/{t}.html is the template of no mail kind and included by none")
-    for w in gaps:
-        report(False, "mail: every kind has a template and every mail template is used", w)
-    if not gaps:
-        report(True, f"mail: every kind has a template and every mail template is used "
-                     f"({len(kind_names)} kinds, {len(templates)} templates)")
+    verdict(report, "mail: every kind has a template and every mail template is used", gaps,
+            f"{len(kind_names)} kinds, {len(templates)} templates")
 
 
 def main():
-    tdir = os.path.join(ROOT, "templates")
-    templates = {f[:-5]: template_tags(os.path.join(tdir, f)) for f in sorted(os.listdir(tdir)) if f.endswith(".html")}
-    partials = {t: {k for s, k, _ in tags if s == ">"} for t, tags in templates.items()}
-
-    def closure(t, seen=None):
-        """t and every template it includes."""
-        seen = set() if seen is None else seen
-        if t in seen or t not in templates:
-            return seen
-        seen.add(t)
-        for p in partials[t]:
-            closure(p, seen)
-        return seen
+    pages_folder = Folder("templates")
+    templates, closure = pages_folder.tags, pages_folder.closure
 
     def uses(t):
         """Keys read while rendering page t (its partials and the layout around it)."""
-        return {k for u in closure(t) | closure("layout") for s, k, _ in templates[u]
-                if s in ("", "&", "#", "^") and k != "."}
+        return pages_folder.keys(t) | pages_folder.keys("layout")
 
     wdir = os.path.join(ROOT, "src", "web")
     sources = sorted(os.path.join(d, name) for d, _, names in os.walk(wdir) for name in names if name.endswith(".c"))
@@ -507,10 +488,8 @@ def main():
                 why = f"rendered into ({shown})" if rendered else "which renders no template"
                 shown_nowhere.append(f"{f.file}:{line}: {f.name}() sets \"{key}\", used by no template it is "
                                      f"{why}")
-    for w in shown_nowhere:
-        report(False, "every key a handler sets is shown by its template", w)
-    if not shown_nowhere:
-        report(True, f"every key a handler sets is shown by its template ({sum(len(f.sets) for f in funcs)} keys set)")
+    verdict(report, "every key a handler sets is shown by its template", shown_nowhere,
+            f"{sum(len(f.sets) for f in funcs)} keys set")
 
     # 2. shown and never set (a partial counts for every page that includes it)
     never_set = []
@@ -524,30 +503,18 @@ def main():
         for s, key, line in tags:
             if s in ("", "&", "#", "^") and key != "." and key not in available and key not in sections - {key}:
                 never_set.append(f"templates/{t}.html:{line}: {{{{{s}{key}}}}} is set by no handler that renders it")
-    for w in never_set:
-        report(False, "every key a template shows is set by a handler", w)
-    if not never_set:
-        report(True, "every key a template shows is set by a handler")
+    verdict(report, "every key a template shows is set by a handler", never_set)
 
     # 3. raw output only where intended
-    raw = [(t, k, line) for t, tags in templates.items() for s, k, line in tags if s == "&"]
-    bad_raw = [f"templates/{t}.html:{line}: {{{{&{k}}}}} is raw output, not in the allow-list RAW of tests/static/template_keys.py"
-               for t, k, line in raw if (t, k) not in RAW]
-    stale = [f"{os.path.basename(__file__)}: the allow-list names {{{{&{k}}}}} in {t}.html, which no longer uses it"
-             for t, k in RAW if not any((t, k) == (a, b) for a, b, _ in raw)]
-    for w in bad_raw + stale:
-        report(False, "{{& raw output appears only where it is allowed", w)
-    if not bad_raw and not stale:
-        report(True, f"{{{{& raw output appears only where it is allowed ({len(raw)} place(s))")
+    problems, n = pages_folder.raw_problems(RAW, "the allow-list RAW")
+    verdict(report, "{{& raw output appears only where it is allowed", problems, f"{n} place(s)")
 
     # 4. every template is used
     rendered_any = set().union(*(pages[id(f)] for f in funcs)) if funcs else set()
     reachable = set().union(*(closure(t) for t in rendered_any | {"layout"}))
-    unused = sorted(set(templates) - reachable)
-    for t in unused:
-        report(False, "every template is rendered by a handler or included", f"templates/{t}.html is neither")
-    if not unused:
-        report(True, f"every template is rendered by a handler or included ({len(templates)} templates)")
+    verdict(report, "every template is rendered by a handler or included",
+            [f"templates/{t}.html is neither" for t in sorted(set(templates) - reachable)],
+            f"{len(templates)} templates")
 
     mail_checks(report)
     return 1 if failures else 0
