@@ -588,7 +588,11 @@ nginx_render() {
 	local rate=${ESONR_LIMIT_RATE:-2r/s} burst=${ESONR_LIMIT_BURST:-20}
 	case $rate in [1-9]*r/[sm]) ;; *) die "ESONR_LIMIT_RATE must look like 2r/s or 30r/m: $rate" ;; esac
 	case $burst in '' | *[!0-9]*) die "ESONR_LIMIT_BURST must be a number: $burst" ;; esac
-	sed -e "$user_sed" -e "s|@PORT@|$PORT|g" -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" \
+	# ESONR_LISTEN_IPV6=1: also on [::1] (test stacks only: the per-/64 counting in
+	# tests/integration/test_rate_limits.py); the stack otherwise listens on 127.0.0.1 only.
+	local v6_sed='/listen \[::1\]/d'
+	[ "${ESONR_LISTEN_IPV6:-0}" = 1 ] && v6_sed='s| # ESONR_LISTEN_IPV6=1 only.*||'
+	sed -e "$user_sed" -e "$v6_sed" -e "s|@PORT@|$PORT|g" -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" \
 		-e "s|@LIMIT_RATE@|$rate|g" -e "s|@LIMIT_BURST@|$burst|g" \
 		"$ROOT/nginx/portal.conf.in" >"$NGINX_CONF.tmp"
 	mv "$NGINX_CONF.tmp" "$NGINX_CONF"

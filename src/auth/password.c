@@ -5,6 +5,14 @@
 #include "domain/valid.h"
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
+static unsigned long long opslimit = PASSWORD_OPSLIMIT;
+static size_t memlimit = (size_t)PASSWORD_MEMLIMIT;
+
+void password_configure(int test)
+{
+	opslimit = test ? crypto_pwhash_OPSLIMIT_MIN : PASSWORD_OPSLIMIT;
+	memlimit = test ? crypto_pwhash_MEMLIMIT_MIN : (size_t)PASSWORD_MEMLIMIT;
+}
 
 int password_init(void)
 {
@@ -15,8 +23,7 @@ int password_init(void)
 
 int password_hash(char out[crypto_pwhash_STRBYTES], const char *password)
 {
-	return crypto_pwhash_str(out, password, strlen(password), PASSWORD_OPSLIMIT,
-	    (size_t)PASSWORD_MEMLIMIT);
+	return crypto_pwhash_str(out, password, strlen(password), opslimit, memlimit);
 }
 
 int password_verify(const char *hash, const char *password)
@@ -33,8 +40,7 @@ int password_verify(const char *hash, const char *password)
 
 int password_needs_rehash(const char *hash)
 {
-	return crypto_pwhash_str_needs_rehash(hash, PASSWORD_OPSLIMIT,
-	    (size_t)PASSWORD_MEMLIMIT) != 0;
+	return crypto_pwhash_str_needs_rehash(hash, opslimit, memlimit) != 0;
 }
 
 const char *password_problem(const char *password)

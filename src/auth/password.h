@@ -8,6 +8,9 @@
 #define PASSWORD_OPSLIMIT 2ULL
 #define PASSWORD_MEMLIMIT (19ULL * 1024 * 1024)
 
+/* test != 0: libsodium's minimum cost, for test stacks only (config password_cost = test).
+ * Called before password_init. */
+void password_configure(int test);
 int password_init(void);
 /* 0 on success. */
 int password_hash(char out[crypto_pwhash_STRBYTES], const char *password);

@@ -14,6 +14,7 @@ int cli_user_create(struct cli *c, const char *email, const char *name, enum rol
     const char *password, long long *id)
 {
 	char hash[crypto_pwhash_STRBYTES];
+	password_configure(c->cfg.password_test_cost);
 	if (password_init() != 0 || password_hash(hash, password) != 0)
 		return cli_fail("could not hash the password");
 	struct refusal ref = { 0 };

@@ -95,6 +95,12 @@ static int set_key(struct config *c, const char *key, const char *val)
 			*(int *)((char *)c + ints[i].off) = (int)v;
 			return 0;
 		}
+	if (strcmp(key, "password_cost") == 0) {
+		if (strcmp(val, "standard") != 0 && strcmp(val, "test") != 0)
+			return -1;
+		c->password_test_cost = strcmp(val, "test") == 0;
+		return 0;
+	}
 	if (strcmp(key, "workers") == 0 || strcmp(key, "auth_workers") == 0) {
 		char *end;
 		long w = strtol(val, &end, 10);
@@ -198,7 +204,7 @@ int config_load(struct config *c, const char *var, char *err, int errlen)
 		{ "ESONR_LIMIT_VERIFY", "limit_verify" },
 		{ "ESONR_SMTP_URL", "smtp_url" }, { "ESONR_MAIL_FROM", "mail_from" },
 		{ "ESONR_SMTP_USER", "smtp_user" }, { "ESONR_SMTP_PASSWORD", "smtp_password" },
-		{ "ESONR_MAIL_SINK", "mail_sink" },
+		{ "ESONR_MAIL_SINK", "mail_sink" }, { "ESONR_PASSWORD_COST", "password_cost" },
 	};
 	for (size_t i = 0; i < sizeof envs / sizeof envs[0]; i++) {
 		const char *v = getenv(envs[i].env);

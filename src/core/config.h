@@ -32,6 +32,9 @@ struct config {
 	/* Attempts per client address (an IPv6 /64) per hour before 429: sign-ups, password
 	 * resets, certificate uploads to POST /verify (auth/rate.h). */
 	int limit_register, limit_password, limit_verify;
+	/* password_cost = test (ESONR_PASSWORD_COST): Argon2id at libsodium's minimum, for test
+	 * stacks under valgrind only, where a standard hash takes a second (auth/password.h). */
+	int password_test_cost;
 };
 
 /* var may be NULL: then $ESONR_VAR, else ./var. Returns 0, or -1 with err set. */

@@ -111,7 +111,7 @@ enum db_status certificate_record(struct arena *a, const char *exam, const char 
 
 struct revoke_ctx {
 	const char *number, *reason, *actor_id;
-	const char **why;
+	struct refusal *ref;
 };
 
 static enum db_status revoke_body(struct arena *a, void *p)
@@ -122,14 +122,11 @@ static enum db_status revoke_body(struct arena *a, void *p)
 	    "SELECT revoked_at IS NOT NULL FROM certificates WHERE number = $1 FOR UPDATE", 1, c->number);
 	if (st != DB_OK)
 		return st;
-	if (db_rows(r) != 1) {
-		*c->why = arena_printf(a, "no certificate %s", c->number);
-		return DB_REFUSED;
-	}
-	if (strcmp(db_val(r, 0, 0), "t") == 0) {
-		*c->why = arena_printf(a, "certificate %s is already revoked", c->number);
-		return DB_REFUSED;
-	}
+	if (db_rows(r) != 1)
+		return db_refusef(a, c->ref, REFUSAL_NOT_FOUND, NULL, "There is no certificate %s.", c->number);
+	if (strcmp(db_val(r, 0, 0), "t") == 0)
+		return db_refusef(a, c->ref, REFUSAL_CONFLICT, NULL, "Certificate %s is already revoked.",
+		    c->number);
 	if ((st = db_exec(a, "UPDATE certificates SET revoked_at = now(), revoked_reason = $2 WHERE number = $1",
 	    2, c->number, c->reason)) != DB_OK ||
 	    (st = outbox_certificate(a, c->number, OUTBOX_CERT_REVOKED)) != DB_OK)
@@ -142,9 +139,9 @@ static enum db_status revoke_body(struct arena *a, void *p)
 }
 
 enum db_status certificate_revoke(struct arena *a, const char *number, const char *reason,
-    const char *actor_id, const char **why)
+    const char *actor_id, struct refusal *ref)
 {
-	struct revoke_ctx c = { number, reason, actor_id, why };
+	struct revoke_ctx c = { number, reason, actor_id, ref };
 	return db_tx(a, DB_READ_COMMITTED, revoke_body, &c);
 }
 

@@ -6,6 +6,7 @@
 
 #include "db/audit.h"
 #include "db/outbox.h"
+#include "db/websessions.h"
 
 #define TOKEN_BYTES 32
 
@@ -63,13 +64,22 @@ enum db_status mail_link_confirm_new(struct arena *a, const char *user_id)
 	    MAIL_LINK_CONFIRM_SECONDS);
 }
 
-/* Serialises the requests for one e-mail address, counts them and the client's, records
- * this one. */
+/* Serialises the requests from one client address (taken first, by everyone, so that two
+ * locks never wait for each other the other way round): its count is then exact. */
+static enum db_status lock_address(struct arena *a, const char *address)
+{
+	return db_exec(a, "SELECT pg_advisory_xact_lock(hashtext('mail-link-address:' || $1))", 1,
+	    address);
+}
+
+/* Serialises the requests for one e-mail address and from the client's, counts them,
+ * records this one. */
 static enum db_status count_request(struct arena *a, enum mail_link_purpose p, const char *email,
     const char *address, long long *for_email, long long *for_address)
 {
 	enum db_status st;
-	if ((st = db_exec(a, "SELECT pg_advisory_xact_lock(hashtext('mail-link:' || $1))", 1,
+	if ((st = lock_address(a, address)) != DB_OK ||
+	    (st = db_exec(a, "SELECT pg_advisory_xact_lock(hashtext('mail-link:' || $1))", 1,
 	    email)) != DB_OK)
 		return st;
 	PGresult *r = db_query(a, &st,
@@ -91,18 +101,30 @@ struct request_ctx {
 	int *throttled;
 };
 
-enum db_status mail_link_reset_request(struct arena *a, const char *email, const char *address,
-    int *address_throttled)
+static enum db_status reset_request_body(struct arena *a, void *p)
 {
+	struct request_ctx *c = p;
 	enum db_status st;
+	/* Concurrent requests from one address would each count the others' uncommitted rows
+	 * as absent: they take their turn (the lock does not depend on the account). */
+	if ((st = lock_address(a, c->address)) != DB_OK)
+		return st;
 	PGresult *r = db_query(a, &st,
 	    "INSERT INTO mail_link_requests (purpose, email, address) SELECT 'reset', $1, $2"
 	    " WHERE (SELECT count(*) FROM mail_link_requests WHERE purpose = 'reset' AND address = $2"
 	    "   AND requested_at > now() - make_interval(secs => $3::int)) < $4::int RETURNING id",
-	    4, email, address, arena_printf(a, "%d", MAIL_LINK_WINDOW_SECONDS),
+	    4, c->email, c->address, arena_printf(a, "%d", MAIL_LINK_WINDOW_SECONDS),
 	    arena_printf(a, "%d", MAIL_LINK_PER_ADDRESS));
-	*address_throttled = st == DB_OK && db_rows(r) == 0;
+	*c->throttled = st == DB_OK && db_rows(r) == 0;
 	return st;
+}
+
+enum db_status mail_link_reset_request(struct arena *a, const char *email, const char *address,
+    int *address_throttled)
+{
+	struct request_ctx c = { email, NULL, address, address_throttled };
+	*address_throttled = 0;
+	return db_tx(a, DB_READ_COMMITTED, reset_request_body, &c);
 }
 
 static enum db_status process_body(struct arena *a, void *p)
@@ -250,11 +272,11 @@ static enum db_status reset_body(struct arena *a, void *p)
 		return st;
 	/* Audited first: the audit log finds its actor through the browser's session, which
 	 * may be one of those that end here. */
-	PGresult *r = db_query(a, &st, "SELECT count(*) FROM sessions WHERE user_id = $1", 1, user_id);
-	if (st != DB_OK ||
+	long long ended;
+	if ((st = websession_rows_of_user(a, user_id, &ended)) != DB_OK ||
 	    (st = audit_record(a, c->actor_id, "password.reset", "user", user_id, NULL,
-	    arena_printf(a, "{\"sessions_ended\": %lld}", db_int(r, 0, 0)))) != DB_OK ||
-	    (st = db_exec(a, "DELETE FROM sessions WHERE user_id = $1", 1, user_id)) != DB_OK)
+	    arena_printf(a, "{\"sessions_ended\": %lld}", ended))) != DB_OK ||
+	    (st = websession_rows_end_user(a, user_id)) != DB_OK)
 		return st;
 	return outbox_account(a, user_id, OUTBOX_PASSWORD_CHANGED, NULL);
 }

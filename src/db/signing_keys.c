@@ -98,7 +98,7 @@ struct compromise_ctx {
 	const char *id, *reason, *actor_id;
 	const char ***numbers;
 	int *n;
-	const char **why;
+	struct refusal *ref;
 };
 
 static enum db_status compromise_body(struct arena *a, void *p)
@@ -109,14 +109,12 @@ static enum db_status compromise_body(struct arena *a, void *p)
 	    "SELECT compromised_at IS NOT NULL FROM signing_keys WHERE id = $1 FOR UPDATE", 1, c->id);
 	if (st != DB_OK)
 		return st;
-	if (db_rows(r) != 1) {
-		*c->why = arena_printf(a, "no signing key %s in the register", c->id);
-		return DB_REFUSED;
-	}
-	if (strcmp(db_val(r, 0, 0), "t") == 0) {
-		*c->why = arena_printf(a, "key %s is already marked compromised", c->id);
-		return DB_REFUSED;
-	}
+	if (db_rows(r) != 1)
+		return db_refusef(a, c->ref, REFUSAL_NOT_FOUND, NULL, "There is no signing key %s in the "
+		    "register.", c->id);
+	if (strcmp(db_val(r, 0, 0), "t") == 0)
+		return db_refusef(a, c->ref, REFUSAL_CONFLICT, NULL, "Key %s is already marked compromised.",
+		    c->id);
 	if ((st = db_exec(a, "UPDATE signing_keys SET compromised_at = now(), compromised_reason = $2,"
 	    " retired_at = coalesce(retired_at, now()) WHERE id = $1", 2, c->id, c->reason)) != DB_OK)
 		return st;
@@ -137,8 +135,8 @@ static enum db_status compromise_body(struct arena *a, void *p)
 }
 
 enum db_status signing_key_compromise(struct arena *a, const char *id, const char *reason,
-    const char *actor_id, const char ***numbers, int *n, const char **why)
+    const char *actor_id, const char ***numbers, int *n, struct refusal *ref)
 {
-	struct compromise_ctx c = { id, reason, actor_id, numbers, n, why };
+	struct compromise_ctx c = { id, reason, actor_id, numbers, n, ref };
 	return db_tx(a, DB_READ_COMMITTED, compromise_body, &c);
 }

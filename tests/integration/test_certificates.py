@@ -356,6 +356,36 @@ def test_revocation():
           "the holder's certificate list shows it revoked, with the reason", text_of(body)[:300])
 
 
+def test_office_revocation_and_reissue_forms():
+    """The office's forms answer by the kind of refusal: an unknown number is 404, a revoked
+    one 409; the reason follows the one rule for reasons (1 to 1000 characters)."""
+    p = Published("Olga Officeform")
+    number, admin = p.numbers[0], p.admin
+    unknown = f"ESNR-L1-{YEAR}-9999"
+    status, _, _ = admin.post(f"/admin/certificates/{unknown}/revoke", {"reason": "no such certificate"})
+    check(status == 404, "revoking a number the register does not have answers 404", status)
+    status, _, _ = admin.post(f"/admin/certificates/{unknown}/reissue", {"reason": "no such certificate"})
+    check(status == 404, "reissuing a number the register does not have answers 404", status)
+    rc, out, err = ctl("cert", "revoke", unknown, "--reason", "no such certificate")
+    check(rc == 1 and unknown in err, "esonrctl cert revoke of an unknown number exits 1, naming it", (rc, out, err))
+    status, _, _ = admin.post(f"/admin/certificates/{number}/revoke", {"reason": ""})
+    check(status == 400, "revoking without a reason answers 400", status)
+    status, _, _ = admin.post(f"/admin/certificates/{number}/revoke", {"reason": "x" * 1001})
+    check(status == 400, "a reason of 1001 characters answers 400", status)
+    status, _, _ = admin.post(f"/admin/certificates/{number}/revoke", {"reason": "why", "role": "admin"})
+    check(status == 400, "a field the form does not have answers 400", status)
+    status, _, body = Client().get(f"/verify/{number}")
+    check(status == 200 and "revoked" not in text_of(body).lower(), "none of these revoked it", status)
+    long_reason = "Ä" * 800
+    status, headers, _ = admin.post(f"/admin/certificates/{number}/revoke", {"reason": long_reason})
+    check(status == 303 and headers.get("Location") == f"/verify/{number}",
+          "a reason of 800 characters (1600 bytes) is accepted: 303 to the verification page", status)
+    status, _, _ = admin.post(f"/admin/certificates/{number}/revoke", {"reason": "again"})
+    check(status == 409, "revoking it again answers 409", status)
+    status, _, _ = admin.post(f"/admin/certificates/{number}/reissue", {"reason": "name change"})
+    check(status == 409, "a revoked certificate cannot be reissued (409)", status)
+
+
 # ---------------------------------------------------------------- signing keys and rotation
 
 def test_key_rotation():

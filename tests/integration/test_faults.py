@@ -1,6 +1,6 @@
 """Faults (issue 12): a worker killed in the middle of a booking, a results entry and a
 publication; SIGTERM with requests in flight; PostgreSQL restarted under load; $VAR's disk
-full.
+full (sign-ups, a booking, a publication, an audit anchor).
 
 "In the middle": the test holds a row lock (or an uncommitted conflicting row) in its own
 PostgreSQL transaction where the request's transaction will need it, so that the worker
@@ -130,6 +130,8 @@ def test_worker_killed_in_the_middle_of_a_booking():
     check(not isinstance(answer, tuple) or answer[0] >= 500, "the client gets no success", answer)
     check(sql_value(f"SELECT count(*) FROM bookings WHERE user_id = {uid}") == "0", "no booking row is left")
     check(sql_value(f"SELECT booked_count FROM exam_sessions WHERE id = {s}") == "0", "the seat count is unchanged")
+    check(sql_value(f"SELECT count(*) FROM outbox WHERE user_id = {uid} AND kind IN ('booked', 'waitlisted')") == "0",
+          "and no booking mail is queued")
     site_keeps_serving(worker)
     check(re.search(r"/bookings/\d+$", c.post(f"/exams/{s}/book")[1].get("Location") or ""),
           "the candidate books again, normally")
@@ -176,6 +178,9 @@ def test_worker_killed_in_the_middle_of_a_publication():
     check(sql_value(f"SELECT count(*) FROM certificates WHERE session_id = {s}") == "0", "no certificate exists")
     check(sql_value(f"SELECT bool_and(live) FROM bookings WHERE session_id = {s}") == "t", "its bookings are live")
     check(sql_value("SELECT last_id FROM audit_head") == head, "the audit log has no entry of it")
+    check(sql_value("SELECT count(*) FROM outbox o JOIN bookings b ON b.user_id = o.user_id"
+                    f" WHERE b.session_id = {s} AND o.kind IN ('results', 'cert_issued')") == "0",
+          "no results or certificate mail is queued")
     site_keeps_serving(worker)
     status, _, _ = office.post(f"/admin/sessions/{s}/publish")
     check(status == 303 and sql_value(f"SELECT count(*) FROM certificates WHERE session_id = {s}") == "1",
@@ -213,6 +218,13 @@ def test_sigterm_lets_requests_in_flight_finish():
             break
         time.sleep(0.1)
     check(gone, "then the portal stops")
+    for path in ("/login", "/dashboard"):
+        # a login goes to the hashing pool, whose refusal alone would mean "busy"
+        status, _, body = Client().post(path, {"email": "x@example.test", "password": "x"}, csrf=False) \
+            if path == "/login" else Client().get(path)
+        check(status == 503 and "temporarily unavailable" in body and "Many people" not in body,
+              f"with the portal down, {'POST' if path == '/login' else 'GET'} {path} shows the unavailable page",
+              (status, body[:200]))
     p = stack("start")
     status = Client().get("/")[0]
     check(p.returncode == 0 and status == 200, "the stack starts again", (status, p.stdout[-300:], p.stderr[-300:]))
@@ -270,6 +282,24 @@ def test_disk_of_var_full():
         p = subprocess.run([os.path.join(ROOT, "scripts", "stack.sh"), "start"], env=env, capture_output=True,
                            text=True, timeout=180)
         require(p.returncode == 0, "a stack starts on a small file system", p.stdout[-300:] + p.stderr[-300:])
+        # Before the disk fills: a candidate who may book, and a session whose results wait for
+        # publication (examiner and office signed in).
+        booker = signed_in(url, mnt, "candidate", "Disk Booker", f"dfb-{os.getpid()}@example.test", ["GALEN"])
+        open_session = ctl_at(mnt, "session", "add", "L1", "--date", "2033-03-01", "--location", "Disk hall A",
+                              "--capacity", "5")[1]
+        holder = signed_in(url, mnt, "candidate", "Disk Holder", f"dfh-{os.getpid()}@example.test", ["GALEN"])
+        marker_email = f"dfe-{os.getpid()}@example.test"
+        marker = signed_in(url, mnt, "examiner", "Dr Disk Marker", marker_email)
+        office = signed_in(url, mnt, "admin", "Disk Office", f"dfo-{os.getpid()}@example.test")
+        to_publish = ctl_at(mnt, "session", "add", "L1", "--date", "2033-03-02", "--location", "Disk hall B",
+                            "--capacity", "5")[1]
+        ctl_at(mnt, "session", "examiner", to_publish, marker_email)
+        booked = re.search(r"/bookings/(\d+)$", holder.post(f"/exams/{to_publish}/book")[1].get("Location") or "")
+        require(booked, "set-up: a booking of the session to publish")
+        b = booked.group(1)
+        require(ctl_at(mnt, "session", "close", to_publish)[0] == 0, "set-up: its booking is closed")
+        require(marker.post(f"/examiner/sessions/{to_publish}/results", [(f"written_{b}", "75"), (f"oral_{b}", "75")])[0]
+                == 303, "set-up: its results are entered")
         filler = os.path.join(mnt, "filler")
         subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=1M", "status=none"], capture_output=True)
         with open(filler, "ab") as f:  # the last blocks too
@@ -305,10 +335,42 @@ def test_disk_of_var_full():
         check(after == before or (after.startswith(before) and after.endswith("\n")
                                   and after.splitlines()[-1].startswith("anchor ")),
               "the anchors file holds whole anchors only", (len(before), len(after)))
+        booking, _, booking_body = booker.post(f"/exams/{open_session}/book")
+        publication, _, publication_body = office.post(f"/admin/sessions/{to_publish}/publish")
+        print("# on the full disk: booking", booking, "publication", publication, flush=True)
+        for what, status, body in (("a booking", booking, booking_body), ("a publication", publication,
+                                                                           publication_body)):
+            check(status == 303 or (status in (500, 503) and ("try again" in body.lower()
+                                                              or "unavailable" in body.lower())),
+                  f"{what} on a full disk succeeds (303) or answers a clear 5xx", (status, body[:300]))
         os.remove(filler)
         time.sleep(1)
         stored = int(rc.stdout.strip() or 0) if rc.returncode == 0 else None
         check(stored is None or stored == statuses.count(303), "no sign-up is half-stored", (stored, statuses))
+        rows = sql_at(mnt, f"SELECT (SELECT count(*) FROM bookings WHERE session_id = {open_session}),"
+                           f" (SELECT booked_count FROM exam_sessions WHERE id = {open_session}),"
+                           f" (SELECT count(*) FROM outbox WHERE kind = 'booked' AND to_addr = '{booker.email}')")
+        want = "1" if booking == 303 else "0"
+        check(rows == f"{want}|{want}|{want}", "the booking is whole or absent: row, seat count and mail agree",
+              (booking, rows))
+        rows = sql_at(mnt, f"SELECT (SELECT (published_at IS NOT NULL)::int FROM exam_sessions WHERE id = {to_publish}),"
+                           f" (SELECT count(*) FROM certificates WHERE session_id = {to_publish}),"
+                           f" (SELECT count(*) FROM outbox WHERE kind = 'results' AND to_addr = '{holder.email}')")
+        want = "1" if publication == 303 else "0"
+        check(rows == f"{want}|{want}|{want}",
+              "the publication is whole or absent: session, certificate and mail agree", (publication, rows))
+        for _ in range(30):
+            if booking == 303 and publication == 303:
+                break
+            time.sleep(1)
+            if booking != 303:
+                booking = booker.post(f"/exams/{open_session}/book")[0]
+            if publication != 303:
+                publication = office.post(f"/admin/sessions/{to_publish}/publish")[0]
+        check((booking, publication) == (303, 303), "with space again, the booking and the publication go through",
+              (booking, publication))
+        check(sql_at(mnt, f"SELECT count(*) FROM certificates WHERE session_id = {to_publish}") == "1",
+              "one certificate, issued once")
         c2 = Client(url)
         c2.get("/register")
         ok = [c2.post("/register", {"email": f"again-{email}", "full_name": "Disk Freed", "password": PASSWORD})[0]
@@ -331,6 +393,34 @@ def test_disk_of_var_full():
 
 
 ESONRCTL_PATH = os.path.join(os.environ.get("ESONR_BIN") or os.path.join(ROOT, "bin"), "esonrctl")
+
+
+def ctl_at(var, *args, stdin=None):
+    """esonrctl --var VAR ARGS (another stack than the suite's); returns (rc, stdout stripped, stderr)."""
+    p = subprocess.run([ESONRCTL_PATH, "--var", var, *map(str, args)], input=stdin, capture_output=True,
+                       text=True, timeout=180)
+    return p.returncode, p.stdout.strip(), p.stderr
+
+
+def sql_at(var, sql):
+    """One query as the superuser of the stack under VAR; its rows '|'-separated."""
+    p = subprocess.run([PSQL, "-X", "-qtA", "-h", os.path.join(var, "pg", "socket"), "-U", "postgres", "-d", "esonr",
+                        "-c", sql], capture_output=True, text=True, timeout=60)
+    return p.stdout.strip() if p.returncode == 0 else f"psql: {p.stderr.strip()}"
+
+
+def signed_in(url, var, role, name, email, courses=()):
+    """An account made with esonrctl on the stack under VAR, signed in there."""
+    rc, _, err = ctl_at(var, "user", "add", email, "--name", name, "--role", role, stdin=PASSWORD + "\n")
+    require(rc == 0, f"set-up: {role} {email} exists", err)
+    for course in courses:
+        require(ctl_at(var, "completion", "add", email, course)[0] == 0, f"set-up: {email} completed {course}")
+    c = Client(url)
+    c.get("/login")
+    require(c.post("/login", {"email": email, "password": PASSWORD})[0] == 303, f"set-up: {email} signs in")
+    c.get("/dashboard")
+    c.email = email
+    return c
 
 if __name__ == "__main__":
     run()

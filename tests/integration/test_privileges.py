@@ -172,6 +172,45 @@ def test_app_role_cannot_rewrite_certificates():
     check(rc == 0, "esonr_app may still revoke (the office's form does)", err)
 
 
+def test_app_role_cannot_rewrite_mails_or_links():
+    # A queued mail and a one-time link are written by the change's transaction; the portal's
+    # role (the sender's too) afterwards moves only the delivery's columns and marks links used.
+    email = add_user("candidate", "Mail Probe", "mailprobe", "mail-probe-pw")
+    uid = sql_value("SELECT id FROM users WHERE email = :'p1'", email)
+    # 'failed': the sender leaves the row alone while the test probes it
+    mail = sql_value("INSERT INTO outbox (kind, user_id, to_addr, to_name, payload, state)"
+                     f" VALUES ('reset', {uid}, :'p1', 'Mail Probe', '{{\"token\": \"t0\", \"n\": \"1\"}}',"
+                     " 'failed') RETURNING id", email)
+    for column, value in (("to_addr", "'attacker@example.test'"), ("to_name", "'X'"), ("kind", "'booked'"),
+                          ("user_id", "NULL"), ("message_id", "'x@y'"), ("created_at", "now()")):
+        rc, err = as_app(f"UPDATE outbox SET {column} = {value} WHERE id = {mail}")
+        check(rc != 0 and "permission denied" in err, f"esonr_app cannot UPDATE outbox.{column}", err)
+    rc, err = as_app(f"UPDATE outbox SET payload = '{{\"n\": \"2\"}}' WHERE id = {mail}")
+    check(rc != 0, "esonr_app cannot rewrite a mail's facts (payload)", err)
+    rc, err = as_app(f"UPDATE outbox SET payload = payload || '{{\"token\": \"t1\"}}' WHERE id = {mail}")
+    check(rc != 0, "esonr_app cannot put another link token into a mail", err)
+    check(sql_value(f"SELECT to_addr || ' ' || (payload->>'n') || (payload->>'token') FROM outbox WHERE id = {mail}")
+          == f"{email} 1t0", "the mail is unchanged")
+    rc, err = as_app(f"UPDATE outbox SET payload = payload - 'token', last_error = 'probe',"
+                     f" attempts = attempts + 1 WHERE id = {mail}")
+    check(rc == 0, "esonr_app may still drop a sent mail's token and keep its delivery state", err)
+    check(sql_value(f"SELECT payload::text FROM outbox WHERE id = {mail}") == '{"n": "1"}',
+          "only the token went", sql_value(f"SELECT payload::text FROM outbox WHERE id = {mail}"))
+
+    token = sql_value("INSERT INTO mail_tokens (token_hash, purpose, user_id, expires_at)"
+                      f" VALUES (decode(repeat('ab', 32), 'hex'), 'reset', {uid}, now() + interval '1 hour')"
+                      " RETURNING encode(token_hash, 'hex')")
+    where = f"WHERE token_hash = decode('{token}', 'hex')"
+    for column, value in (("token_hash", "decode(repeat('cd', 32), 'hex')"), ("user_id", "1"),
+                          ("expires_at", "now() + interval '1 year'"), ("purpose", "'confirm'")):
+        rc, err = as_app(f"UPDATE mail_tokens SET {column} = {value} {where}")
+        check(rc != 0 and "permission denied" in err, f"esonr_app cannot UPDATE mail_tokens.{column}", err)
+    rc, err = as_app(f"UPDATE mail_tokens SET used_at = now() {where}")
+    check(rc == 0, "esonr_app may still mark a link used", err)
+    check(sql_value(f"SELECT user_id || ' ' || purpose || ' ' || (used_at IS NOT NULL) FROM mail_tokens {where}")
+          == f"{uid} reset true", "the link is the same, marked used")
+
+
 def readelf(*args):
     return subprocess.run(["readelf", *args], capture_output=True, text=True).stdout
 
@@ -179,7 +218,7 @@ def readelf(*args):
 def test_programs_built_hardened():
     # Debian's hardening: PIE, full RELRO (BIND_NOW), stack protector, fortified calls.
     if os.environ.get("ESONR_BIN"):
-        return skip("a sanitizer build: ASan instruments instead of FORTIFY")
+        return skip("another build (ESONR_BIN): the sanitized one, or make valgrind's wrappers")
     for prog in (os.path.join(os.path.dirname(ESONRCTL), "esonr-portal"), ESONRCTL):
         name = os.path.basename(prog)
         check("DYN" in readelf("-h", prog), f"{name} is a position-independent executable")
