@@ -86,23 +86,33 @@ static int valid_key_id(const char *s)
 	return strlen(s) == KEY_ID_HEX && strspn(s, "0123456789abcdef") == KEY_ID_HEX;
 }
 
+/* --reason, by the one rule for the reasons the office types (domain/valid.h); NULL after
+ * the usage message. */
+static const char *reason_of(struct cli *c, const char *cmd)
+{
+	static const struct valid_rule rule = { VALID_REASON, 0, 0, NULL };
+	const char *why, *reason = valid_check(c->arena, &rule, cli_opt(c, "reason"), &why);
+	if (reason == NULL)
+		cli_usage("%s: --reason TEXT: %s", cmd, why);
+	return reason;
+}
+
 int cmd_key_compromised(struct cli *c)
 {
-	const char *reason = cli_opt(c, "reason"), *why = NULL;
 	if (!valid_key_id(c->words[0]))
 		return cli_usage("key compromised: KEYID is the key's 16 hex digits (see /verify/keys)");
-	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
-		return cli_usage("key compromised: --reason TEXT (1 to 500 characters) is required");
+	const char *reason = reason_of(c, "key compromised");
+	if (reason == NULL)
+		return CLI_USAGE;
 	int rc = cli_connect(c);
 	if (rc != CLI_OK)
 		return rc;
 	const char **numbers;
 	int n;
-	enum db_status st = signing_key_compromise(c->arena, c->words[0], reason, NULL, &numbers, &n, &why);
-	if (st == DB_REFUSED)
-		return cli_fail("%s", why);
-	if (st != DB_OK)
-		return cli_fail("%s", db_error());
+	struct refusal ref = { 0 };
+	if ((rc = cli_status("key compromised", signing_key_compromise(c->arena, c->words[0], reason, NULL,
+	    &numbers, &n, &ref), &ref)) != CLI_OK)
+		return rc;
 	/* Its secret, if it is still here, must not sign again. */
 	if (key_destroy_secret(c->cfg.keys, c->words[0]) != 0)
 		fprintf(stderr, "esonrctl: the secret key of %s could not be destroyed: %s\n", c->words[0],
@@ -116,39 +126,38 @@ int cmd_key_compromised(struct cli *c)
 
 int cmd_cert_revoke(struct cli *c)
 {
-	const char *reason = cli_opt(c, "reason"), *why = NULL;
 	if (!valid_cert_number(c->words[0]))
 		return cli_usage("cert revoke: NUMBER looks like ESNR-L1-2027-0001");
-	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
-		return cli_usage("cert revoke: --reason TEXT (1 to 500 characters) is required");
+	const char *reason = reason_of(c, "cert revoke");
+	if (reason == NULL)
+		return CLI_USAGE;
 	int rc = cli_connect(c);
 	if (rc != CLI_OK)
 		return rc;
-	enum db_status st = certificate_revoke(c->arena, c->words[0], reason, NULL, &why);
-	if (st == DB_REFUSED)
-		return cli_fail("%s", why);
-	if (st != DB_OK)
-		return cli_fail("%s", db_error());
+	struct refusal ref = { 0 };
+	if ((rc = cli_status("cert revoke", certificate_revoke(c->arena, c->words[0], reason, NULL, &ref),
+	    &ref)) != CLI_OK)
+		return rc;
 	printf("%s revoked\n", c->words[0]);
 	return CLI_OK;
 }
 
 int cmd_cert_reissue(struct cli *c)
 {
-	const char *reason = cli_opt(c, "reason"), *why = NULL, *fresh = NULL;
+	const char *fresh = NULL;
 	if (!valid_cert_number(c->words[0]))
 		return cli_usage("cert reissue: NUMBER looks like ESNR-L1-2027-0001");
-	if (reason == NULL || *reason == '\0' || strlen(reason) > 500)
-		return cli_usage("cert reissue: --reason TEXT (1 to 500 characters) is required");
+	const char *reason = reason_of(c, "cert reissue");
+	if (reason == NULL)
+		return CLI_USAGE;
 	int rc = cli_connect(c);
 	if (rc != CLI_OK)
 		return rc;
 	certificates_configure(c->cfg.base_url, c->cfg.keys, NULL, NULL);
-	enum db_status st = certificate_reissue(c->arena, c->words[0], reason, NULL, &fresh, &why);
-	if (st == DB_REFUSED)
-		return cli_fail("%s", why);
-	if (st != DB_OK)
-		return cli_fail("%s", db_error());
+	struct refusal ref = { 0 };
+	if ((rc = cli_status("cert reissue", certificate_reissue(c->arena, c->words[0], reason, NULL, &fresh,
+	    &ref), &ref)) != CLI_OK)
+		return rc;
 	printf("%s\n", fresh);
 	return CLI_OK;
 }

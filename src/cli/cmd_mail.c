@@ -41,12 +41,9 @@ int cmd_mail_retry(struct cli *c)
 	int rc = cli_connect(c);
 	if (rc != CLI_OK)
 		return rc;
-	int found;
-	if (outbox_retry(c->arena, id, NULL, &found) != DB_OK)
-		return cli_fail("mail retry: %s", db_error());
-	if (!found)
-		return cli_fail("mail retry: message %s has not failed (only a failed message is sent again)",
-		    id);
+	struct refusal ref = { 0 };
+	if ((rc = cli_status("mail retry", outbox_retry(c->arena, id, NULL, &ref), &ref)) != CLI_OK)
+		return rc;
 	printf("message %s queued again\n", id);
 	return CLI_OK;
 }

@@ -86,7 +86,8 @@ static enum db_status book_body(struct arena *a, void *p)
 	size_t nrules;
 	int64_t now;
 	const char *today;
-	records_parse(a, res, &rec);
+	if ((st = records_parse(a, res, &rec)) != DB_OK)
+		return st;
 	rules_all_parse(a, res[B_RULES], &rules, &nrules);
 	db_now_parse(res[B_NOW], &now, &today);
 	const struct exam_rules *mine = NULL;

@@ -1,68 +1,90 @@
 #include "db/candidate_view.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "db/shared_view.h"
+
+/* Dates, places and the order come from the session in the shared view (db/shared_view.h). */
 static struct db_stmt q_bookings = DB_STMT("cv_bookings",
-    "SELECT b.id, b.exam_code, b.status,"
-    "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone,"
-    "   s.location, s.id"
-    " FROM bookings b JOIN exam_sessions s ON s.id = b.session_id"
-    " WHERE b.user_id = $1 AND b.status <> 'cancelled' AND b.live ORDER BY s.starts_at", 1);
+    "SELECT id, exam_code, status, session_id FROM bookings"
+    " WHERE user_id = $1 AND status <> 'cancelled' AND live", 1);
 
-/* Per exam, the next session that is not closed yet (dates formatted for those only). */
-static struct db_stmt q_next_sessions = DB_STMT("cv_next_sessions",
-    "SELECT s.exam_code, s.id,"
-    "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY'), s.location,"
-    "   CASE WHEN s.opens_at > now() THEN to_char(s.opens_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY') END"
-    " FROM exam_sessions s JOIN (SELECT DISTINCT ON (exam_code) id FROM exam_sessions"
-    "   WHERE closed_at IS NULL AND closes_at > now() ORDER BY exam_code, starts_at) n ON n.id = s.id", 0);
+/* The sessions open for booking with their live counts; the rest is in the shared view. */
+static struct db_stmt q_open_seats = DB_STMT("cv_open_seats",
+    "SELECT id, capacity - booked_count, capacity, waitlisted_count FROM exam_sessions"
+    " WHERE closed_at IS NULL AND closes_at > now() ORDER BY starts_at, id", 0);
 
-static struct db_stmt q_open_sessions = DB_STMT("cv_open_sessions",
-    "SELECT s.id, s.exam_code, e.title,"
-    "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDay FMDD FMMonth YYYY, HH24:MI') || ' ' || s.time_zone,"
-    "   s.location, s.capacity - s.booked_count, s.capacity, s.waitlisted_count,"
-    "   CASE WHEN s.opens_at > now() THEN"
-    "     to_char(s.opens_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone END,"
-    "   to_char(s.closes_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone,"
-    "   to_char(s.cancel_until AT TIME ZONE s.time_zone, 'FMDD Mon YYYY, HH24:MI') || ' ' || s.time_zone"
-    " FROM exam_sessions s JOIN exams e ON e.code = s.exam_code"
-    " WHERE s.closed_at IS NULL AND s.closes_at > now() ORDER BY s.starts_at, s.id", 0);
+enum { Q_SHARED = RECORDS__MAX, Q_BOOKINGS, Q_SEATS, Q__MAX };
 
-enum { Q_RULES = RECORDS__MAX, Q_NOW, Q_BOOKINGS, Q_SESSIONS, Q__MAX };
+struct booking_sort {
+	struct cv_booking b;
+	int64_t starts_at;
+	long long id;
+};
 
-static const struct exam_rules *rules_of(const struct exam_rules *r, size_t n, const char *exam)
+static int by_start(const void *x, const void *y)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(r[i].exam, exam) == 0)
-			return &r[i];
-	return NULL;
+	const struct booking_sort *a = x, *b = y;
+	if (a->starts_at != b->starts_at)
+		return a->starts_at < b->starts_at ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
 }
 
-static void parse_bookings(struct arena *a, const PGresult *r, struct candidate_view *v)
+/* Every session the page names must be in the shared view; one that is not was created
+ * after the copy was read: read it again (once). */
+static enum db_status session_of(const struct shared_view **sv, const char *id,
+    const struct sv_session **out)
 {
-	v->nbookings = (size_t)db_rows(r);
-	v->bookings = arena_zalloc(a, sizeof *v->bookings * (v->nbookings + 1));
-	for (int i = 0; i < db_rows(r); i++) {
-		struct cv_booking *b = &v->bookings[i];
+	*out = shared_view_session(*sv, id);
+	if (*out != NULL)
+		return DB_OK;
+	enum db_status st = shared_view_reload(sv);
+	*out = st == DB_OK ? shared_view_session(*sv, id) : NULL;
+	return st;
+}
+
+static enum db_status parse_bookings(struct arena *a, const PGresult *r, const struct shared_view **sv,
+    struct candidate_view *v)
+{
+	int n = db_rows(r);
+	struct booking_sort *x = arena_zalloc(a, sizeof *x * (size_t)(n + 1));
+	for (int i = 0; i < n; i++) {
+		const struct sv_session *s;
+		enum db_status st = session_of(sv, db_val(r, i, 3), &s);
+		if (st != DB_OK)
+			return st;
+		struct cv_booking *b = &x[i].b;
 		b->id = db_val(r, i, 0);
 		b->exam = db_val(r, i, 1);
 		b->status = db_val(r, i, 2);
-		b->when = db_val(r, i, 3);
-		b->location = db_val(r, i, 4);
+		b->session_id = db_val(r, i, 3);
 		b->waitlisted = strcmp(b->status, "waitlisted") == 0;
-		b->session_id = db_val(r, i, 5);
+		b->when = s ? s->when : NULL;
+		b->location = s ? s->location : NULL;
+		x[i].starts_at = s ? s->starts_at : 0;
+		x[i].id = db_int(r, i, 0);
 	}
+	qsort(x, (size_t)n, sizeof *x, by_start);
+	v->nbookings = (size_t)n;
+	v->bookings = arena_zalloc(a, sizeof *v->bookings * (v->nbookings + 1));
+	for (int i = 0; i < n; i++)
+		v->bookings[i] = x[i].b;
+	return DB_OK;
 }
 
-static void parse_next(const PGresult *r, struct cv_exam *e)
+/* Per exam, the next session that is not closed yet. */
+static void next_session(const struct shared_view *sv, int64_t now, struct cv_exam *e)
 {
-	for (int i = 0; i < db_rows(r); i++) {
-		if (strcmp(db_val(r, i, 0), e->exam->code) != 0)
+	for (size_t i = 0; i < sv->nsessions; i++) {
+		const struct sv_session *s = &sv->sessions[i];
+		if (strcmp(s->exam, e->exam->code) != 0 || !sv_session_upcoming(s, now))
 			continue;
-		e->next_id = db_val(r, i, 1);
-		e->next_date = db_val(r, i, 2);
-		e->next_location = db_val(r, i, 3);
-		e->next_opens = db_val(r, i, 4);
+		e->next_id = s->id;
+		e->next_date = s->day;
+		e->next_location = s->location;
+		e->next_opens = s->opens_at > now ? s->opens_day : NULL;
+		return;
 	}
 }
 
@@ -74,32 +96,43 @@ static int eligible_for(const struct candidate_view *v, const char *exam)
 	return 0;
 }
 
-static void parse_sessions(struct arena *a, const PGresult *r, struct candidate_view *v)
+static enum db_status parse_sessions(struct arena *a, const PGresult *r, const struct shared_view **sv,
+    int64_t now, struct candidate_view *v)
 {
-	v->nsessions = (size_t)db_rows(r);
-	v->sessions = arena_zalloc(a, sizeof *v->sessions * (v->nsessions + 1));
+	v->sessions = arena_zalloc(a, sizeof *v->sessions * (size_t)(db_rows(r) + 1));
+	v->nsessions = 0;
 	for (int i = 0; i < db_rows(r); i++) {
-		struct cv_session *s = &v->sessions[i];
-		s->id = db_val(r, i, 0);
-		s->exam = db_val(r, i, 1);
-		s->exam_title = db_val(r, i, 2);
-		s->when = db_val(r, i, 3);
-		s->location = db_val(r, i, 4);
-		s->seats_left = db_val(r, i, 5);
-		s->full = db_int(r, i, 5) <= 0;
-		s->capacity = db_val(r, i, 6);
-		s->waitlisted = db_val(r, i, 7);
-		s->opens = db_val(r, i, 8);
-		s->closes = db_val(r, i, 9);
-		s->cancel_until = db_val(r, i, 10);
+		const struct sv_session *c;
+		enum db_status st = session_of(sv, db_val(r, i, 0), &c);
+		if (st != DB_OK)
+			return st;
+		if (c == NULL)
+			continue;
+		const struct cat_exam *exam = catalogue_exam(v->cat, c->exam);
+		struct cv_session *s = &v->sessions[v->nsessions++];
+		s->id = c->id;
+		s->exam = c->exam;
+		s->exam_title = exam ? exam->title : c->exam;
+		s->when = c->when_long;
+		s->location = c->location;
+		s->seats_left = db_val(r, i, 1);
+		s->full = db_int(r, i, 1) <= 0;
+		s->capacity = db_val(r, i, 2);
+		s->waitlisted = db_val(r, i, 3);
+		s->opens = c->opens_at > now ? c->opens : NULL;
+		s->closes = c->closes;
+		s->cancel_until = c->cancel_until;
 		for (size_t k = 0; k < v->nbookings; k++)
 			if (strcmp(v->bookings[k].session_id, s->id) == 0)
 				s->my_booking = v->bookings[k].id;
 		s->eligible = eligible_for(v, s->exam);
 		s->can_book = s->eligible && s->opens == NULL && s->my_booking == NULL;
 	}
+	return DB_OK;
 }
 
+/* One round trip: the shared view's version and the clock, the candidate's records and
+ * bookings, and (exams page) the open sessions' counts. */
 enum db_status candidate_view_load(struct arena *a, const char *user_id, enum cv_page page,
     struct candidate_view *v)
 {
@@ -110,40 +143,38 @@ enum db_status candidate_view_load(struct arena *a, const char *user_id, enum cv
 
 	struct db_call calls[Q__MAX];
 	PGresult *res[Q__MAX];
+	int n = page == CV_EXAMS ? Q__MAX : Q_SEATS;
 	records_calls(user_id, calls);
-	rules_all_call(&calls[Q_RULES]);
-	db_now_call(&calls[Q_NOW]);
+	shared_view_call(&calls[Q_SHARED]);
 	calls[Q_BOOKINGS] = (struct db_call){ &q_bookings, { user_id } };
-	calls[Q_SESSIONS] = (struct db_call){ page == CV_DASHBOARD ? &q_next_sessions : &q_open_sessions,
-	    { NULL } };
-	if ((st = db_batch(a, calls, Q__MAX, res)) != DB_OK)
+	calls[Q_SEATS] = (struct db_call){ &q_open_seats, { NULL } };
+	if ((st = db_batch(a, calls, n, res)) != DB_OK)
 		return st;
 
-	records_parse(a, res, &v->rec);
-	parse_bookings(a, res[Q_BOOKINGS], v);
-	struct exam_rules *rules;
-	size_t nrules;
-	rules_all_parse(a, res[Q_RULES], &rules, &nrules);
+	const struct shared_view *sv;
 	int64_t now;
 	const char *today;
-	db_now_parse(res[Q_NOW], &now, &today);
+	if ((st = shared_view_get(res[Q_SHARED], &sv, &now, &today)) != DB_OK ||
+	    (st = records_parse(a, res, &v->rec)) != DB_OK ||
+	    (st = parse_bookings(a, res[Q_BOOKINGS], &sv, v)) != DB_OK)
+		return st;
 
 	v->nexams = v->cat->nexams;
 	v->exams = arena_zalloc(a, sizeof *v->exams * (v->nexams + 1));
 	for (size_t i = 0; i < v->nexams; i++) {
 		struct cv_exam *e = &v->exams[i];
 		e->exam = &v->cat->exams[i];
-		const struct exam_rules *r = rules_of(rules, nrules, e->exam->code);
+		const struct exam_rules *r = shared_view_rules(sv, e->exam->code);
 		exam_eligibility_of(a, e->exam->code, r ? r->rules : NULL, r ? r->n : 0, &v->rec, now, today,
 		    &e->ans);
 		for (size_t k = 0; k < v->rec.ncerts; k++)
 			if (v->rec.certs[k].valid && strcmp(v->rec.certs[k].exam, e->exam->code) == 0)
 				e->held = v->rec.certs[k].number;
 		if (page == CV_DASHBOARD)
-			parse_next(res[Q_SESSIONS], e);
+			next_session(sv, now, e);
 	}
 	if (page == CV_EXAMS)
-		parse_sessions(a, res[Q_SESSIONS], v);
+		return parse_sessions(a, res[Q_SEATS], &sv, now, v);
 	return DB_OK;
 }
 
@@ -186,6 +217,14 @@ enum db_status candidate_results_load(struct arena *a, const char *user_id, stru
 	}
 	*out = x;
 	return DB_OK;
+}
+
+static const struct exam_rules *rules_of(const struct exam_rules *r, size_t n, const char *exam)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(r[i].exam, exam) == 0)
+			return &r[i];
+	return NULL;
 }
 
 static struct db_stmt q_booking = DB_STMT("cv_booking",

@@ -59,6 +59,14 @@ const struct cat_exam *catalogue_exam(const struct catalogue *c, const char *cod
 	return NULL;
 }
 
+const struct cat_course *catalogue_course(const struct catalogue *c, const char *code)
+{
+	for (size_t i = 0; i < c->ncourses; i++)
+		if (strcmp(c->courses[i].code, code) == 0)
+			return &c->courses[i];
+	return NULL;
+}
+
 /* ---- the lists the office's forms offer ---- */
 
 static enum db_status code_titles(struct arena *a, const char *sql, struct code_title **rows,

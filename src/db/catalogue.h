@@ -37,6 +37,8 @@ struct catalogue {
 enum db_status catalogue_get(const struct catalogue **out);
 /* The exam with that code, or NULL. */
 const struct cat_exam *catalogue_exam(const struct catalogue *c, const char *code);
+/* The course with that code, or NULL. */
+const struct cat_course *catalogue_course(const struct catalogue *c, const char *code);
 
 /* ---- the lists the office's forms offer ---- */
 

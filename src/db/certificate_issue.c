@@ -71,35 +71,53 @@ const char *holder_name_problem(struct arena *a, const char *name)
 	    "Write it in a European script (Latin, Greek or Cyrillic letters), without such characters.", why);
 }
 
-enum db_status certificate_can_issue(struct arena *a, const char *holder, const char **why)
+#define NO_KEY_IN_FORCE "no signing key is in force: create one with `esonrctl keygen`"
+
+enum db_status certificate_can_issue(struct arena *a, const char *holder, struct refusal *ref)
 {
 	const char *key_id;
 	enum db_status st = signing_key_in_force(a, &key_id);
 	if (st != DB_OK)
 		return st;
-	if (key_id == NULL) {
-		*why = "no signing key is in force: create one with `esonrctl keygen`";
-		return DB_REFUSED;
-	}
+	if (key_id == NULL)
+		return db_refuse(ref, REFUSAL_CONFLICT, NULL, NO_KEY_IN_FORCE);
 	const char *problem = holder != NULL ? certificate_name_problem(a, holder) : NULL;
-	if (problem != NULL) {
-		*why = arena_printf(a, "the certificate cannot be printed for \"%s\": %s", holder, problem);
-		return DB_REFUSED;
-	}
+	if (problem != NULL)
+		return db_refusef(a, ref, REFUSAL_CONFLICT, NULL,
+		    "the certificate cannot be printed for \"%s\": %s", holder, problem);
+	return DB_OK;
+}
+
+enum db_status certificate_unsigned(struct arena *a, const char *session_id, const char *number,
+    int max, const char ***numbers, int *n)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT number FROM certificates WHERE pdf IS NULL AND revoked_at IS NULL AND superseded_by IS NULL"
+	    " AND (session_id = $1::bigint OR number = $2 OR ($1 IS NULL AND $2 IS NULL))"
+	    " ORDER BY issued_at, number LIMIT $3::int", 3, session_id, number,
+	    max > 0 ? arena_printf(a, "%d", max) : NULL);
+	*n = 0;
+	if (st != DB_OK)
+		return st;
+	*n = db_rows(r);
+	*numbers = arena_alloc(a, sizeof **numbers * (size_t)(*n + 1));
+	for (int i = 0; i < *n; i++)
+		(*numbers)[i] = db_val(r, i, 0);
 	return DB_OK;
 }
 
 void certificates_sign(struct arena *a, const char *session_id, const char *number, int *pending)
 {
-	enum db_status st;
-	int left = 0;
-	PGresult *r = db_query(a, &st,
-	    "SELECT number FROM certificates WHERE (session_id = $1::bigint OR number = $2) AND pdf IS NULL"
-	    " AND revoked_at IS NULL AND superseded_by IS NULL ORDER BY number", 2, session_id, number);
-	for (int i = 0; st == DB_OK && i < db_rows(r); i++) {
+	const char **numbers;
+	int n = 0, left = 0;
+	/* Both NULL would mean every record still unsigned: the signer's sweep, not a caller's. */
+	enum db_status st = session_id == NULL && number == NULL ? DB_OK :
+	    certificate_unsigned(a, session_id, number, 0, &numbers, &n);
+	for (int i = 0; st == DB_OK && i < n; i++) {
 		char why[512];
-		if (signer_issue(db_val(r, i, 0), why, sizeof why) != SIGNER_SIGNED) {
-			fprintf(stderr, "certificate %s not signed yet: %s\n", db_val(r, i, 0), why);
+		if (signer_issue(numbers[i], why, sizeof why) != SIGNER_SIGNED) {
+			fprintf(stderr, "certificate %s not signed yet: %s\n", numbers[i], why);
 			left++;
 		}
 	}
@@ -107,7 +125,7 @@ void certificates_sign(struct arena *a, const char *session_id, const char *numb
 		*pending = st == DB_OK ? left : -1;
 }
 
-enum db_status certificate_build(struct arena *a, const char *number, const char **why)
+enum db_status certificate_build(struct arena *a, const char *number, struct refusal *ref)
 {
 	enum db_status st;
 	const struct signing_key *k;
@@ -124,34 +142,27 @@ enum db_status certificate_build(struct arena *a, const char *number, const char
 	    " JOIN exam_sessions s ON s.id = c.session_id WHERE c.number = $1", 1, number);
 	if (st != DB_OK)
 		return st;
-	if (db_rows(r) != 1) {
-		*why = "no such certificate";
-		return DB_REFUSED;
-	}
+	if (db_rows(r) != 1)
+		return db_refuse(ref, REFUSAL_NOT_FOUND, NULL, "no such certificate");
 	const char *name = db_val(r, 0, 0);
 	const char *problem = certificate_name_problem(a, name);
-	if (problem != NULL) {
-		*why = arena_printf(a, "the certificate %s cannot be printed for \"%s\": %s. "
-		    "Correct the name, or contact the portal's maintainers about the font.", number, name, problem);
-		return DB_REFUSED;
-	}
+	if (problem != NULL)
+		return db_refusef(a, ref, REFUSAL_CONFLICT, NULL, "the certificate %s cannot be printed for "
+		    "\"%s\": %s. Correct the name, or contact the portal's maintainers about the font.", number,
+		    name, problem);
 	if ((st = signing_key_in_force(a, &key_id)) != DB_OK)
 		return st;
-	if (key_id == NULL) {
-		*why = "no signing key is in force: create one with `esonrctl keygen`";
-		return DB_REFUSED;
-	}
-	if (keyring_get(key_id, &k, err, sizeof err) != 0) {
-		*why = arena_printf(a, "the signing key %s cannot be read: %s", key_id, err);
-		return DB_REFUSED;
-	}
+	if (key_id == NULL)
+		return db_refuse(ref, REFUSAL_CONFLICT, NULL, NO_KEY_IN_FORCE);
+	if (keyring_get(key_id, &k, err, sizeof err) != 0)
+		return db_refusef(a, ref, REFUSAL_CONFLICT, NULL, "the signing key %s cannot be read: %s",
+		    key_id, err);
 	const char *record = qr_record_sign(a, k, number, name, db_val(r, 0, 1), db_val(r, 0, 8));
 	char pades_err[256];
 	const struct pades_identity *pades = keyring_pades(k->id, pades_err, sizeof pades_err);
-	if (pades == NULL && pades_configured) {
-		*why = arena_printf(a, "the configured PDF signing certificate cannot be used: %s", pades_err);
-		return DB_REFUSED;
-	}
+	if (pades == NULL && pades_configured)
+		return db_refusef(a, ref, REFUSAL_CONFLICT, NULL,
+		    "the configured PDF signing certificate cannot be used: %s", pades_err);
 	if (pades == NULL)
 		fprintf(stderr, "certificate %s: no PDF signature (%s); run esonrctl keygen for a development "
 		    "certificate\n", number, pades_err);
@@ -174,27 +185,58 @@ enum db_status certificate_build(struct arena *a, const char *number, const char
 	};
 	unsigned char *pdf, *signed_pdf;
 	size_t len, signed_len;
-	if (cert_render(a, &doc, &pdf, &len, err, sizeof err) != 0) {
-		*why = arena_printf(a, "the certificate %s could not be drawn: %s", number, err);
-		return DB_REFUSED;
-	}
+	if (cert_render(a, &doc, &pdf, &len, err, sizeof err) != 0)
+		return db_refusef(a, ref, REFUSAL_CONFLICT, NULL, "the certificate %s could not be drawn: %s",
+		    number, err);
 	/* The PDF signature first, then Ed25519 over every byte of that (sign/pades.h). */
 	struct pades_info info = { db_val(r, 0, 9), "Certificate issued by the European School of Neuroradiology",
 		"Vienna, Austria", arena_printf(a, "%s/verify/%s", base_url, number) };
-	if (pades != NULL && pades_sign(a, pdf, len, pades, &info, &pdf, &len, err, sizeof err) != 0) {
-		*why = arena_printf(a, "the certificate %s could not get its PDF signature: %s", number, err);
-		return DB_REFUSED;
-	}
-	if (pdf_sign(a, pdf, len, k, number, db_val(r, 0, 9), &signed_pdf, &signed_len) != 0) {
-		*why = "the certificate could not be signed";
-		return DB_REFUSED;
-	}
+	if (pades != NULL && pades_sign(a, pdf, len, pades, &info, &pdf, &len, err, sizeof err) != 0)
+		return db_refusef(a, ref, REFUSAL_CONFLICT, NULL,
+		    "the certificate %s could not get its PDF signature: %s", number, err);
+	if (pdf_sign(a, pdf, len, k, number, db_val(r, 0, 9), &signed_pdf, &signed_len) != 0)
+		return db_refuse(ref, REFUSAL_CONFLICT, NULL, "the certificate could not be signed");
 	return certificate_store(a, number, signed_pdf, signed_len, k->id, db_val(r, 0, 9), doc.qr_text);
+}
+
+struct sign_ctx {
+	const char *number;
+	int *done;
+	struct refusal *ref;
+};
+
+static enum db_status sign_recorded_body(struct arena *a, void *p)
+{
+	struct sign_ctx *c = p;
+	enum db_status st;
+	PGresult *r = db_query(a, &st,
+	    "SELECT pdf IS NOT NULL, revoked_at IS NOT NULL OR superseded_by IS NOT NULL"
+	    " FROM certificates WHERE number = $1 FOR UPDATE", 1, c->number);
+	if (st != DB_OK)
+		return st;
+	if (db_rows(r) != 1)
+		return db_refuse(c->ref, REFUSAL_NOT_FOUND, NULL, "the register has no such certificate");
+	if (strcmp(db_val(r, 0, 0), "t") == 0) {
+		*c->done = 1;
+		return DB_OK;
+	}
+	if (strcmp(db_val(r, 0, 1), "t") == 0)
+		return db_refuse(c->ref, REFUSAL_CONFLICT, NULL, "it is not being issued: revoked or superseded");
+	return certificate_build(a, c->number, c->ref);
+}
+
+enum db_status certificate_sign_recorded(struct arena *a, const char *number, int *done,
+    struct refusal *ref)
+{
+	struct sign_ctx c = { number, done, ref };
+	*done = 0;
+	return db_tx(a, DB_READ_COMMITTED, sign_recorded_body, &c);
 }
 
 struct reissue_ctx {
 	const char *number, *reason, *actor_id;
-	const char **new_number, **why;
+	const char **new_number;
+	struct refusal *ref;
 };
 
 static enum db_status reissue_body(struct arena *a, void *p)
@@ -208,15 +250,11 @@ static enum db_status reissue_body(struct arena *a, void *p)
 	    1, c->number);
 	if (st != DB_OK)
 		return st;
-	if (db_rows(r) != 1) {
-		*c->why = arena_printf(a, "no certificate %s", c->number);
-		return DB_REFUSED;
-	}
-	if (strcmp(db_val(r, 0, 5), "t") == 0 || db_val(r, 0, 6) != NULL) {
-		*c->why = arena_printf(a, "certificate %s is %s: only a certificate in force can be reissued",
-		    c->number, db_val(r, 0, 6) ? "already superseded" : "revoked");
-		return DB_REFUSED;
-	}
+	if (db_rows(r) != 1)
+		return db_refusef(a, c->ref, REFUSAL_NOT_FOUND, NULL, "There is no certificate %s.", c->number);
+	if (strcmp(db_val(r, 0, 5), "t") == 0 || db_val(r, 0, 6) != NULL)
+		return db_refusef(a, c->ref, REFUSAL_CONFLICT, NULL, "Certificate %s is %s: only a certificate "
+		    "in force can be reissued.", c->number, db_val(r, 0, 6) ? "already superseded" : "revoked");
 	const char *fresh;
 	if ((st = certificate_record(a, db_val(r, 0, 0), db_val(r, 0, 1), db_val(r, 0, 2),
 	    db_val(r, 0, 4), db_val(r, 0, 3), c->number, c->reason, &fresh)) != DB_OK)
@@ -224,7 +262,7 @@ static enum db_status reissue_body(struct arena *a, void *p)
 	if ((st = certificate_supersede(a, c->number, fresh)) != DB_OK ||
 	    (st = outbox_certificate(a, fresh, OUTBOX_CERT_REISSUED)) != DB_OK)
 		return st;
-	if ((st = certificate_can_issue(a, db_val(r, 0, 3), c->why)) != DB_OK)
+	if ((st = certificate_can_issue(a, db_val(r, 0, 3), c->ref)) != DB_OK)
 		return st;
 	PGresult *j = db_query(a, &st, "SELECT jsonb_build_object('reason', $1::text, 'old_name', $2::text,"
 	    " 'new_name', $3::text, 'superseded_by', $4::text)::text", 4, c->reason, db_val(r, 0, 7),
@@ -237,9 +275,9 @@ static enum db_status reissue_body(struct arena *a, void *p)
 }
 
 enum db_status certificate_reissue(struct arena *a, const char *number, const char *reason,
-    const char *actor_id, const char **new_number, const char **why)
+    const char *actor_id, const char **new_number, struct refusal *ref)
 {
-	struct reissue_ctx c = { number, reason, actor_id, new_number, why };
+	struct reissue_ctx c = { number, reason, actor_id, new_number, ref };
 	enum db_status st = db_tx(a, DB_READ_COMMITTED, reissue_body, &c);
 	if (st == DB_OK)
 		certificates_sign(a, NULL, *new_number, NULL);

@@ -38,8 +38,10 @@ struct cert_row {
  * newest first, at most 500. */
 enum db_status certificate_list(struct arena *a, const char *user_id, struct cert_row **rows, int *n);
 
+/* Revokes a certificate in force, audited, with its mail. DB_REFUSED: not found (no such
+ * number) or a conflict (already revoked). */
 enum db_status certificate_revoke(struct arena *a, const char *number, const char *reason,
-    const char *actor_id, const char **why);
+    const char *actor_id, struct refusal *ref);
 
 /* A pass whose certificate could not be made: kept and reported to the office (audited),
  * so that one name does not stop a session's other certificates. */

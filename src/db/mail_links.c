@@ -6,6 +6,7 @@
 
 #include "db/audit.h"
 #include "db/outbox.h"
+#include "db/websessions.h"
 
 #define TOKEN_BYTES 32
 
@@ -271,11 +272,11 @@ static enum db_status reset_body(struct arena *a, void *p)
 		return st;
 	/* Audited first: the audit log finds its actor through the browser's session, which
 	 * may be one of those that end here. */
-	PGresult *r = db_query(a, &st, "SELECT count(*) FROM sessions WHERE user_id = $1", 1, user_id);
-	if (st != DB_OK ||
+	long long ended;
+	if ((st = websession_rows_of_user(a, user_id, &ended)) != DB_OK ||
 	    (st = audit_record(a, c->actor_id, "password.reset", "user", user_id, NULL,
-	    arena_printf(a, "{\"sessions_ended\": %lld}", db_int(r, 0, 0)))) != DB_OK ||
-	    (st = db_exec(a, "DELETE FROM sessions WHERE user_id = $1", 1, user_id)) != DB_OK)
+	    arena_printf(a, "{\"sessions_ended\": %lld}", ended))) != DB_OK ||
+	    (st = websession_rows_end_user(a, user_id)) != DB_OK)
 		return st;
 	return outbox_account(a, user_id, OUTBOX_PASSWORD_CHANGED, NULL);
 }

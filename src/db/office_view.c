@@ -2,12 +2,19 @@
 
 #include <string.h>
 
+#include "domain/exam_session.h"
+
+/* What the state needs (struct exam_session_times and now, in Unix microseconds): the wording
+ * is domain/exam_session.c's, the same as on every other page that shows a session. */
+#define STATE_COLUMNS \
+	" (extract(epoch FROM s.opens_at) * 1e6)::bigint, (extract(epoch FROM s.closes_at) * 1e6)::bigint," \
+	" coalesce((extract(epoch FROM s.closed_at) * 1e6)::bigint, 0)," \
+	" coalesce((extract(epoch FROM s.published_at) * 1e6)::bigint, 0)," \
+	" (extract(epoch FROM now()) * 1e6)::bigint"
+
 static struct db_stmt q_assigned = DB_STMT("ov_examiner_sessions",
     "SELECT s.id, s.exam_code, to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY'),"
-    "   s.location, s.booked_count, s.capacity, s.waitlisted_count,"
-    "   CASE WHEN s.published_at IS NOT NULL THEN 'results published'"
-    "        WHEN s.closed_at IS NOT NULL OR s.closes_at <= now() THEN 'booking closed: results can be entered'"
-    "        ELSE 'booking open' END"
+    "   s.location, s.booked_count, s.capacity, s.waitlisted_count," STATE_COLUMNS
     " FROM exam_sessions s JOIN session_examiners x ON x.session_id = s.id"
     " WHERE x.user_id = $1 ORDER BY s.starts_at DESC", 1);
 
@@ -20,19 +27,20 @@ static struct db_stmt q_counts = DB_STMT("ov_office_counts",
 
 static struct db_stmt q_unpublished = DB_STMT("ov_office_sessions",
     "SELECT s.id, s.exam_code, to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY'),"
-    "   s.location, s.booked_count, s.capacity, s.waitlisted_count,"
-    "   CASE WHEN s.published_at IS NOT NULL THEN 'published'"
-    "        WHEN s.closed_at IS NOT NULL OR s.closes_at <= now() THEN 'closed'"
-    "        WHEN s.opens_at > now() THEN 'not yet open' ELSE 'open' END"
+    "   s.location, s.booked_count, s.capacity, s.waitlisted_count," STATE_COLUMNS
     " FROM exam_sessions s WHERE s.published_at IS NULL ORDER BY s.starts_at LIMIT 50", 0);
 
 static struct ov_session *sessions_parse(struct arena *a, const PGresult *r, size_t *n)
 {
 	*n = (size_t)db_rows(r);
 	struct ov_session *x = arena_zalloc(a, sizeof *x * (*n + 1));
-	for (int i = 0; i < db_rows(r); i++)
+	for (int i = 0; i < db_rows(r); i++) {
+		struct exam_session_times t = { db_int(r, i, 7), db_int(r, i, 8), db_int(r, i, 9),
+			db_int(r, i, 10) };
 		x[i] = (struct ov_session){ db_val(r, i, 0), db_val(r, i, 1), db_val(r, i, 2), db_val(r, i, 3),
-		    db_val(r, i, 4), db_val(r, i, 5), db_val(r, i, 6), db_val(r, i, 7) };
+		    db_val(r, i, 4), db_val(r, i, 5), db_val(r, i, 6),
+		    exam_session_state_text(exam_session_state(&t, db_int(r, i, 11))) };
+	}
 	return x;
 }
 

@@ -8,7 +8,7 @@
 
 struct ov_session {
 	const char *id, *exam, *date, *location, *booked, *capacity, *waitlisted;
-	const char *state; /* examiner: what can be done now; office: open, closed, published… */
+	const char *state; /* exam_session_state_text(): "open", "closed", "published"… */
 };
 
 struct examiner_view {

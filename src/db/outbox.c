@@ -220,7 +220,8 @@ enum db_status outbox_next_due(struct arena *a, double *seconds)
 	enum db_status st;
 	PGresult *r = db_query(a, &st,
 	    "SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - now()))"
-	    " FROM outbox WHERE state = 'queued'", 0);
+	    /* No row when nothing is queued (greatest() ignores a NULL: it answered 0, "due now"). */
+	    " FROM outbox WHERE state = 'queued' HAVING count(*) > 0", 0);
 	if (st != DB_OK)
 		return st;
 	*seconds = db_val(r, 0, 0) == NULL ? -1 : strtod(db_val(r, 0, 0), NULL);
@@ -296,7 +297,7 @@ enum db_status outbox_unconfirmed(struct arena *a, struct unconfirmed_row **rows
 
 struct retry_ctx {
 	const char *id, *actor_id;
-	int *found;
+	struct refusal *ref;
 };
 
 static enum db_status retry_body(struct arena *a, void *p)
@@ -310,15 +311,20 @@ static enum db_status retry_body(struct arena *a, void *p)
 	    1, c->id);
 	if (st != DB_OK)
 		return st;
-	*c->found = db_rows(r) == 1;
-	if (!*c->found)
-		return DB_OK;
+	if (db_rows(r) != 1)
+		return db_refuse(c->ref, REFUSAL_CONFLICT, NULL, "This message has not failed (or does "
+		    "not exist): only a failed message can be sent again.");
 	return audit_record(a, c->actor_id, "mail.retry", "outbox", c->id, db_val(r, 0, 0), NULL);
 }
 
-enum db_status outbox_retry(struct arena *a, const char *id, const char *actor_id, int *found)
+enum db_status outbox_retry(struct arena *a, const char *id, const char *actor_id,
+    struct refusal *ref)
 {
-	struct retry_ctx c = { id, actor_id, found };
-	*found = 0;
+	struct retry_ctx c = { id, actor_id, ref };
 	return db_tx(a, DB_READ_COMMITTED, retry_body, &c);
+}
+
+enum db_status outbox_listen(struct arena *a)
+{
+	return db_exec(a, "LISTEN outbox", 0);
 }

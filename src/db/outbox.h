@@ -63,6 +63,9 @@ enum db_status outbox_mark_retry(struct arena *a, long long id, int delay_second
 enum db_status outbox_mark_failed(struct arena *a, long long id, const char *error);
 /* Seconds until the next queued row is due (0: now), or -1 when nothing is queued. */
 enum db_status outbox_next_due(struct arena *a, double *seconds);
+/* Asks to be woken (db_wait_notify) by each commit that queues a message (NOTIFY outbox).
+ * Once per connection: again after a reconnection. */
+enum db_status outbox_listen(struct arena *a);
 
 /* The office's view (web page and esonrctl mail status). */
 struct outbox_counts {
@@ -79,8 +82,9 @@ struct unconfirmed_row {
 };
 enum db_status outbox_unconfirmed(struct arena *a, struct unconfirmed_row **rows, size_t *n,
     int limit);
-/* A failed message goes back to the queue, with the same Message-ID. *found 0: no such
- * failed message. */
-enum db_status outbox_retry(struct arena *a, const char *id, const char *actor_id, int *found);
+/* A failed message goes back to the queue, with the same Message-ID. DB_REFUSED (a
+ * conflict) when there is no such failed message. */
+enum db_status outbox_retry(struct arena *a, const char *id, const char *actor_id,
+    struct refusal *ref);
 
 #endif

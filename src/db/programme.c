@@ -1,13 +1,17 @@
 #include "db/programme.h"
 
+#include "db/catalogue.h"
+
 #include <stdlib.h>
 #include <string.h>
 
+/* The course's title and MCQ rule come from the catalogue (db/catalogue.h), kept per
+ * process; the edition by its key, not by hashing every edition. */
 static struct db_stmt q_attendances = DB_STMT("records_attendances",
-    "SELECT a.course_code, c.title, a.attended_on::text,"
-    "   e.cycle_label || ', ' || e.city, c.requires_mcq, m.n, m.passed_on"
-    " FROM attendances a JOIN courses c ON c.code = a.course_code"
-    " LEFT JOIN course_editions e ON e.id = a.edition_id"
+    "SELECT a.course_code, a.attended_on::text,"
+    "   (SELECT e.cycle_label || ', ' || e.city FROM course_editions e WHERE e.id = a.edition_id),"
+    "   m.n, m.passed_on"
+    " FROM attendances a"
     /* One look at the attempts per attendance, for both figures (about a third cheaper). */
     " LEFT JOIN LATERAL (SELECT count(*) AS n, (min(taken_on) FILTER (WHERE passed))::text AS passed_on"
     "   FROM mcq_attempts WHERE attendance_id = a.id) m ON true"
@@ -26,19 +30,24 @@ void records_calls(const char *user_id, struct db_call calls[RECORDS__MAX])
 	calls[RECORDS_ATTESTATIONS] = (struct db_call){ &q_attestations, { user_id } };
 }
 
-void records_parse(struct arena *a, PGresult *const res[RECORDS__MAX], struct records *out)
+enum db_status records_parse(struct arena *a, PGresult *const res[RECORDS__MAX], struct records *out)
 {
 	memset(out, 0, sizeof *out);
 	const PGresult *r = res[RECORDS_ATTENDANCES];
 	struct attendance *att = arena_zalloc(a, sizeof *att * (size_t)(db_rows(r) + 1));
+	const struct catalogue *cat;
+	enum db_status st = catalogue_get(&cat);
+	if (st != DB_OK)
+		return st;
 	for (int i = 0; i < db_rows(r); i++) {
 		att[i].course = db_val(r, i, 0);
-		att[i].course_title = db_val(r, i, 1);
-		att[i].date = db_val(r, i, 2);
-		att[i].edition = db_val(r, i, 3);
-		att[i].requires_mcq = strcmp(db_val(r, i, 4), "t") == 0;
-		att[i].mcq_attempts = (int)db_int(r, i, 5);
-		att[i].mcq_date = db_val(r, i, 6);
+		const struct cat_course *c = catalogue_course(cat, att[i].course);
+		att[i].course_title = c ? c->title : att[i].course;
+		att[i].requires_mcq = c ? c->requires_mcq : 0;
+		att[i].date = db_val(r, i, 1);
+		att[i].edition = db_val(r, i, 2);
+		att[i].mcq_attempts = (int)db_int(r, i, 3);
+		att[i].mcq_date = db_val(r, i, 4);
 		att[i].mcq_passed = att[i].mcq_date != NULL;
 	}
 	out->att = att;
@@ -63,6 +72,7 @@ void records_parse(struct arena *a, PGresult *const res[RECORDS__MAX], struct re
 	}
 	out->attest = att2;
 	out->nattest = (size_t)db_rows(r);
+	return DB_OK;
 }
 
 enum db_status records_load(struct arena *a, const char *user_id, struct records *out)
@@ -73,8 +83,7 @@ enum db_status records_load(struct arena *a, const char *user_id, struct records
 	enum db_status st = db_batch(a, calls, RECORDS__MAX, res);
 	if (st != DB_OK)
 		return st;
-	records_parse(a, res, out);
-	return DB_OK;
+	return records_parse(a, res, out);
 }
 
 static enum rule_kind kind_of(const char *s)

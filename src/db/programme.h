@@ -27,7 +27,8 @@ enum db_status db_now(struct arena *a, int64_t *now, const char **today);
  * to queue, and what turns their results into the structs above. */
 enum records_query { RECORDS_ATTENDANCES, RECORDS_CERTIFICATES, RECORDS_ATTESTATIONS, RECORDS__MAX };
 void records_calls(const char *user_id, struct db_call calls[RECORDS__MAX]);
-void records_parse(struct arena *a, PGresult *const res[RECORDS__MAX], struct records *out);
+/* Fails only when the catalogue (course titles, which modules have an MCQ) cannot be read. */
+enum db_status records_parse(struct arena *a, PGresult *const res[RECORDS__MAX], struct records *out);
 /* Every exam's rules, in force or not, grouped by exam. */
 struct exam_rules {
 	const char *exam;

@@ -192,9 +192,10 @@ static enum db_status certificate_issue(struct arena *a, const char *booking_id,
 	    db_val(b, 0, 3), NULL, NULL, &number)) != DB_OK)
 		return st;
 	/* Signed by the signer process once this transaction has committed (certificates_sign). */
-	const char *why = NULL;
-	if ((st = certificate_can_issue(a, NULL, &why)) == DB_REFUSED)
-		return db_refuse(ref, REFUSAL_CONFLICT, NULL, arena_printf(a, "The results cannot be published: %s", why));
+	struct refusal cannot = { 0 };
+	if ((st = certificate_can_issue(a, NULL, &cannot)) == DB_REFUSED)
+		return db_refusef(a, ref, REFUSAL_CONFLICT, NULL, "The results cannot be published: %s",
+		    cannot.text);
 	if (st != DB_OK)
 		return st;
 	PGresult *j = db_query(a, &st, "SELECT jsonb_build_object('booking', $1::bigint,"

@@ -29,10 +29,13 @@ static void key_from_row(const PGresult *r, int i, struct key_record *k)
 	k->state = k->compromised_on != NULL ? KEY_COMPROMISED : k->until != NULL ? KEY_RETIRED : KEY_IN_FORCE;
 }
 
+static struct db_stmt q_key_find = DB_STMT("signing_key_find",
+    "SELECT " KEY_COLUMNS " FROM signing_keys WHERE id = $1", 1);
+
 enum db_status signing_key_find(struct arena *a, const char *id, struct key_record *out, int *found)
 {
 	enum db_status st;
-	PGresult *r = db_query(a, &st, "SELECT " KEY_COLUMNS " FROM signing_keys WHERE id = $1", 1, id);
+	PGresult *r = db_run(a, &st, &q_key_find, id);
 	*found = st == DB_OK && db_rows(r) == 1;
 	if (*found)
 		key_from_row(r, 0, out);
@@ -95,7 +98,7 @@ struct compromise_ctx {
 	const char *id, *reason, *actor_id;
 	const char ***numbers;
 	int *n;
-	const char **why;
+	struct refusal *ref;
 };
 
 static enum db_status compromise_body(struct arena *a, void *p)
@@ -106,14 +109,12 @@ static enum db_status compromise_body(struct arena *a, void *p)
 	    "SELECT compromised_at IS NOT NULL FROM signing_keys WHERE id = $1 FOR UPDATE", 1, c->id);
 	if (st != DB_OK)
 		return st;
-	if (db_rows(r) != 1) {
-		*c->why = arena_printf(a, "no signing key %s in the register", c->id);
-		return DB_REFUSED;
-	}
-	if (strcmp(db_val(r, 0, 0), "t") == 0) {
-		*c->why = arena_printf(a, "key %s is already marked compromised", c->id);
-		return DB_REFUSED;
-	}
+	if (db_rows(r) != 1)
+		return db_refusef(a, c->ref, REFUSAL_NOT_FOUND, NULL, "There is no signing key %s in the "
+		    "register.", c->id);
+	if (strcmp(db_val(r, 0, 0), "t") == 0)
+		return db_refusef(a, c->ref, REFUSAL_CONFLICT, NULL, "Key %s is already marked compromised.",
+		    c->id);
 	if ((st = db_exec(a, "UPDATE signing_keys SET compromised_at = now(), compromised_reason = $2,"
 	    " retired_at = coalesce(retired_at, now()) WHERE id = $1", 2, c->id, c->reason)) != DB_OK)
 		return st;
@@ -134,8 +135,8 @@ static enum db_status compromise_body(struct arena *a, void *p)
 }
 
 enum db_status signing_key_compromise(struct arena *a, const char *id, const char *reason,
-    const char *actor_id, const char ***numbers, int *n, const char **why)
+    const char *actor_id, const char ***numbers, int *n, struct refusal *ref)
 {
-	struct compromise_ctx c = { id, reason, actor_id, numbers, n, why };
+	struct compromise_ctx c = { id, reason, actor_id, numbers, n, ref };
 	return db_tx(a, DB_READ_COMMITTED, compromise_body, &c);
 }

@@ -26,9 +26,10 @@ enum db_status signing_key_in_force(struct arena *a, const char **id);
  * audited, in one transaction. */
 enum db_status signing_key_rotate(struct arena *a, const char *id, const char *public_hex,
     const char **retired);
-/* Marks a key compromised (and retired), audited. DB_REFUSED with *why when unknown or
- * already compromised. *numbers: the certificates in force it signed, to be reissued. */
+/* Marks a key compromised (and retired), audited. DB_REFUSED: not found (unknown id) or a
+ * conflict (already compromised). *numbers: the certificates in force it signed, to be
+ * reissued. */
 enum db_status signing_key_compromise(struct arena *a, const char *id, const char *reason,
-    const char *actor_id, const char ***numbers, int *n, const char **why);
+    const char *actor_id, const char ***numbers, int *n, struct refusal *ref);
 
 #endif

@@ -10,11 +10,11 @@
 static struct db_stmt q_session_load = DB_STMT("session_load",
     "SELECT u.id, u.email, u.full_name, u.role, s.last_seen_at < now() - interval '1 minute',"
     "   u.email_confirmed_at IS NOT NULL"
-    " FROM sessions s LEFT JOIN users u ON u.id = s.user_id"
+    " FROM websessions s LEFT JOIN users u ON u.id = s.user_id"
     " WHERE s.token_hash = $1 AND s.expires_at > now()"
     "   AND (s.user_id IS NULL OR s.last_seen_at > now() - make_interval(secs => $2::int))", 2);
 static struct db_stmt q_session_touch = DB_STMT("session_touch",
-    "UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1"
+    "UPDATE websessions SET last_seen_at = now() WHERE token_hash = $1"
     "   AND last_seen_at < now() - interval '1 minute'", 1);
 
 enum db_status websession_row_find(struct arena *a, const char *token_hash, int idle_seconds,
@@ -55,16 +55,29 @@ enum db_status websession_row_insert(struct arena *a, const char *token_hash, co
 {
 	char secs[16];
 	snprintf(secs, sizeof secs, "%d", lifetime_seconds);
-	return db_exec(a, "INSERT INTO sessions (token_hash, user_id, expires_at)"
+	return db_exec(a, "INSERT INTO websessions (token_hash, user_id, expires_at)"
 	    " VALUES ($1, $2, now() + make_interval(secs => $3::int))", 3, token_hash, user_id, secs);
 }
 
 enum db_status websession_row_delete(struct arena *a, const char *token_hash)
 {
-	return db_exec(a, "DELETE FROM sessions WHERE token_hash = $1", 1, token_hash);
+	return db_exec(a, "DELETE FROM websessions WHERE token_hash = $1", 1, token_hash);
 }
 
 enum db_status websession_rows_sweep(struct arena *a)
 {
-	return db_exec(a, "DELETE FROM sessions WHERE expires_at < now()", 0);
+	return db_exec(a, "DELETE FROM websessions WHERE expires_at < now()", 0);
+}
+
+enum db_status websession_rows_of_user(struct arena *a, const char *user_id, long long *n)
+{
+	enum db_status st;
+	PGresult *r = db_query(a, &st, "SELECT count(*) FROM websessions WHERE user_id = $1", 1, user_id);
+	*n = st == DB_OK ? db_int(r, 0, 0) : 0;
+	return st;
+}
+
+enum db_status websession_rows_end_user(struct arena *a, const char *user_id)
+{
+	return db_exec(a, "DELETE FROM websessions WHERE user_id = $1", 1, user_id);
 }

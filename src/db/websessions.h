@@ -13,6 +13,10 @@ enum db_status websession_row_find(struct arena *a, const char *token_hash, int 
 enum db_status websession_row_insert(struct arena *a, const char *token_hash, const char *user_id,
     int lifetime_seconds);
 enum db_status websession_row_delete(struct arena *a, const char *token_hash);
+/* How many sessions (live or not) the account has. */
+enum db_status websession_rows_of_user(struct arena *a, const char *user_id, long long *n);
+/* Ends every session of the account (a password reset). */
+enum db_status websession_rows_end_user(struct arena *a, const char *user_id);
 /* Drops expired rows, so that the table does not grow without bound. */
 enum db_status websession_rows_sweep(struct arena *a);
 

@@ -12,9 +12,10 @@
  * Every kind except VALID_PASSWORD trims outer white space first.
  *
  * Certificate numbers: VALID_CERT_NUMBER (forms: upper-cases, then checks) and
- * valid_cert_number() (esonrctl's words, taken as typed) are the one definition of what a
- * number looks like; web/h_certificates.c and cli/cmd_certs.c still carry their own checks
- * and should call these (left to issue 9, whose files they are).
+ * valid_cert_number() (esonrctl's words and the signer's requests, taken as typed) are the
+ * one definition of what a number looks like. The verification form's GET ?number= in
+ * web/h_certificates.c still checks its own character set before redirecting (it accepts
+ * lower case and lets /verify/{number} answer 404 for the rest).
  */
 #ifndef ESONR_VALID_H
 #define ESONR_VALID_H

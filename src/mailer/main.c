@@ -8,14 +8,14 @@
  * "handed_over" may have had the message accepted: that row is never resent by itself but
  * shown to the office as failed (it resends with the same Message-ID if it chooses).
  *
- * The parent only restarts the child that does the work, as the portal does its workers. */
+ * The parent only restarts the child that does the work (core/daemon.h, as the portal does
+ * its workers). */
 #include <errno.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,16 +32,15 @@
 #define LEASE_SECONDS 90       /* longer than libcurl's whole-transfer timeout (60 s) */
 #define IDLE_WAKE_MS 30000     /* look again even without a notification */
 #define RECOVER_EVERY_SECONDS 30
+/* A message being handed over finishes first (libcurl gives up after 60 s); stack.sh waits 70. */
+#define STOP_GRACE_SECONDS 65
 
 static volatile sig_atomic_t stop_requested;
-static pid_t child;
 
 static void on_stop(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
-	if (child > 0)
-		kill(child, SIGTERM);
 }
 
 struct sender {
@@ -149,7 +148,7 @@ static int run(const struct config *cfg, struct sender *s)
 			continue;
 		}
 		if (!listening) {
-			if (db_exec(s->arena, "LISTEN outbox", 0) != DB_OK) {
+			if (outbox_listen(s->arena) != DB_OK) {
 				sleep(1);
 				continue;
 			}
@@ -197,6 +196,29 @@ static int run(const struct config *cfg, struct sender *s)
 	return 0;
 }
 
+struct child {
+	const struct config *cfg;
+	struct sender *s;
+	struct arena *parent_arena;
+};
+
+static pid_t spawn_sender(int slot, void *arg)
+{
+	const struct child *c = arg;
+	(void)slot;
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* the parent's allocations, freed as the parent does at its end (valgrind) */
+		int status = run(c->cfg, c->s);
+		arena_free(c->parent_arena);
+		template_unload();
+		_exit(status);
+	}
+	if (pid < 0)
+		perror("mailer: fork");
+	return pid;
+}
+
 int main(int argc, char **argv)
 {
 	struct config cfg;
@@ -234,37 +256,10 @@ int main(int argc, char **argv)
 	daemon_signals(on_stop);
 	fprintf(stderr, "mailer: sending through %s as %s\n", cfg.smtp_url, cfg.mail_from);
 
-	time_t last_start = 0;
-	while (!stop_requested) {
-		if (time(NULL) == last_start)
-			sleep(1); /* a child that dies at once again and again must not spin */
-		last_start = time(NULL);
-		pid_t pid = fork();
-		if (pid == 0) {
-			child = 0;
-			/* the parent's allocations, freed as the parent does at its end (valgrind) */
-			int status = run(&cfg, &s);
-			arena_free(a);
-			template_unload();
-			_exit(status);
-		}
-		if (pid < 0) {
-			perror("mailer: fork");
-			sleep(1);
-			continue;
-		}
-		child = pid;
-		if (stop_requested)
-			kill(pid, SIGTERM); /* the signal came before child was set */
-		int status;
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		child = 0;
-		if (!stop_requested)
-			fprintf(stderr, "mailer: sender %d ended (%s %d), starting another\n", (int)pid,
-			    WIFSIGNALED(status) ? "signal" : "status",
-			    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-	}
+	struct child c = { &cfg, &s, a };
+	static struct daemon_pool pool = { .name = "mailer", .what = "sender", .n = 1, .start = spawn_sender };
+	pool.arg = &c;
+	daemon_supervise(&pool, &stop_requested, STOP_GRACE_SECONDS);
 	fprintf(stderr, "mailer: stopped\n");
 	arena_free(a);
 	template_unload();

@@ -24,7 +24,6 @@
 #include "web/routes.h"
 #include "web/worker.h"
 
-#define MAX_WORKERS 256
 #define STOP_GRACE_SECONDS 20
 #define LISTEN_QUEUE 4096
 /* Logins waiting for the hashing pool: at ~30 ms a hash on each of its workers, a burst of
@@ -34,9 +33,8 @@
 #define AUTH_NICE 10
 
 static volatile sig_atomic_t stop_requested;
-static pid_t workers[MAX_WORKERS];
-static int worker_fd[MAX_WORKERS];   /* the socket each worker slot serves */
-static int worker_nice[MAX_WORKERS]; /* its priority (nice increment) */
+static int worker_fd[DAEMON_POOL_MAX];   /* the socket each worker slot serves */
+static int worker_nice[DAEMON_POOL_MAX]; /* its priority (nice increment) */
 
 static void on_stop(int sig)
 {
@@ -44,7 +42,7 @@ static void on_stop(int sig)
 	stop_requested = 1;
 }
 
-static pid_t spawn_worker(const struct config *cfg, int slot)
+static pid_t spawn_worker(int slot, void *cfg)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -56,36 +54,6 @@ static pid_t spawn_worker(const struct config *cfg, int slot)
 	if (pid < 0)
 		perror("portal: fork");
 	return pid;
-}
-
-static void stop_workers(int n)
-{
-	for (int i = 0; i < n; i++)
-		if (workers[i] > 0)
-			kill(workers[i], SIGTERM);
-	time_t deadline = time(NULL) + STOP_GRACE_SECONDS;
-	int alive = n;
-	while (alive > 0 && time(NULL) < deadline) {
-		pid_t pid = waitpid(-1, NULL, WNOHANG);
-		if (pid > 0) {
-			for (int i = 0; i < n; i++)
-				if (workers[i] == pid)
-					workers[i] = 0;
-			alive--;
-			continue;
-		}
-		/* A worker may have been about to block in accept() when the first signal came. */
-		for (int i = 0; i < n; i++)
-			if (workers[i] > 0)
-				kill(workers[i], SIGTERM);
-		usleep(100 * 1000);
-	}
-	for (int i = 0; i < n; i++)
-		if (workers[i] > 0) {
-			fprintf(stderr, "portal: worker %d did not stop, killing it\n", (int)workers[i]);
-			kill(workers[i], SIGKILL);
-			waitpid(workers[i], NULL, 0);
-		}
 }
 
 /* Listens on path (a stale socket of a previous run is replaced); -1 on failure. */
@@ -159,44 +127,19 @@ int main(int argc, char **argv)
 
 	daemon_signals(on_stop);
 
-	int pages = cfg.workers > MAX_WORKERS / 2 ? MAX_WORKERS / 2 : cfg.workers;
-	int hashing = cfg.auth_workers > MAX_WORKERS / 2 ? MAX_WORKERS / 2 : cfg.auth_workers;
-	int n = pages + hashing;
-	for (int i = 0; i < n; i++) {
+	static struct daemon_pool pool = { .name = "portal", .what = "worker", .start = spawn_worker };
+	int pages = cfg.workers > DAEMON_POOL_MAX / 2 ? DAEMON_POOL_MAX / 2 : cfg.workers;
+	int hashing = cfg.auth_workers > DAEMON_POOL_MAX / 2 ? DAEMON_POOL_MAX / 2 : cfg.auth_workers;
+	pool.n = pages + hashing;
+	pool.arg = &cfg;
+	for (int i = 0; i < pool.n; i++) {
 		worker_fd[i] = i < pages ? fd : auth_fd;
 		worker_nice[i] = i < pages ? 0 : AUTH_NICE;
-		workers[i] = spawn_worker(&cfg, i);
 	}
 	fprintf(stderr, "portal: %d workers on %s, %d password-hashing workers on %s\n", pages,
 	    cfg.socket, hashing, cfg.auth_socket);
-
-	time_t last_restart = 0;
-	while (!stop_requested) {
-		int status;
-		pid_t pid = waitpid(-1, &status, 0);
-		if (pid < 0) {
-			if (errno != EINTR)
-				sleep(1);
-			continue;
-		}
-		for (int i = 0; i < n; i++) {
-			if (workers[i] != pid)
-				continue;
-			fprintf(stderr, "portal: worker %d ended (%s %d), starting another\n", (int)pid,
-			    WIFSIGNALED(status) ? "signal" : "status",
-			    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-			/* A worker that dies at once again and again must not spin the CPU. */
-			if (time(NULL) == last_restart)
-				sleep(1);
-			last_restart = time(NULL);
-			if (!stop_requested)
-				workers[i] = spawn_worker(&cfg, i);
-			else
-				workers[i] = 0;
-		}
-	}
-	fprintf(stderr, "portal: stopping\n");
-	stop_workers(n);
+	daemon_supervise(&pool, &stop_requested, STOP_GRACE_SECONDS);
+	fprintf(stderr, "portal: stopped its workers\n");
 	unlink_own(cfg.socket, &bound);
 	unlink_own(cfg.auth_socket, &auth_bound);
 	template_unload();

@@ -17,7 +17,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +29,7 @@
 
 #define SWEEP_SECONDS 2
 #define REQUEST_TIMEOUT_MS 5000
+#define STOP_GRACE_SECONDS 20 /* a certificate being signed takes well under a second */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -39,51 +39,17 @@ static void on_stop(int sig)
 	stop_requested = 1;
 }
 
-struct sign_ctx {
-	const char *number;
-	const char **answer;
-};
-
-static enum db_status sign_body(struct arena *a, void *p)
-{
-	struct sign_ctx *c = p;
-	enum db_status st;
-	PGresult *r = db_query(a, &st,
-	    "SELECT pdf IS NOT NULL, revoked_at IS NOT NULL OR superseded_by IS NOT NULL"
-	    " FROM certificates WHERE number = $1 FOR UPDATE", 1, c->number);
-	if (st != DB_OK)
-		return st;
-	if (db_rows(r) != 1) {
-		*c->answer = "NO the register has no such certificate";
-		return DB_REFUSED;
-	}
-	if (strcmp(db_val(r, 0, 0), "t") == 0) {
-		*c->answer = "DONE";
-		return DB_REFUSED;
-	}
-	if (strcmp(db_val(r, 0, 1), "t") == 0) {
-		*c->answer = "NO it is not being issued: revoked or superseded";
-		return DB_REFUSED;
-	}
-	const char *why = NULL;
-	if ((st = certificate_build(a, c->number, &why)) == DB_REFUSED) {
-		*c->answer = arena_printf(a, "NO %s", why);
-		return DB_REFUSED;
-	}
-	if (st == DB_OK)
-		*c->answer = "OK";
-	return st;
-}
-
 /* One certificate: the answer line (without its newline). */
 static const char *sign_one(struct arena *a, const char *number)
 {
-	const char *answer = NULL;
-	struct sign_ctx c = { number, &answer };
-	enum db_status st = db_tx(a, DB_READ_COMMITTED, sign_body, &c);
-	if (answer == NULL || (st != DB_OK && st != DB_REFUSED))
-		return st == DB_UNAVAILABLE ? "NO the database is not reachable" : "NO a database error";
-	return answer;
+	struct refusal ref = { 0 };
+	int done = 0;
+	enum db_status st = certificate_sign_recorded(a, number, &done, &ref);
+	if (st == DB_OK)
+		return done ? "DONE" : "OK";
+	if (st == DB_REFUSED && ref.text != NULL)
+		return arena_printf(a, "NO %s", ref.text);
+	return st == DB_UNAVAILABLE ? "NO the database is not reachable" : "NO a database error";
 }
 
 static void serve(struct arena *a, int listener)
@@ -124,13 +90,14 @@ static void serve(struct arena *a, int listener)
 static void sweep(struct arena *a)
 {
 	static char last[256];
-	enum db_status st;
-	PGresult *r = db_query(a, &st, "SELECT number FROM certificates WHERE pdf IS NULL"
-	    " AND revoked_at IS NULL AND superseded_by IS NULL ORDER BY issued_at, number LIMIT 50", 0);
-	for (int i = 0; st == DB_OK && i < db_rows(r); i++) {
-		const char *answer = sign_one(a, db_val(r, i, 0));
+	const char **numbers;
+	int n;
+	if (certificate_unsigned(a, NULL, NULL, 50, &numbers, &n) != DB_OK)
+		return;
+	for (int i = 0; i < n; i++) {
+		const char *answer = sign_one(a, numbers[i]);
 		if (strcmp(answer, "OK") == 0 || strcmp(answer, last) != 0)
-			fprintf(stderr, "signer: pending %s: %s\n", db_val(r, i, 0), answer);
+			fprintf(stderr, "signer: pending %s: %s\n", numbers[i], answer);
 		snprintf(last, sizeof last, "%s", strcmp(answer, "OK") == 0 ? "" : answer);
 	}
 }
@@ -162,6 +129,25 @@ static int child_run(const struct config *cfg, int listener)
 	arena_free(a);
 	db_close();
 	return 0;
+}
+
+struct child {
+	const struct config *cfg;
+	int listener;
+};
+
+static pid_t spawn_child(int slot, void *arg)
+{
+	const struct child *c = arg;
+	(void)slot;
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_IGN);
+		_exit(child_run(c->cfg, c->listener));
+	}
+	if (pid < 0)
+		perror("signer: fork");
+	return pid;
 }
 
 static int open_socket(const char *path)
@@ -203,38 +189,10 @@ int main(int argc, char **argv)
 	daemon_signals(on_stop);
 	fprintf(stderr, "signer: listening on %s\n", cfg.signer_socket);
 
-	time_t last_start = 0;
-	pid_t child = -1;
-	while (!stop_requested) {
-		if (child <= 0) {
-			/* A child that dies at once again and again must not spin the CPU. */
-			if (time(NULL) - last_start < 1)
-				sleep(1);
-			last_start = time(NULL);
-			child = fork();
-			if (child == 0) {
-				signal(SIGINT, SIG_IGN);
-				_exit(child_run(&cfg, listener));
-			}
-			if (child < 0) {
-				perror("signer: fork");
-				sleep(1);
-				continue;
-			}
-		}
-		int status;
-		pid_t pid = waitpid(child, &status, 0);
-		if (pid == child && !stop_requested) {
-			fprintf(stderr, "signer: child %d ended (%s %d), starting another\n", (int)pid,
-			    WIFSIGNALED(status) ? "signal" : "status",
-			    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-			child = -1;
-		}
-	}
-	if (child > 0) {
-		kill(child, SIGTERM);
-		waitpid(child, NULL, 0);
-	}
+	struct child c = { &cfg, listener };
+	static struct daemon_pool pool = { .name = "signer", .what = "child", .n = 1, .start = spawn_child };
+	pool.arg = &c;
+	daemon_supervise(&pool, &stop_requested, STOP_GRACE_SECONDS);
 	unlink(cfg.signer_socket);
 	fprintf(stderr, "signer: stopped\n");
 	return 0;

@@ -8,21 +8,9 @@
 #include "db/certificate_issue.h"
 #include "web/handlers.h"
 
-/* A visitor's form (login, register): it needs a CSRF token, hence a pre-session. */
-static void show_form(struct request *req, int status, const char *template, struct tdict *d)
-{
-	enum db_status st = http_websession_ensure_csrf(req);
-	if (st != DB_OK) {
-		fail_db(req, st);
-		return;
-	}
-	tdict_set(d, "csrf", req->csrf);
-	http_render(req, status, template, d);
-}
-
 static void show_register(struct request *req, int status, struct tdict *d)
 {
-	show_form(req, status, "register", d);
+	http_render_form(req, status, "register", d);
 }
 
 void page_register(struct request *req)
@@ -85,7 +73,7 @@ void post_register(struct request *req)
 
 static void show_login(struct request *req, int status, struct tdict *d)
 {
-	show_form(req, status, "login", d);
+	http_render_form(req, status, "login", d);
 }
 
 void page_login(struct request *req)

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/text.h"
 #include "db/booking.h"
 #include "db/calendar.h"
 #include "db/candidate_view.h"
@@ -127,16 +126,17 @@ static void show_refusal(struct request *req, const struct booking_outcome *out,
 	http_refusal(req, title, &out->refusal);
 }
 
+/* Booking and cancelling send nothing but the csrf token. */
+const struct form_spec form_book = { "the booking form", (const struct form_field[]){
+	{ .name = NULL } } };
+const struct form_spec form_cancel = { "the cancellation form", (const struct form_field[]){
+	{ .name = NULL } } };
+
 void post_book(struct request *req)
 {
-	static const char *const allowed[] = { NULL };
 	struct booking_outcome out;
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The booking form sent a field it does not have.");
-		return;
-	}
-	if (!text_is_id(req->params[0])) {
-		http_error(req, 404, "There is no such examination session.");
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
 	enum db_status st = booking_create(req->arena, req->user->id_text, req->params[0], &out);
@@ -153,14 +153,9 @@ void post_book(struct request *req)
 
 void post_cancel(struct request *req)
 {
-	static const char *const allowed[] = { NULL };
 	struct booking_outcome out;
-	if (http_unexpected_field(req, allowed) != NULL) {
-		http_error(req, 400, "The cancellation form sent a field it does not have.");
-		return;
-	}
-	if (!text_is_id(req->params[0])) {
-		http_error(req, 404, "There is no such booking.");
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
 	enum db_status st = booking_cancel(req->arena, req->user->id_text, req->params[0], &out);
@@ -178,10 +173,6 @@ void post_cancel(struct request *req)
 /* The candidate's own booking, or 0 (and a 404 or error page already set). */
 static int own_booking(struct request *req, struct cv_booking_detail *b)
 {
-	if (!text_is_id(req->params[0])) {
-		http_error(req, 404, "There is no such booking.");
-		return 0;
-	}
 	enum db_status st = candidate_booking_load(req->arena, req->user->id_text, req->params[0], b);
 	if (st != DB_OK) {
 		fail_db(req, st);

@@ -5,20 +5,7 @@
 #include "web/http.h"
 #include "db/mail_links.h"
 #include "db/outbox.h"
-#include "domain/account.h"
 #include "web/handlers.h"
-
-/* A visitor's form needs a CSRF token, hence a pre-session. */
-static void show_form(struct request *req, int status, const char *template, struct tdict *d)
-{
-	enum db_status st = http_websession_ensure_csrf(req);
-	if (st != DB_OK) {
-		fail_db(req, st);
-		return;
-	}
-	tdict_set(d, "csrf", req->csrf);
-	http_render(req, status, template, d);
-}
 
 /* A used, expired or unknown link: 410, and the way to ask for a new one. */
 static void link_gone(struct request *req, int reset)
@@ -30,26 +17,21 @@ static void link_gone(struct request *req, int reset)
 
 void page_password_forgot(struct request *req)
 {
-	show_form(req, 200, "password_forgot", http_page(req, "Forgot your password?"));
+	http_render_form(req, 200, "password_forgot", http_page(req, "Forgot your password?"));
 }
+
+const struct form_spec form_password_forgot = { "the password reset form", (const struct form_field[]){
+	{ .name = "email", .kind = VALID_EMAIL, .flags = FIELD_REQUIRED },
+	{ .name = NULL } } };
 
 void post_password_forgot(struct request *req)
 {
-	static const char *const allowed[] = { "email", NULL };
 	struct tdict *d = http_page(req, "Forgot your password?");
-	const char *why, *extra;
-	tdict_set(d, "email", http_form(req, "email"));
-	if ((extra = http_unexpected_field(req, allowed)) != NULL) {
-		tdict_setf(d, "form_error", "The form sent a field this page does not have (%s).", extra);
-		show_form(req, 400, "password_forgot", d);
+	if (form_invalid(req, d)) {
+		http_render_form(req, 400, "password_forgot", d);
 		return;
 	}
-	char *email = email_normalise(req->arena, http_form(req, "email"), &why);
-	if (email == NULL) {
-		tdict_set(d, "email_error", why);
-		show_form(req, 400, "password_forgot", d);
-		return;
-	}
+	const char *email = form_value(req, "email");
 	/* Only the request is recorded here, by the same statement whether or not the address
 	 * has an account; the sender makes the link and the mail: the answer and its timing
 	 * tell nothing. */
@@ -63,7 +45,7 @@ void post_password_forgot(struct request *req)
 		http_header(req, "Retry-After", "3600");
 		tdict_set(d, "form_error", "Too many reset links were asked for from your network in "
 		    "the last hour. Please try again later.");
-		show_form(req, 429, "password_forgot", d);
+		http_render_form(req, 429, "password_forgot", d);
 		return;
 	}
 	http_redirect(req, "/password/forgot/sent");
@@ -74,50 +56,44 @@ void page_password_forgot_sent(struct request *req)
 	http_render(req, 200, "password_forgot_sent", http_page(req, "Check your mail"));
 }
 
-void page_password_reset(struct request *req)
+/* 1 when the reset link (the token in the path) is live; else 0, the error or 410 page set. */
+static int reset_link_live(struct request *req)
 {
 	int valid;
 	enum db_status st = mail_link_check(req->arena, MAIL_LINK_RESET, req->params[0], &valid);
-	if (st != DB_OK) {
+	if (st != DB_OK)
 		fail_db(req, st);
-		return;
-	}
-	if (!valid) {
+	else if (!valid)
 		link_gone(req, 1);
+	return st == DB_OK && valid;
+}
+
+void page_password_reset(struct request *req)
+{
+	if (!reset_link_live(req))
 		return;
-	}
 	struct tdict *d = http_page(req, "Choose a new password");
 	tdict_set(d, "token", req->params[0]);
-	show_form(req, 200, "password_reset", d);
+	http_render_form(req, 200, "password_reset", d);
 }
+
+const struct form_spec form_password_reset = { "the new password form", (const struct form_field[]){
+	{ .name = "password", .kind = VALID_PASSWORD, .flags = FIELD_REQUIRED | FIELD_SECRET },
+	{ .name = NULL } } };
 
 void post_password_reset(struct request *req)
 {
-	static const char *const allowed[] = { "password", NULL };
+	if (!reset_link_live(req))
+		return;
 	struct tdict *d = http_page(req, "Choose a new password");
-	const char *why, *extra;
+	enum db_status st;
 	int valid;
 	tdict_set(d, "token", req->params[0]);
-	enum db_status st = mail_link_check(req->arena, MAIL_LINK_RESET, req->params[0], &valid);
-	if (st != DB_OK) {
-		fail_db(req, st);
+	if (form_invalid(req, d)) {
+		http_render_form(req, 400, "password_reset", d);
 		return;
 	}
-	if (!valid) {
-		link_gone(req, 1);
-		return;
-	}
-	if ((extra = http_unexpected_field(req, allowed)) != NULL) {
-		tdict_setf(d, "form_error", "The form sent a field this page does not have (%s).", extra);
-		show_form(req, 400, "password_reset", d);
-		return;
-	}
-	const char *password = http_form(req, "password");
-	if ((why = password_problem(password)) != NULL) {
-		tdict_set(d, "password_error", why);
-		show_form(req, 400, "password_reset", d);
-		return;
-	}
+	const char *password = form_value(req, "password");
 	char hash[crypto_pwhash_STRBYTES];
 	if (password_hash(hash, password) != 0) {
 		http_error(req, 500, "The password could not be stored. Please try again.");
@@ -156,9 +132,19 @@ void page_confirm(struct request *req)
 	http_redirect(req, req->user != NULL ? "/dashboard" : "/login");
 }
 
+/* The dashboard's button and the office's "send again" send nothing but the csrf token. */
+const struct form_spec form_confirm_resend = { "the confirmation form", (const struct form_field[]){
+	{ .name = NULL } } };
+const struct form_spec form_mail_retry = { "the send again form", (const struct form_field[]){
+	{ .name = NULL } } };
+
 void post_confirm_resend(struct request *req)
 {
 	int throttled;
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
+		return;
+	}
 	enum db_status st = mail_link_confirm_resend(req->arena, req->user->id_text, req->remote_addr,
 	    &throttled);
 	if (st != DB_OK) {
@@ -219,15 +205,18 @@ void page_admin_mail(struct request *req)
 
 void post_admin_mail_retry(struct request *req)
 {
-	int found;
-	enum db_status st = outbox_retry(req->arena, req->params[0], req->user->id_text, &found);
-	if (st != DB_OK) {
-		fail_db(req, st);
+	struct refusal ref = { 0 };
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	if (!found) {
-		http_refused(req, 409, "Not retried", "This message has not failed (or does not exist): "
-		    "only a failed message can be sent again.", NULL, 0);
+	enum db_status st = outbox_retry(req->arena, req->params[0], req->user->id_text, &ref);
+	if (st == DB_REFUSED) {
+		http_refusal(req, "Not retried", &ref);
+		return;
+	}
+	if (st != DB_OK) {
+		fail_db(req, st);
 		return;
 	}
 	http_redirect(req, "/admin/mail");

@@ -19,6 +19,7 @@ void post_logout(struct request *req);
 void page_dashboard(struct request *req);
 
 /* h_candidate.c */
+extern const struct form_spec form_book, form_cancel;
 /* Fills the candidate's dashboard: progress, eligibility, bookings. */
 enum db_status candidate_dashboard(struct request *req, struct tdict *page);
 void page_exams(struct request *req);
@@ -40,6 +41,7 @@ void post_amend(struct request *req);
 void page_results(struct request *req);
 
 /* h_certificates.c */
+extern const struct form_spec form_verify, form_cert_reason;
 void page_certificates(struct request *req);
 void certificate_download(struct request *req);
 void page_verify_form(struct request *req);
@@ -87,6 +89,8 @@ void page_admin_audit(struct request *req);
 void post_admin_import(struct request *req);
 
 /* h_mail.c */
+extern const struct form_spec form_password_forgot, form_password_reset, form_confirm_resend,
+    form_mail_retry;
 void page_password_forgot(struct request *req);
 void post_password_forgot(struct request *req);
 void page_password_forgot_sent(struct request *req);

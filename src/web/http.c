@@ -166,6 +166,17 @@ void http_render(struct request *req, int status, const char *name, struct tdict
 	}
 }
 
+void http_render_form(struct request *req, int status, const char *name, struct tdict *page)
+{
+	enum db_status st = http_websession_ensure_csrf(req);
+	if (st != DB_OK) {
+		fail_db(req, st);
+		return;
+	}
+	tdict_set(page, "csrf", req->csrf);
+	http_render(req, status, name, page);
+}
+
 void http_error(struct request *req, int status, const char *message)
 {
 	struct tdict *d = http_page(req, http_status_text(status));
@@ -249,33 +260,10 @@ void http_send(struct request *req)
 		FCGX_PutStr(req->out.data, (int)req->out.len, req->fcgi->out);
 }
 
-const char *http_unexpected_field(const struct request *req, const char *const *allowed)
-{
-	for (size_t i = 0; i < req->form.n; i++) {
-		const char *name = req->form.v[i].name;
-		int ok = strcmp(name, "csrf") == 0;
-		for (const char *const *a = allowed; !ok && *a != NULL; a++)
-			ok = strcmp(name, *a) == 0;
-		if (!ok)
-			return name;
-	}
-	return NULL;
-}
-
 const char *http_form(const struct request *req, const char *name)
 {
 	const char *v = fields_get(&req->form, name);
 	return v != NULL ? v : "";
-}
-
-struct tdict *http_push_row(struct tdict *d, const char *list, const PGresult *r, int row,
-    const char *const *keys)
-{
-	struct tdict *item = tdict_push(d, list);
-	for (int col = 0; keys[col] != NULL; col++)
-		if (keys[col][0] != '\0')
-			tdict_set(item, keys[col], db_val(r, row, col));
-	return item;
 }
 
 int form_invalid(struct request *req, struct tdict *page)

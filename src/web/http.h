@@ -50,6 +50,9 @@ void http_redirect(struct request *req, const char *location); /* 303 See Other 
 struct tdict *http_page(struct request *req, const char *title);
 /* Renders templates/NAME.html inside templates/layout.html. */
 void http_render(struct request *req, int status, const char *name, struct tdict *page);
+/* A form a visitor may send (login, registration, password reset): the browser gets a
+ * pre-session for its CSRF token first, then the page is rendered. */
+void http_render_form(struct request *req, int status, const char *name, struct tdict *page);
 /* A refused action: 409 with the reason and the unmet rules (reasons may be NULL); any
  * other status (404, 403) is the plain error page. */
 void http_refused(struct request *req, int status, const char *title, const char *why,
@@ -86,13 +89,6 @@ const char *http_status_text(int status);
 
 
 
-/* The first posted field not in the NULL-terminated allowed list ("csrf" always allowed). */
-const char *http_unexpected_field(const struct request *req, const char *const *allowed);
-/* Compatibility, to go once h_candidate.c, h_dashboard.c and h_certificates.c read plain
- * structs from db/ (issues 9 and 11): handlers should never see a PGresult. Appends an item
- * to list `list` of d with the row's columns under keys (NULL-terminated; "" skips one). */
-struct tdict *http_push_row(struct tdict *d, const char *list, const PGresult *r, int row,
-    const char *const *keys);
 /* Appends an option of a <select> to list: value, label, selected when value is chosen. */
 void http_option(struct tdict *d, const char *list, const char *value, const char *label,
     const char *chosen);

@@ -15,31 +15,31 @@ static const struct route routes[] = {
 
 	/* links sent by mail, the office's outbox: h_mail.c */
 	{ "GET",  "/password/forgot",      ROLES_PUBLIC,    page_password_forgot, NULL },
-	{ "POST", "/password/forgot",      ROLES_PUBLIC,    post_password_forgot, NULL },
+	{ "POST", "/password/forgot",      ROLES_PUBLIC,    post_password_forgot, &form_password_forgot },
 	{ "GET",  "/password/forgot/sent", ROLES_PUBLIC,    page_password_forgot_sent, NULL },
 	{ "GET",  "/password/reset/{}",    ROLES_PUBLIC,    page_password_reset, NULL },
-	{ "POST", "/password/reset/{}",    ROLES_PUBLIC,    post_password_reset, NULL },
+	{ "POST", "/password/reset/{}",    ROLES_PUBLIC,    post_password_reset, &form_password_reset },
 	{ "GET",  "/confirm/{}",           ROLES_PUBLIC,    page_confirm, NULL },
-	{ "POST", "/confirm/resend",       ROLES_SIGNED_IN, post_confirm_resend, NULL },
+	{ "POST", "/confirm/resend",       ROLES_SIGNED_IN, post_confirm_resend, &form_confirm_resend },
 	{ "GET",  "/admin/mail",           ROLE_ADMIN,      page_admin_mail, NULL },
-	{ "POST", "/admin/mail/{#}/retry", ROLE_ADMIN,      post_admin_mail_retry, NULL },
+	{ "POST", "/admin/mail/{#}/retry", ROLE_ADMIN,      post_admin_mail_retry, &form_mail_retry },
 
 	/* candidates: h_candidate.c */
 	{ "GET",  "/exams",                      ROLE_CANDIDATE, page_exams, NULL },
-	{ "POST", "/exams/{#}/book",              ROLE_CANDIDATE, post_book, NULL },
+	{ "POST", "/exams/{#}/book",              ROLE_CANDIDATE, post_book, &form_book },
 	{ "GET",  "/bookings/{#}",                ROLE_CANDIDATE, page_booking, NULL },
 	{ "GET",  "/bookings/{#}/calendar.ics",   ROLE_CANDIDATE, booking_calendar, NULL },
-	{ "POST", "/bookings/{#}/cancel",         ROLE_CANDIDATE, post_cancel, NULL },
+	{ "POST", "/bookings/{#}/cancel",         ROLE_CANDIDATE, post_cancel, &form_cancel },
 
 	/* certificates and verification: h_certificates.c */
 	{ "GET",  "/certificates",                 ROLES_SIGNED_IN, page_certificates, NULL },
 	{ "GET",  "/certificates/{}.pdf",          ROLES_SIGNED_IN, certificate_download, NULL },
 	{ "GET",  "/verify",                       ROLES_PUBLIC, page_verify_form, NULL },
-	{ "POST", "/verify",                       ROLES_PUBLIC, post_verify, NULL },
+	{ "POST", "/verify",                       ROLES_PUBLIC, post_verify, &form_verify },
 	{ "GET",  "/verify/keys",                  ROLES_PUBLIC, page_verify_keys, NULL },
 	{ "GET",  "/verify/{}",                    ROLES_PUBLIC, page_verify_number, NULL },
-	{ "POST", "/admin/certificates/{}/revoke", ROLE_ADMIN, post_cert_revoke, NULL },
-	{ "POST", "/admin/certificates/{}/reissue", ROLE_ADMIN, post_cert_reissue, NULL },
+	{ "POST", "/admin/certificates/{}/revoke", ROLE_ADMIN, post_cert_revoke, &form_cert_reason },
+	{ "POST", "/admin/certificates/{}/reissue", ROLE_ADMIN, post_cert_reissue, &form_cert_reason },
 	{ "GET",  "/verify/keys.txt",              ROLES_PUBLIC, page_verify_keys_list, NULL },
 
 	/* examiners (and the office): h_examiner.c */

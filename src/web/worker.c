@@ -9,6 +9,7 @@
 #include "auth/password.h"
 #include "auth/rate.h"
 #include "auth/websession.h"
+#include "core/daemon.h"
 #include "db/audit_anchor.h"
 #include "db/certificate_issue.h"
 #include "db/certificates.h"
@@ -96,14 +97,8 @@ static void dispatch(struct request *req)
 
 int worker_run(const struct config *cfg, int listen_fd)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: a worker waiting in accept() must wake up to stop. */
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* No SA_RESTART (daemon_signals): a worker waiting in accept() must wake up to stop. */
+	daemon_signals(on_term);
 
 	password_configure(cfg->password_test_cost);
 	if (password_init() != 0) {

@@ -53,7 +53,7 @@ def sign_in(emails):
     rows = "\n".join(f"\\\\x{hashlib.blake2b(t, digest_size=32).hexdigest()}\t{e}" for e, t in tokens.items())
     psql("CREATE TEMP TABLE t (h bytea, email text);\n"
          "COPY t FROM STDIN;\n" + rows + "\n\\.\n"
-         "INSERT INTO sessions (token_hash, user_id, expires_at)"
+         "INSERT INTO websessions (token_hash, user_id, expires_at)"
          " SELECT t.h, u.id, now() + interval '12 hours' FROM t JOIN users u ON u.email = t.email;")
     return {e: t.hex() for e, t in tokens.items()}
 

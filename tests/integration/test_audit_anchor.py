@@ -181,7 +181,7 @@ def test_actor_comes_from_the_session():
               "'{\"full_name\": \"Forged\"}'::jsonb)")
     rc, _, err = psql(append, user="esonr_app")
     check(rc != 0 and "session" in err, "the portal's role cannot name an actor without a session", err)
-    session = sql_value("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES "
+    session = sql_value("INSERT INTO websessions (token_hash, user_id, expires_at) VALUES "
                         f"(sha256(gen_random_uuid()::text::bytea), {cand_id}, now() + interval '1 hour') "
                         "RETURNING encode(token_hash, 'hex')")
     rc, _, err = psql(f"SELECT set_config('esonr.session', '{session}', true); {append}", user="esonr_app")

@@ -415,5 +415,34 @@ def test_forty_candidates_race_for_five_seats():
     check("Your seat is booked" in body, "the promoted candidate's booking page says booked")
 
 
+# Every portal worker keeps its own copy of the sessions not published yet (src/db/
+# shared_view.h): enough page views that each worker has one before the change, and each
+# view after it must show the change.
+VIEWS = 24
+
+
+def test_every_page_after_a_session_change_shows_it():
+    c, _ = candidate("cachedsessions", ["GALEN"])
+    for _ in range(VIEWS):
+        c.get("/exams")
+    s = add_session("L1", "2031-09-09", "Innsbruck, Congress", "7")
+    shown = [exams_article(c.get("/exams")[2], s) for _ in range(VIEWS)]
+    check(all(a is not None and "Innsbruck, Congress" in a for a in shown),
+          "a new session is on GET /exams at every view right after esonrctl session add",
+          sum(a is None for a in shown))
+    status, bid, _ = book(c, s)
+    require(status == 303, "set-up: the candidate books it", status)
+    dashes = [c.get("/dashboard")[2] for _ in range(VIEWS)]
+    check(all(f'href="/bookings/{bid}"' in d and "Innsbruck, Congress" in d for d in dashes),
+          "the booking is on the dashboard, with the session's place, at every view")
+    arts = [exams_article(c.get("/exams")[2], s) or "" for _ in range(VIEWS)]
+    check(all("6 of 7 seats left" in a for a in arts), "the seat taken is counted at once, at every view",
+          arts[0][:300])
+    rc, _, err = ctl("session", "close", s)
+    require(rc == 0, "set-up: esonrctl session close", err)
+    gone = [f'id="session-{s}"' not in c.get("/exams")[2] for _ in range(VIEWS)]
+    check(all(gone), "after esonrctl session close no view of GET /exams lists it", gone.count(False))
+
+
 if __name__ == "__main__":
     run()

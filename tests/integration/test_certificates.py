@@ -286,6 +286,38 @@ def test_public_verification_page():
           "the number form leads to the certificate's page", (status, headers.get("Location")))
 
 
+def test_the_verification_page_keeps_up_with_the_register():
+    # The check of the register's own copy is kept (sql/057) under the digest of the stored
+    # file; the number's standing is read at every view. Enough views that every portal
+    # worker has seen it before each change, and every view after it must show it.
+    views = 24
+    p = Published("Vera Verified")
+    number = p.numbers[0]
+    pages = [text_of(Client().get(f"/verify/{number}")[2]) for _ in range(views)]
+    require(all("Status: valid" in t for t in pages), "set-up: the certificate's page says valid")
+    check(sql_value("SELECT count(*) FROM certificate_checks WHERE number = :'p1'", number) == "1",
+          "the check of the register's copy is kept, not made again at every view")
+    at = 3000
+    orig = sql_value("SELECT get_byte(pdf, :'p2'::int) FROM certificates WHERE number = :'p1'", number, str(at))
+    flip = str(int(orig) ^ 0x01)
+    sql_value("UPDATE certificates SET pdf = set_byte(pdf, :'p2'::int, :'p3'::int) WHERE number = :'p1'",
+              number, str(at), flip)
+    pages = [text_of(Client().get(f"/verify/{number}")[2]) for _ in range(views)]
+    check(all("register's copy of this certificate does not verify" in t and "Status: valid" not in t
+              for t in pages),
+          "one byte changed in the stored PDF (behind the portal's back): every view says the copy does not verify",
+          pages[0][:300])
+    sql_value("UPDATE certificates SET pdf = set_byte(pdf, :'p2'::int, :'p3'::int) WHERE number = :'p1'",
+              number, str(at), orig)
+    pages = [text_of(Client().get(f"/verify/{number}")[2]) for _ in range(views)]
+    check(all("Status: valid" in t for t in pages), "the file put back as issued verifies again")
+    rc, out, err = ctl("cert", "revoke", number, "--reason", "Checked by the page test")
+    require(rc == 0, "set-up: esonrctl cert revoke", (rc, out, err))
+    pages = [text_of(Client().get(f"/verify/{number}")[2]) for _ in range(views)]
+    check(all("revoked" in t.lower() and "Checked by the page test" in t and "Status: valid" not in t
+              for t in pages), "every view right after the revocation says revoked, with the reason")
+
+
 # ---------------------------------------------------------------- Greek and Cyrillic names
 
 def test_greek_and_cyrillic_names_on_the_pdf():
@@ -322,6 +354,36 @@ def test_revocation():
     status, _, body = rita.get("/certificates")
     check(re.search(r"Revoked:\s*Examination misconduct established", text_of(body)) is not None,
           "the holder's certificate list shows it revoked, with the reason", text_of(body)[:300])
+
+
+def test_office_revocation_and_reissue_forms():
+    """The office's forms answer by the kind of refusal: an unknown number is 404, a revoked
+    one 409; the reason follows the one rule for reasons (1 to 1000 characters)."""
+    p = Published("Olga Officeform")
+    number, admin = p.numbers[0], p.admin
+    unknown = f"ESNR-L1-{YEAR}-9999"
+    status, _, _ = admin.post(f"/admin/certificates/{unknown}/revoke", {"reason": "no such certificate"})
+    check(status == 404, "revoking a number the register does not have answers 404", status)
+    status, _, _ = admin.post(f"/admin/certificates/{unknown}/reissue", {"reason": "no such certificate"})
+    check(status == 404, "reissuing a number the register does not have answers 404", status)
+    rc, out, err = ctl("cert", "revoke", unknown, "--reason", "no such certificate")
+    check(rc == 1 and unknown in err, "esonrctl cert revoke of an unknown number exits 1, naming it", (rc, out, err))
+    status, _, _ = admin.post(f"/admin/certificates/{number}/revoke", {"reason": ""})
+    check(status == 400, "revoking without a reason answers 400", status)
+    status, _, _ = admin.post(f"/admin/certificates/{number}/revoke", {"reason": "x" * 1001})
+    check(status == 400, "a reason of 1001 characters answers 400", status)
+    status, _, _ = admin.post(f"/admin/certificates/{number}/revoke", {"reason": "why", "role": "admin"})
+    check(status == 400, "a field the form does not have answers 400", status)
+    status, _, body = Client().get(f"/verify/{number}")
+    check(status == 200 and "revoked" not in text_of(body).lower(), "none of these revoked it", status)
+    long_reason = "Ä" * 800
+    status, headers, _ = admin.post(f"/admin/certificates/{number}/revoke", {"reason": long_reason})
+    check(status == 303 and headers.get("Location") == f"/verify/{number}",
+          "a reason of 800 characters (1600 bytes) is accepted: 303 to the verification page", status)
+    status, _, _ = admin.post(f"/admin/certificates/{number}/revoke", {"reason": "again"})
+    check(status == 409, "revoking it again answers 409", status)
+    status, _, _ = admin.post(f"/admin/certificates/{number}/reissue", {"reason": "name change"})
+    check(status == 409, "a revoked certificate cannot be reissued (409)", status)
 
 
 # ---------------------------------------------------------------- signing keys and rotation

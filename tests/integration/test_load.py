@@ -23,7 +23,7 @@ def token_hash(cookie):
 
 def session_row(c):
     """(xmin, last_seen_at) of the signed-in client's session row."""
-    rows = sql_rows("SELECT xmin::text, last_seen_at::text FROM sessions WHERE token_hash = :'p1';",
+    rows = sql_rows("SELECT xmin::text, last_seen_at::text FROM websessions WHERE token_hash = :'p1';",
                     token_hash(c.cookies["esonr_session"]))
     return tuple(rows[0]) if rows else None
 
@@ -45,12 +45,12 @@ def test_touch_extends_and_idle_expiry_holds():
     email = add_user("candidate", "Theo Touch", "touch", PASSWORD)
     c = login(email, PASSWORD)
     h = token_hash(c.cookies["esonr_session"])
-    sql_value("UPDATE sessions SET last_seen_at = now() - interval '50 minutes' WHERE token_hash = :'p1';", h)
+    sql_value("UPDATE websessions SET last_seen_at = now() - interval '50 minutes' WHERE token_hash = :'p1';", h)
     status, _, _ = c.get("/dashboard")
     check(status == 200, "a session idle for 50 minutes still works", status)
-    age = float(sql_value("SELECT extract(epoch FROM now() - last_seen_at) FROM sessions WHERE token_hash = :'p1';", h))
+    age = float(sql_value("SELECT extract(epoch FROM now() - last_seen_at) FROM websessions WHERE token_hash = :'p1';", h))
     check(age < 30, "using a session idle for more than a minute records the visit (last_seen_at now)", age)
-    sql_value("UPDATE sessions SET last_seen_at = now() - interval '61 minutes' WHERE token_hash = :'p1';", h)
+    sql_value("UPDATE websessions SET last_seen_at = now() - interval '61 minutes' WHERE token_hash = :'p1';", h)
     status, headers, _ = c.get("/dashboard")
     check(status == 303 and headers.get("Location") == "/login",
           "a session idle for 61 minutes has expired: /dashboard sends to /login", (status, headers.get("Location")))
@@ -71,7 +71,7 @@ def signed_in_candidates(n):
                  (SELECT password_hash FROM users WHERE email = :'p2') FROM t;
         INSERT INTO attendances (user_id, course_code, attended_on)
           SELECT u.id, 'GALEN', DATE '2024-03-01' FROM t JOIN users u ON u.email = format('rush-%s-%s@example.test', :'p1', t.i);
-        INSERT INTO sessions (token_hash, user_id, expires_at)
+        INSERT INTO websessions (token_hash, user_id, expires_at)
           SELECT t.h, u.id, now() + interval '1 hour' FROM t JOIN users u ON u.email = format('rush-%s-%s@example.test', :'p1', t.i);
     """, tag, seed)
     return cookies

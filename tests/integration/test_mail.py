@@ -515,5 +515,29 @@ def test_a_sender_crash_never_sends_twice():
     check(sql_value("SELECT state FROM outbox WHERE id = :'p1'", sending) == "sent", "it is marked sent")
 
 
+def cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def test_an_idle_sender_waits_for_news():
+    # Its own claims (an UPDATE of no row) used to notify it: it asked the database
+    # hundreds of times a second on an idle stack. Nothing queued: it sleeps until a
+    # notification or its periodic look.
+    deadline = time.time() + WAIT
+    while time.time() < deadline and sql_value("SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')") != "0":
+        time.sleep(0.2)
+    parent = int(open(os.path.join(VAR, "run", "mailer.pid")).read().strip())
+    children = subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, text=True).stdout.split()
+    require(children, "set-up: the mailer has a sending child", parent)
+    before = cpu_ticks(children[0])
+    time.sleep(3)
+    used = cpu_ticks(children[0]) - before
+    check(used <= 5, "an idle sender uses (almost) no CPU: it waits for a notification", f"{used} ticks in 3 s")
+    _, addr = candidate("Ida Wartend", "mail-idle", courses=())
+    check(wait_mail(addr, "Confirm"), "and a new message still wakes it at once")
+
+
 if __name__ == "__main__":
     run()

@@ -158,5 +158,31 @@ def test_attestation_records_who_checked_it():
           "the candidate's page shows the attestation, its evidence date and who checked it")
 
 
+def test_every_page_after_a_rule_change_shows_it():
+    # Each portal worker keeps its own copy of the rules (src/db/shared_view.h): enough
+    # views that every worker has one, then every view after the change must show it.
+    views = 24
+    _, admin = user("admin", "Programme Office")
+    _, cand = candidate_with_galen("Rita Rechtzeitig")
+    for _ in range(views):
+        cand.get("/dashboard")
+    admin.get("/admin/exams")
+    status, _, _ = admin.post("/admin/exams/L1/rules", {"requirement": "attestation:ESNR-MEMBER"})
+    try:
+        require(status == 303, "the office adds 'ESNR full member' to L1's prerequisites", status)
+        pages = [cand.get("/dashboard")[2] for _ in range(views)]
+        check(all("ESNR full member is missing" in p for p in pages),
+              "every dashboard view right after the change names the new requirement",
+              sum("ESNR full member is missing" not in p for p in pages))
+        for rule in open_member_rules(admin):
+            admin.post(f"/admin/rules/{rule}/retire", {})
+        pages = [cand.get("/exams")[2] for _ in range(views)]
+        check(all("ESNR full member is missing" not in p for p in pages),
+              "and every view right after it is ended no longer does")
+    finally:
+        for rule in open_member_rules(admin):
+            admin.post(f"/admin/rules/{rule}/retire", {})
+
+
 if __name__ == "__main__":
     run()

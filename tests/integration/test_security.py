@@ -39,7 +39,7 @@ def session_state(session):
 
 
 def token_hash(cookie_hex):
-    """The sessions.token_hash of a cookie value: BLAKE2b-256 of the 32 raw bytes."""
+    """The websessions.token_hash of a cookie value: BLAKE2b-256 of the 32 raw bytes."""
     return "\\x" + hashlib.blake2b(bytes.fromhex(cookie_hex), digest_size=32).hexdigest()
 
 
@@ -412,12 +412,12 @@ def test_sessions_expire():
     idle = login(bob.email, PASSWORD)
     tok = idle.cookies["esonr_session"]
     check(signed_in(tok), "sessions: a fresh session is signed in")
-    sql_value(f"UPDATE sessions SET last_seen_at = now() - interval '61 minutes' "
+    sql_value(f"UPDATE websessions SET last_seen_at = now() - interval '61 minutes' "
               f"WHERE token_hash = {q(token_hash(tok))}::bytea")
     check(not signed_in(tok), "sessions: a session idle for more than an hour has expired")
     old = login(bob.email, PASSWORD)
     tok = old.cookies["esonr_session"]
-    sql_value(f"UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token_hash = {q(token_hash(tok))}::bytea")
+    sql_value(f"UPDATE websessions SET expires_at = now() - interval '1 second' WHERE token_hash = {q(token_hash(tok))}::bytea")
     check(not signed_in(tok), "sessions: a session past its absolute expiry has expired")
 
 

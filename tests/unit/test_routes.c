@@ -67,10 +67,13 @@ static void table(void)
 	size_t n;
 	const struct route *r = route_table(&n);
 	CHECK(n > 20, "the route table lists the portal's routes");
-	size_t bad_method = 0, bad_pattern = 0, duplicates = 0, shadowed = 0;
+	size_t bad_method = 0, bad_pattern = 0, duplicates = 0, shadowed = 0, undeclared = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(r[i].method, "GET") != 0 && strcmp(r[i].method, "POST") != 0)
 			bad_method++;
+		/* Fields are checked before the handler runs only when the route names its form. */
+		if (strcmp(r[i].method, "POST") == 0 && r[i].form == NULL)
+			undeclared++;
 		/* Only literal characters and whole {} / {#}: a stray brace would never match. */
 		const char *p = r[i].pattern;
 		if (p[0] != '/')
@@ -110,6 +113,7 @@ static void table(void)
 	CHECK(bad_pattern == 0, "every pattern starts with / and holds only literal characters, {} and {#}");
 	CHECK(duplicates == 0, "no method and pattern appear twice in the table");
 	CHECK(shadowed == 0, "no route is hidden behind an earlier one that takes its paths");
+	CHECK(undeclared == 0, "every POST route declares its form (web/form_spec.h)");
 }
 
 /* route_match over the real table, as the worker calls it. */

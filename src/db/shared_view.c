@@ -1,0 +1,109 @@
+#include "db/shared_view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct db_stmt q_version = DB_STMT("shared_view_version",
+    "SELECT v, (extract(epoch FROM now()) * 1000000)::bigint,"
+    "   (now() AT TIME ZONE 'Europe/Vienna')::date::text FROM shared_view_version", 0);
+
+#define US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
+#define LOCAL(col, fmt) "to_char(" col " AT TIME ZONE s.time_zone, '" fmt "')"
+#define ZONED(col) LOCAL(col, "FMDD Mon YYYY, HH24:MI") " || ' ' || s.time_zone"
+static struct db_stmt q_sessions = DB_STMT("shared_view_sessions",
+    "SELECT s.id, s.exam_code, s.location, s.capacity,"
+    "   " US("s.starts_at") ", " US("s.opens_at") ", " US("s.closes_at") ","
+    "   coalesce(" US("s.closed_at") ", 0),"
+    "   " LOCAL("s.starts_at", "FMDD Mon YYYY") ", " ZONED("s.starts_at") ","
+    "   " LOCAL("s.starts_at", "FMDay FMDD FMMonth YYYY, HH24:MI") " || ' ' || s.time_zone,"
+    "   " LOCAL("s.opens_at", "FMDD Mon YYYY") ", " ZONED("s.opens_at") ", " ZONED("s.closes_at") ","
+    "   " ZONED("s.cancel_until")
+    " FROM exam_sessions s WHERE s.published_at IS NULL ORDER BY s.starts_at, s.id", 0);
+
+static struct shared_view view;
+/* The copy's results and arrays; the one before is kept until the next reload, so that a
+ * page holding pointers into it while another part of it reloads does not lose them. */
+static struct arena *current, *previous;
+
+static void parse_sessions(struct arena *a, const PGresult *r, struct shared_view *v)
+{
+	int n = db_rows(r);
+	struct sv_session *x = arena_zalloc(a, sizeof *x * (size_t)(n + 1));
+	for (int i = 0; i < n; i++)
+		x[i] = (struct sv_session){
+			.id = db_val(r, i, 0), .exam = db_val(r, i, 1), .location = db_val(r, i, 2),
+			.capacity = db_int(r, i, 3), .starts_at = db_int(r, i, 4), .opens_at = db_int(r, i, 5),
+			.closes_at = db_int(r, i, 6), .closed_at = db_int(r, i, 7), .day = db_val(r, i, 8),
+			.when = db_val(r, i, 9), .when_long = db_val(r, i, 10), .opens_day = db_val(r, i, 11),
+			.opens = db_val(r, i, 12), .closes = db_val(r, i, 13), .cancel_until = db_val(r, i, 14),
+		};
+	v->sessions = x;
+	v->nsessions = (size_t)n;
+}
+
+enum db_status shared_view_reload(const struct shared_view **out)
+{
+	/* The version first: what the statements after it read is at least as new, so the
+	 * copy is never older than the version it is filed under. */
+	struct db_call calls[3] = { { &q_version, { NULL } }, { NULL, { NULL } }, { &q_sessions, { NULL } } };
+	PGresult *res[3];
+	rules_all_call(&calls[1]);
+	struct arena *a = arena_new();
+	enum db_status st = db_batch(a, calls, 3, res);
+	if (st != DB_OK || db_rows(res[0]) != 1) {
+		arena_free(a);
+		*out = &view;
+		return st == DB_OK ? DB_ERROR : st;
+	}
+	struct shared_view v = { .version = db_int(res[0], 0, 0) };
+	struct exam_rules *rules;
+	rules_all_parse(a, res[1], &rules, &v.nrules);
+	v.rules = rules;
+	parse_sessions(a, res[2], &v);
+	if (previous != NULL)
+		arena_free(previous);
+	previous = current;
+	current = a;
+	view = v;
+	*out = &view;
+	return DB_OK;
+}
+
+void shared_view_call(struct db_call *call)
+{
+	*call = (struct db_call){ &q_version, { NULL } };
+}
+
+enum db_status shared_view_get(const PGresult *r, const struct shared_view **out, int64_t *now,
+    const char **today)
+{
+	*out = &view;
+	if (db_rows(r) != 1)
+		return DB_ERROR;
+	*now = db_int(r, 0, 1);
+	*today = db_val(r, 0, 2);
+	if (current != NULL && view.version >= db_int(r, 0, 0))
+		return DB_OK;
+	return shared_view_reload(out);
+}
+
+const struct sv_session *shared_view_session(const struct shared_view *v, const char *id)
+{
+	for (size_t i = 0; i < v->nsessions; i++)
+		if (strcmp(v->sessions[i].id, id) == 0)
+			return &v->sessions[i];
+	return NULL;
+}
+
+const struct exam_rules *shared_view_rules(const struct shared_view *v, const char *exam)
+{
+	for (size_t i = 0; i < v->nrules; i++)
+		if (strcmp(v->rules[i].exam, exam) == 0)
+			return &v->rules[i];
+	return NULL;
+}
+
+int sv_session_upcoming(const struct sv_session *s, int64_t now)
+{
+	return s->closed_at == 0 && s->closes_at > now;
+}

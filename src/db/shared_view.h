@@ -1,0 +1,50 @@
+/* What the candidates' pages show alike: the rules of every exam and the sessions not
+ * published yet, their dates already written out in each session's own zone. Each process
+ * keeps one copy and reads it again only when the version that triggers move on every
+ * change to it (sql/056_shared_view_version.sql) is newer than the copy; a page reads that
+ * version in its own round trip, so the page after a change shows the change. Counts that
+ * bookings change (seats, waiting lists) are not in it: pages read them live. */
+#ifndef ESONR_SHARED_VIEW_H
+#define ESONR_SHARED_VIEW_H
+#include <stddef.h>
+#include <stdint.h>
+#include "db/programme.h"
+
+struct sv_session {
+	const char *id, *exam, *location;
+	long long capacity;
+	int64_t starts_at, opens_at, closes_at, closed_at; /* unix µs; closed_at 0: not closed */
+	const char *day;          /* "3 May 2027" */
+	const char *when;         /* "3 May 2027, 09:00 Europe/Vienna" */
+	const char *when_long;    /* "Monday 3 May 2027, 09:00 Europe/Vienna" */
+	const char *opens_day;    /* "1 Apr 2027" */
+	const char *opens, *closes, *cancel_until; /* like when */
+};
+
+struct shared_view {
+	long long version;
+	const struct exam_rules *rules; /* every exam's rules, in force or not, by exam */
+	size_t nrules;
+	const struct sv_session *sessions; /* not published, by start, then id */
+	size_t nsessions;
+};
+
+/* The statement a page queues in its round trip (db_batch): the version, and the
+ * database's clock (as db_now). */
+void shared_view_call(struct db_call *call);
+/* The copy as of that statement's answer (read again first when older than it); now and
+ * today from the same answer. The copy stays valid until the next shared_view_* call. */
+enum db_status shared_view_get(const PGresult *r, const struct shared_view **out, int64_t *now,
+    const char **today);
+/* Reads the copy again whatever its version: a page found a session it does not have yet
+ * (created between the page's version and its rows). */
+enum db_status shared_view_reload(const struct shared_view **out);
+
+/* The session with that id, or NULL. */
+const struct sv_session *shared_view_session(const struct shared_view *v, const char *id);
+/* The exam's rules (all of them), or NULL when it has none. */
+const struct exam_rules *shared_view_rules(const struct shared_view *v, const char *exam);
+/* Booking is still possible (not closed by the office, closing time not passed). */
+int sv_session_upcoming(const struct sv_session *s, int64_t now);
+
+#endif
