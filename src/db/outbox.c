@@ -59,7 +59,6 @@ enum db_status outbox_results(struct arena *a, const char *session_id)
 	    " SELECT 'results', u.id, u.email, u.full_name, jsonb_build_object("
 	    "   'name', u.full_name, 'exam', b.exam_code, 'exam_title', e.title,"
 	    "   'date', " LOCAL_DAY("s.starts_at") ", 'location', s.location,"
-	    "   'outcome', o.outcome,"
 	    "   'passed', CASE WHEN o.outcome = 'pass' THEN 'yes' ELSE '' END,"
 	    "   'failed', CASE WHEN o.outcome = 'fail' THEN 'yes' ELSE '' END,"
 	    "   'absent', CASE WHEN o.outcome = 'absent' THEN 'yes' ELSE '' END)"
