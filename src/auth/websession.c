@@ -130,7 +130,7 @@ enum db_status websession_load(struct arena *a, const char *cookie_token, struct
 	if (st != DB_OK || !found)
 		return st;
 	if (user != NULL)
-		db_set_session(hash + 2); /* the actor of what this request audits */
+		db_set_websession(hash + 2); /* the actor of what this request audits */
 	s->token = cookie_token;
 	s->csrf = websession_csrf_of(a, raw);
 	s->user = user;
@@ -170,7 +170,7 @@ enum db_status websession_start(struct arena *a, struct websession *s, long long
 	if ((st = websession_row_insert(a, hash, arena_printf(a, "%lld", user_id),
 	    WEBSESSION_ABSOLUTE_SECONDS)) != DB_OK)
 		return st;
-	db_set_session(hash + 2);
+	db_set_websession(hash + 2);
 	s->token = arena_strdup(a, hex);
 	s->csrf = websession_csrf_of(a, raw);
 	s->user = NULL; /* loaded with the next request */

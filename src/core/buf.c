@@ -81,5 +81,14 @@ void buf_put_html_n(struct buf *b, const char *s, size_t n)
 
 void buf_put_html(struct buf *b, const char *s)
 {
-	buf_put_html_n(b, s, strlen(s));
+	/* Runs without a special character are copied whole (strcspn is vectorised). */
+	for (;;) {
+		size_t run = strcspn(s, "&<>\"'");
+		buf_append(b, s, run);
+		s += run;
+		if (*s == '\0')
+			return;
+		buf_put_html_n(b, s, 1);
+		s++;
+	}
 }

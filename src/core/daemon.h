@@ -25,6 +25,7 @@ struct daemon_pool {
 	pid_t (*start)(int slot, void *arg); /* forks the child of slot: its pid, or -1 */
 	void *arg;
 	pid_t pids[DAEMON_POOL_MAX];        /* 0: not running */
+	volatile sig_atomic_t *stop;        /* set by daemon_supervise */
 };
 
 /* Starts the pool's children and starts again each one that ends, until *stop is set (by

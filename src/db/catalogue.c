@@ -1,5 +1,6 @@
 #include "db/catalogue.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static struct db_stmt q_levels = DB_STMT("catalogue_levels",
@@ -65,6 +66,66 @@ const struct cat_course *catalogue_course(const struct catalogue *c, const char 
 		if (strcmp(c->courses[i].code, code) == 0)
 			return &c->courses[i];
 	return NULL;
+}
+
+static struct db_stmt q_editions = DB_STMT("catalogue_editions",
+    "SELECT id, cycle_label || ', ' || city FROM course_editions ORDER BY id", 0);
+
+struct edition_name {
+	long long id;
+	const char *label;
+};
+static struct edition_name *editions; /* by id */
+static size_t neditions;
+/* The copy, and the one before: a request that read names from it keeps them until the next reload. */
+static struct arena *editions_arena, *editions_before;
+
+static const char *edition_known(long long id)
+{
+	size_t lo = 0, hi = neditions;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (editions[mid].id == id)
+			return editions[mid].label;
+		if (editions[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static enum db_status editions_load(void)
+{
+	struct arena *a = arena_new();
+	enum db_status st;
+	PGresult *r = db_run(a, &st, &q_editions);
+	if (st != DB_OK) {
+		arena_free(a);
+		return st;
+	}
+	struct edition_name *x = arena_zalloc(a, sizeof *x * (size_t)(db_rows(r) + 1));
+	for (int i = 0; i < db_rows(r); i++)
+		x[i] = (struct edition_name){ db_int(r, i, 0), db_val(r, i, 1) };
+	/* The names live on with the result, in the copy's arena. */
+	if (editions_before != NULL)
+		arena_free(editions_before);
+	editions_before = editions_arena;
+	editions_arena = a;
+	editions = x;
+	neditions = (size_t)db_rows(r);
+	return DB_OK;
+}
+
+enum db_status catalogue_edition(const char *id, const char **label)
+{
+	long long n = strtoll(id, NULL, 10);
+	*label = edition_known(n);
+	if (*label != NULL)
+		return DB_OK;
+	enum db_status st = editions_load();
+	*label = st == DB_OK ? edition_known(n) : NULL;
+	return st;
 }
 
 /* ---- the lists the office's forms offer ---- */

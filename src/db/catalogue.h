@@ -39,6 +39,10 @@ enum db_status catalogue_get(const struct catalogue **out);
 const struct cat_exam *catalogue_exam(const struct catalogue *c, const char *code);
 /* The course with that code, or NULL. */
 const struct cat_course *catalogue_course(const struct catalogue *c, const char *code);
+/* A course edition's name, "ECNR cycle 2027/1, Vienna" (NULL for an unknown id). Editions
+ * are added, never changed (sql/040): their names are kept per process, and read again
+ * when an edition is not known yet. */
+enum db_status catalogue_edition(const char *id, const char **label);
 
 /* ---- the lists the office's forms offer ---- */
 

@@ -23,13 +23,13 @@ void db_log_errors(int on)
 	log_errors = on;
 }
 
-static char tx_session[65];
+static char tx_websession[65];
 
-void db_set_session(const char *token_hash_hex)
+void db_set_websession(const char *token_hash_hex)
 {
-	tx_session[0] = '\0';
+	tx_websession[0] = '\0';
 	if (token_hash_hex && strlen(token_hash_hex) == 64 && strspn(token_hash_hex, "0123456789abcdef") == 64)
-		memcpy(tx_session, token_hash_hex, 65);
+		memcpy(tx_websession, token_hash_hex, 65);
 }
 
 void db_configure(const char *ci)
@@ -112,31 +112,48 @@ static enum db_status classify(const PGresult *r)
 	return DB_ERROR;
 }
 
-PGresult *db_queryv(struct arena *a, enum db_status *st, const char *sql, int n,
-    const char *const *params)
+/* One statement: sql with its parameters, or the prepared q. */
+struct statement {
+	const char *sql;
+	struct db_stmt *q;
+	int n;
+	const char *const *params;
+};
+
+static PGresult *run_once(struct arena *a, enum db_status *st, struct db_stmt *q,
+    const char *const *params);
+
+static PGresult *execute_once(struct arena *a, enum db_status *st, const struct statement *s)
 {
-	enum db_status dummy;
-	if (st == NULL)
-		st = &dummy;
+	if (s->q != NULL)
+		return run_once(a, st, s->q, s->params);
+	PGresult *r = PQexecParams(conn, s->sql, s->n, NULL, s->params, NULL, NULL, 0);
+	*st = classify(r);
+	return r;
+}
+
+/* Runs a statement; the result is freed with the arena. A connection that died between
+ * requests (database restarted) is retried once, but only outside a transaction, where
+ * nothing else depended on it (a reconnection prepares the statement again). */
+static PGresult *execute(struct arena *a, enum db_status *st, const struct statement *s)
+{
 	if (db_ensure() != 0) {
 		*st = DB_UNAVAILABLE;
 		return NULL;
 	}
 	int idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
-	PGresult *r = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
-	*st = classify(r);
-	/* A connection that died between requests (database restarted) is retried once,
-	 * but only outside a transaction, where nothing else depended on it. */
+	PGresult *r = execute_once(a, st, s);
 	if (*st == DB_UNAVAILABLE && idle && PQstatus(conn) != CONNECTION_OK) {
 		PQclear(r);
 		if (db_ensure() != 0) {
 			*st = DB_UNAVAILABLE;
 			return NULL;
 		}
-		r = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
-		*st = classify(r);
+		r = execute_once(a, st, s);
 	}
 	if (r == NULL) {
+		if (*st == DB_OK)
+			*st = DB_UNAVAILABLE;
 		remember_error(PQerrorMessage(conn));
 		return NULL;
 	}
@@ -144,9 +161,17 @@ PGresult *db_queryv(struct arena *a, enum db_status *st, const char *sql, int n,
 	if (*st != DB_OK) {
 		remember_error(PQresultErrorMessage(r));
 		if (*st == DB_ERROR && log_errors)
-			fprintf(stderr, "db: %s\n  in: %.200s\n", last_error, sql);
+			fprintf(stderr, "db: %s\n  in: %.200s\n", last_error, s->q != NULL ? s->q->name : s->sql);
 	}
 	return r;
+}
+
+PGresult *db_queryv(struct arena *a, enum db_status *st, const char *sql, int n,
+    const char *const *params)
+{
+	enum db_status dummy;
+	const struct statement s = { sql, NULL, n, params };
+	return execute(a, st != NULL ? st : &dummy, &s);
 }
 
 PGresult *db_query(struct arena *a, enum db_status *st, const char *sql, int n, ...)
@@ -193,8 +218,8 @@ enum db_status db_tx(struct arena *a, enum db_isolation iso, db_tx_body body, vo
 		st = db_exec(a, begin, 0);
 		if (st != DB_OK)
 			return st;
-		if (tx_session[0] && (st = db_exec(a, "SELECT set_config('esonr.session', $1, true)", 1,
-		    tx_session)) != DB_OK) {
+		if (tx_websession[0] && (st = db_exec(a, "SELECT set_config('esonr.session', $1, true)", 1,
+		    tx_websession)) != DB_OK) {
 			rollback(a);
 			return st;
 		}
@@ -311,43 +336,14 @@ PGresult *db_run(struct arena *a, enum db_status *st, struct db_stmt *q, ...)
 	const char *params[DB_MAX_PARAMS];
 	enum db_status dummy;
 	va_list ap;
-	if (st == NULL)
-		st = &dummy;
 	if (q->nparams > DB_MAX_PARAMS)
 		abort();
 	va_start(ap, q);
 	for (int i = 0; i < q->nparams; i++)
 		params[i] = va_arg(ap, const char *);
 	va_end(ap);
-	if (db_ensure() != 0) {
-		*st = DB_UNAVAILABLE;
-		return NULL;
-	}
-	int idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
-	PGresult *r = run_once(a, st, q, params);
-	/* As in db_queryv: a connection lost between requests is retried once, outside a
-	 * transaction only (the reconnect prepares the statement again). */
-	if (*st == DB_UNAVAILABLE && idle && PQstatus(conn) != CONNECTION_OK) {
-		PQclear(r);
-		if (db_ensure() != 0) {
-			*st = DB_UNAVAILABLE;
-			return NULL;
-		}
-		r = run_once(a, st, q, params);
-	}
-	if (r == NULL) {
-		if (*st == DB_OK)
-			*st = DB_UNAVAILABLE;
-		remember_error(PQerrorMessage(conn));
-		return NULL;
-	}
-	arena_defer(a, clear_result, r);
-	if (*st != DB_OK) {
-		remember_error(PQresultErrorMessage(r));
-		if (*st == DB_ERROR && log_errors)
-			fprintf(stderr, "db: %s\n  in: %s\n", last_error, q->name);
-	}
-	return r;
+	const struct statement s = { NULL, q, q->nparams, params };
+	return execute(a, st != NULL ? st : &dummy, &s);
 }
 
 /* Reads what one queued command answered: its last result (kept), up to the NULL that

@@ -45,7 +45,7 @@ enum db_status db_tx(struct arena *a, enum db_isolation iso, db_tx_body body, vo
  * hex digits), or NULL. Every db_tx passes it to PostgreSQL (esonr.session, local to the
  * transaction), where audit_append() takes the actor from that session instead of its
  * caller's word (sql/041_audit_actor.sql). */
-void db_set_session(const char *token_hash_hex);
+void db_set_websession(const char *token_hash_hex);
 
 /* Runs a whole SQL file (several statements) in the simple protocol: migrations only. */
 enum db_status db_script(const char *sql);

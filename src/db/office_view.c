@@ -18,12 +18,15 @@ static struct db_stmt q_assigned = DB_STMT("ov_examiner_sessions",
     " FROM exam_sessions s JOIN session_examiners x ON x.session_id = s.id"
     " WHERE x.user_id = $1 ORDER BY s.starts_at DESC", 1);
 
+/* The counts by the same rule as exam_session_state(): open (booking has opened, not ended)
+ * and awaiting publication (booking ended or closed: exam_session_roster_fixed). */
 static struct db_stmt q_counts = DB_STMT("ov_office_counts",
     "SELECT (SELECT n FROM user_counts WHERE role = 'candidate'),"
-    "   (SELECT count(*) FROM exam_sessions WHERE closed_at IS NULL AND closes_at > now()),"
+    "   (SELECT count(*) FROM exam_sessions WHERE published_at IS NULL AND closed_at IS NULL"
+    "      AND opens_at <= now() AND closes_at > now()),"
     "   (SELECT count(*) FROM exam_sessions WHERE published_at IS NULL"
     "      AND (closed_at IS NOT NULL OR closes_at <= now())),"
-    "   (SELECT coalesce(sum(waitlisted_count), 0) FROM exam_sessions)", 0);
+    "   (SELECT coalesce(sum(waitlisted_count), 0) FROM exam_sessions WHERE waitlisted_count > 0)", 0);
 
 static struct db_stmt q_unpublished = DB_STMT("ov_office_sessions",
     "SELECT s.id, s.exam_code, to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY'),"

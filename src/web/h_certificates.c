@@ -232,48 +232,39 @@ const struct form_spec form_cert_reason = { "the certificate form", (const struc
 	{ .name = "reason", .kind = VALID_REASON, .flags = FIELD_REQUIRED },
 	{ .name = NULL } } };
 
-static const char *admin_reason(struct request *req)
+/* The office's change answered: the refusal, the error, or 303 to the number's page. */
+static void after_change(struct request *req, enum db_status st, const struct refusal *ref,
+    const char *title, const char *number)
 {
-	if (req->in.bad) {
-		http_error(req, 400, form_error(req));
-		return NULL;
-	}
-	return form_value(req, "reason");
+	if (st == DB_REFUSED)
+		http_refusal(req, title, ref);
+	else if (st != DB_OK)
+		fail_db(req, st);
+	else
+		http_redirect(req, arena_printf(req->arena, "/verify/%s", number));
 }
 
 void post_cert_revoke(struct request *req)
 {
-	const char *reason = admin_reason(req);
 	struct refusal ref = { 0 };
-	if (reason == NULL)
-		return;
-	enum db_status st = certificate_revoke(req->arena, req->params[0], reason, req->user->id_text, &ref);
-	if (st == DB_REFUSED) {
-		http_refusal(req, "Not revoked", &ref);
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	if (st != DB_OK) {
-		fail_db(req, st);
-		return;
-	}
-	http_redirect(req, arena_printf(req->arena, "/verify/%s", req->params[0]));
+	enum db_status st = certificate_revoke(req->arena, req->params[0], form_value(req, "reason"),
+	    req->user->id_text, &ref);
+	after_change(req, st, &ref, "Not revoked", req->params[0]);
 }
 
 void post_cert_reissue(struct request *req)
 {
-	const char *reason = admin_reason(req), *fresh = NULL;
 	struct refusal ref = { 0 };
-	if (reason == NULL)
-		return;
-	enum db_status st = certificate_reissue(req->arena, req->params[0], reason, req->user->id_text,
-	    &fresh, &ref);
-	if (st == DB_REFUSED) {
-		http_refusal(req, "Not reissued", &ref);
+	const char *fresh = NULL;
+	if (req->in.bad) {
+		http_error(req, 400, form_error(req));
 		return;
 	}
-	if (st != DB_OK) {
-		fail_db(req, st);
-		return;
-	}
-	http_redirect(req, arena_printf(req->arena, "/verify/%s", fresh));
+	enum db_status st = certificate_reissue(req->arena, req->params[0], form_value(req, "reason"),
+	    req->user->id_text, &fresh, &ref);
+	after_change(req, st, &ref, "Not reissued", fresh);
 }

@@ -41,7 +41,7 @@ static void dispatch(struct request *req)
 		fail_db(req, DB_UNAVAILABLE);
 		return;
 	}
-	db_set_session(NULL); /* nobody's, until the session found says who is signed in */
+	db_set_websession(NULL); /* nobody's, until the session found says who is signed in */
 	enum db_status st = http_websession_load(req);
 	if (st != DB_OK) {
 		fail_db(req, st);
