@@ -82,7 +82,7 @@ enum db_status shared_view_get(const PGresult *r, const struct shared_view **out
 		return DB_ERROR;
 	*now = db_int(r, 0, 1);
 	*today = db_val(r, 0, 2);
-	if (current != NULL && view.version >= db_int(r, 0, 0))
+	if (current != NULL && view.version == db_int(r, 0, 0))
 		return DB_OK;
 	return shared_view_reload(out);
 }
