@@ -77,7 +77,7 @@ struct edition_name {
 };
 static struct edition_name *editions; /* by id */
 static size_t neditions;
-/* The copy, and the one before: a request that read names from it keeps them until the next reload. */
+/* The copy, and the one before; callers copy the names they take (a page may reload more than once). */
 static struct arena *editions_arena, *editions_before;
 
 static const char *edition_known(long long id)

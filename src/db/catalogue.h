@@ -41,7 +41,8 @@ const struct cat_exam *catalogue_exam(const struct catalogue *c, const char *cod
 const struct cat_course *catalogue_course(const struct catalogue *c, const char *code);
 /* A course edition's name, "ECNR cycle 2027/1, Vienna" (NULL for an unknown id). Editions
  * are added, never changed (sql/040): their names are kept per process, and read again
- * when an edition is not known yet. */
+ * when an edition is not known yet. The name is valid until the next call only (that
+ * call may read them again and free the copy before the one it reads): copy it. */
 enum db_status catalogue_edition(const char *id, const char **label);
 
 /* ---- the lists the office's forms offer ---- */

@@ -64,6 +64,9 @@ static enum db_status attendances_parse(struct arena *a, const PGresult *r, stru
 			t->date = db_val(r, i, 2);
 			if (db_val(r, i, 3) != NULL && (st = catalogue_edition(db_val(r, i, 3), &t->edition)) != DB_OK)
 				return st;
+			/* Copied: a later row's unknown edition reads the names again and frees these. */
+			if (t->edition != NULL)
+				t->edition = arena_strdup(a, t->edition);
 		}
 		const char *taken = db_val(r, i, 4);
 		if (taken == NULL)

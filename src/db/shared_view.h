@@ -34,11 +34,14 @@ struct shared_view {
  * database's clock (as db_now). */
 void shared_view_call(struct db_call *call);
 /* The copy as of that statement's answer (read again first when its version differs); now and
- * today from the same answer. The copy stays valid until the next shared_view_* call. */
+ * today from the same answer. Call it once per page, before using the view: what the page
+ * takes from the copy stays valid until the next page's shared_view_get. */
 enum db_status shared_view_get(const PGresult *r, const struct shared_view **out, int64_t *now,
     const char **today);
 /* Reads the copy again whatever its version: a page found a session it does not have yet
- * (created between the page's version and its rows). */
+ * (created between the page's version and its rows). At most once per page (after its
+ * shared_view_get); later calls return the copy as it is, so that the copy the page's
+ * earlier rows point into (kept as the one before) is never freed under it. */
 enum db_status shared_view_reload(const struct shared_view **out);
 
 /* The session with that id, or NULL. */

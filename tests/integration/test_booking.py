@@ -444,5 +444,29 @@ def test_every_page_after_a_session_change_shows_it():
     check(all(gone), "after esonrctl session close no view of GET /exams lists it", gone.count(False))
 
 
+def test_page_whose_bookings_the_shared_view_misses():
+    # A page reads its process's copy of the unpublished sessions (src/db/shared_view.c) again
+    # when one of its bookings names a session the copy lacks (created during the page). With
+    # two such bookings it read the copy twice and freed the copy its first booking's date
+    # and place pointed into: garbage on the page, or a crash (heap-use-after-free under
+    # ASan). Live bookings of published sessions stand in for the sessions created meanwhile
+    # (publication otherwise ends a booking's "live"): missing even after one reload.
+    c, email, s, bid = booked_l1("sharedviewmiss", date="2031-10-10")
+    uid = sql_rows("SELECT id FROM users WHERE email = :'p1'", email)[0][0]
+    for exam in ("L2", "L3-ENDO"):
+        other = add_session(exam, "2031-11-11", "Published Elsewhere", "5")
+        sql_rows("INSERT INTO bookings (session_id, exam_code, user_id, status, ics_uid)"
+                 " VALUES (:'p1', :'p2', :'p3', 'booked', 'probe-' || gen_random_uuid() || '@test');"
+                 " UPDATE exam_sessions SET closed_at = now(), published_at = now() WHERE id = :'p1'",
+                 other, exam, uid)
+    for page in ("/dashboard", "/exams"):
+        answers = [c.get(page) for _ in range(VIEWS)]
+        check(all(st == 200 for st, _, _ in answers), f"GET {page} answers 200 at every view",
+              [st for st, _, _ in answers])
+    dashes = [c.get("/dashboard")[2] for _ in range(VIEWS)]
+    check(all(f'href="/bookings/{bid}"' in d and LOCATION in d for d in dashes),
+          "the dashboard shows the booking in the view with its place, at every view")
+
+
 if __name__ == "__main__":
     run()
