@@ -468,5 +468,36 @@ def test_page_whose_bookings_the_shared_view_misses():
           "the dashboard shows the booking in the view with its place, at every view")
 
 
+def test_booking_counts_an_mcq_the_workers_never_heard_of():
+    # Each portal process reads the course catalogue once (src/db/catalogue.c); a course it
+    # did not know counted as one without an MCQ, and the booking trusted that: a module
+    # added afterwards whose MCQ the candidate never took let them book. Now the booking
+    # reads which MCQs are required in its own transaction, and pages read the catalogue
+    # again for a course they do not know. (A level-3 probe, removed at the end.)
+    c, email = candidate("mcqprobe", ["GALEN"])
+    s = add_session("L1", "2031-12-01", LOCATION, "10")
+    for _ in range(VIEWS):
+        c.get("/dashboard")  # every worker has its copy of the catalogue by now
+    code = "PROBE-MCQ"
+    sql_rows("INSERT INTO courses (code, level, title, requires_mcq, sort)"
+             "   VALUES (:'p1', 3, 'Probe module with an MCQ', true, 99);"
+             " INSERT INTO attendances (user_id, course_code, attended_on)"
+             "   SELECT id, :'p1', '2026-03-02' FROM users WHERE email = :'p2';"
+             " INSERT INTO exam_rules (exam_code, kind, course_code, note)"
+             "   VALUES ('L1', 'course', :'p1', 'probe: a module the workers do not know')", code, email)
+    try:
+        status, bid, body = book(c, s)
+        check(status == 409 and bid is None, "booking L1 with the new module's MCQ not taken answers 409",
+              f"{status} {body[:200]}")
+        check(not any(r[1] == email for r in roster(s)), "the refused booking leaves the roster without the candidate")
+        dashes = [c.get("/dashboard")[2] for _ in range(VIEWS)]
+        check(all(code in d and "MCQ not taken yet" in d for d in dashes),
+              "every view of the dashboard says the new module's MCQ is not taken yet",
+              sum(code not in d for d in dashes))
+    finally:
+        sql_rows("DELETE FROM exam_rules WHERE course_code = :'p1';"
+                 " DELETE FROM attendances WHERE course_code = :'p1'; DELETE FROM courses WHERE code = :'p1'", code)
+
+
 if __name__ == "__main__":
     run()
