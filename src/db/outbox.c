@@ -35,7 +35,7 @@ enum db_status outbox_booking(struct arena *a, long long booking_id, enum outbox
 	snprintf(id, sizeof id, "%lld", booking_id);
 	return db_exec(a,
 	    "INSERT INTO outbox (kind, user_id, to_addr, to_name, payload)"
-	    " SELECT $2, u.id, u.email, u.full_name, to_jsonb(c) || jsonb_build_object("
+	    " SELECT $2, u.id, u.email, u.full_name, (to_jsonb(c) - 'user_id') || jsonb_build_object("
 	    "   'name', u.full_name, 'exam', b.exam_code, 'exam_title', e.title,"
 	    "   'when', " LOCAL_WHEN("s.starts_at") ", 'location', s.location,"
 	    "   'cancel_until', " LOCAL_WHEN("s.cancel_until") ","
@@ -54,7 +54,6 @@ enum db_status outbox_results(struct arena *a, const char *session_id)
 	    " SELECT 'results', u.id, u.email, u.full_name, jsonb_build_object("
 	    "   'name', u.full_name, 'exam', b.exam_code, 'exam_title', e.title,"
 	    "   'date', " LOCAL_DAY("s.starts_at") ", 'location', s.location,"
-	    "   'outcome', o.outcome,"
 	    "   'passed', CASE WHEN o.outcome = 'pass' THEN 'yes' ELSE '' END,"
 	    "   'failed', CASE WHEN o.outcome = 'fail' THEN 'yes' ELSE '' END,"
 	    "   'absent', CASE WHEN o.outcome = 'absent' THEN 'yes' ELSE '' END)"
