@@ -341,12 +341,22 @@ def mail_checks(report):
                 kinds |= consts if consts else caller_kinds(outer, seen)
         return kinds
 
+    # Prepared statements (static struct db_stmt q = DB_STMT("name", "SQL" ...)): a function that
+    # runs &q runs its SQL as if it were written inline.
+    stmts = {}
+    for rel, src in sources.items():
+        for m in re.finditer(r"\bstruct\s+db_stmt\s+(\w+)\s*=\s*DB_STMT\s*\(", src):
+            args = call_args(src, m.end() - 1)
+            text = "".join(t for _, t in args[1:2])
+            stmts[(rel, m.group(1))] = "".join(x.group(1) for x in STRING_RE.finditer(text))
+
     # The hooks: functions whose SQL inserts into outbox.
     hooks = []  # (file:line, function, kinds, {key: line})
     for rel, src in sorted(sources.items()):
         for name, line, start, end in defs[rel]:
             body = src[start:end]
             sql = "".join(m.group(1) for m in STRING_RE.finditer(body))
+            sql += "".join(stmts.get((rel, q), "") for q in re.findall(r"&\s*(\w+)", body))
             ins = re.search(r"INSERT\s+INTO\s+outbox\s*\(\s*kind\b[^)]*\)\s*SELECT\s+('(\w+)'|\$\d+)", sql)
             if not ins:
                 continue
