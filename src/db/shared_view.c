@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/catalogue.h"
+
 static struct db_stmt q_version = DB_STMT("shared_view_version",
     "SELECT v, (extract(epoch FROM now()) * 1000000)::bigint,"
     "   (now() AT TIME ZONE 'Europe/Vienna')::date::text FROM shared_view_version", 0);
@@ -96,6 +98,7 @@ enum db_status shared_view_get(const PGresult *r, const struct shared_view **out
 		return DB_ERROR;
 	*now = db_int(r, 0, 1);
 	*today = db_val(r, 0, 2);
+	catalogue_page(db_int(r, 0, 0));
 	if (current != NULL && view.version == db_int(r, 0, 0))
 		return DB_OK;
 	return reload(out);

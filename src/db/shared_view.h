@@ -34,8 +34,9 @@ struct shared_view {
  * database's clock (as db_now). */
 void shared_view_call(struct db_call *call);
 /* The copy as of that statement's answer (read again first when its version differs); now and
- * today from the same answer. Call it once per page, before using the view: what the page
- * takes from the copy stays valid until the next page's shared_view_get. */
+ * today from the same answer. Call it once per page, before using the view or the catalogue
+ * (it hands the version on: catalogue_page): what the page takes from the copy stays valid
+ * until the next page's shared_view_get. */
 enum db_status shared_view_get(const PGresult *r, const struct shared_view **out, int64_t *now,
     const char **today);
 /* Reads the copy again whatever its version: a page found a session it does not have yet
