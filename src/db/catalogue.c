@@ -11,15 +11,15 @@ static struct db_stmt q_exams = DB_STMT("catalogue_exams",
     "SELECT code, title, level FROM exams ORDER BY sort", 0);
 
 /* The shared view's version (sql/056): its courses and exams triggers move it too. */
-static struct db_stmt q_version = DB_STMT("catalogue_version", "SELECT v FROM shared_view_version", 0);
+static struct db_stmt q_version = DB_STMT("catalogue_version", "SELECT v, epoch FROM shared_view_version", 0);
 
 static struct catalogue cat;
 /* The copy in use and the one before it: a page may hold pointers into the copy it began
  * with while the catalogue is read again, so a reload frees only the copy before that, and
  * a page reads it again at most once (after its catalogue_page). */
 static struct arena *cat_arena, *cat_before;
-static long long cat_version;  /* the version the copy was read under */
-static long long page_version; /* the version the latest page read (catalogue_page) */
+static long long cat_version, cat_epoch;   /* the version the copy was read under */
+static long long page_version, page_epoch; /* the version the latest page read (catalogue_page) */
 static int have_page_version, reloaded_for_page;
 
 /* Reads the catalogue again and makes it the copy in use. */
@@ -52,6 +52,7 @@ static enum db_status reload(void)
 	cat = (struct catalogue){ lv, (size_t)db_rows(res[1]), cs, (size_t)db_rows(res[2]), ex,
 	    (size_t)db_rows(res[3]) };
 	cat_version = db_int(res[0], 0, 0);
+	cat_epoch = db_int(res[0], 0, 1);
 	arena_free(tmp);
 	if (cat_before != NULL)
 		arena_free(cat_before);
@@ -61,17 +62,19 @@ static enum db_status reload(void)
 	return DB_OK;
 }
 
-void catalogue_page(long long version)
+void catalogue_page(long long version, long long epoch)
 {
 	reloaded_for_page = 0; /* a new page: nothing points into the copies before it */
 	page_version = version;
+	page_epoch = epoch;
 	have_page_version = 1;
 }
 
 enum db_status catalogue_get(const struct catalogue **out)
 {
 	*out = &cat;
-	if (cat_arena == NULL || (have_page_version && page_version != cat_version && !reloaded_for_page))
+	if (cat_arena == NULL || (have_page_version && (page_version != cat_version || page_epoch != cat_epoch) &&
+	    !reloaded_for_page))
 		return reload();
 	return DB_OK;
 }

@@ -1,7 +1,7 @@
 /* The programme's catalogue: levels, courses and examinations. Each process keeps a copy, so
  * that pages do not read it at every request, and reads it again when the shared view's
- * version (sql/056, moved by every change to courses and exams) that a page read differs
- * from the copy's (catalogue_page), or when a course turns up that the copy does not know
+ * version (sql/056, moved by every change to courses and exams) or epoch (sql/060) that a
+ * page read differs from the copy's (catalogue_page), or when a course turns up that the copy does not know
  * (catalogue_course_find). What a page takes from the copy stays valid until the next
  * page's catalogue_page: it is read again at most once per page, and the copy before kept. */
 #ifndef ESONR_CATALOGUE_H
@@ -36,9 +36,9 @@ struct catalogue {
 	size_t nexams;
 };
 
-/* A new page, that read VERSION (shared_view_get calls it): the catalogue is read again at
- * its next use when the copy's differs. */
-void catalogue_page(long long version);
+/* A new page, that read VERSION and its database's EPOCH (shared_view_get calls it): the
+ * catalogue is read again at its next use when the copy's differ. */
+void catalogue_page(long long version, long long epoch);
 /* The process's copy, read on first use and again when out of date (see above). */
 enum db_status catalogue_get(const struct catalogue **out);
 /* The exam with that code, or NULL. */
