@@ -217,9 +217,15 @@ def test_every_page_after_a_course_change_shows_it():
               sum(g is None or g[0] != renamed for g in galens))
         check(all(probe not in p for p in pages), "and none lists the course deleted",
               sum(probe in p for p in pages))
+        sql_rows("UPDATE levels SET title = title || ' (renamed by the probe)' WHERE level = 1")
+        pages = [cand.get("/dashboard")[2] for _ in range(views)]
+        check(all("(renamed by the probe)" in p for p in pages), "every view after a level is renamed shows it",
+              sum("(renamed by the probe)" not in p for p in pages))
     finally:
         sql_rows("UPDATE courses SET requires_mcq = false, title = :'p1' WHERE code = 'GALEN';"
-                 " DELETE FROM courses WHERE code = :'p2'", title, probe)
+                 " DELETE FROM courses WHERE code = :'p2';"
+                 " UPDATE levels SET title = replace(title, ' (renamed by the probe)', '') WHERE level = 1",
+                 title, probe)
     pages = [cand.get("/dashboard")[2] for _ in range(views)]
     galens = [galen_on(p) for p in pages]
     check(all(g is not None and g[0] == title and g[1].startswith("completed") for g in galens),
