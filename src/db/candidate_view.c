@@ -138,9 +138,6 @@ enum db_status candidate_view_load(struct arena *a, const char *user_id, enum cv
 {
 	enum db_status st;
 	memset(v, 0, sizeof *v);
-	if ((st = catalogue_get(&v->cat)) != DB_OK)
-		return st;
-
 	struct db_call calls[Q__MAX];
 	PGresult *res[Q__MAX];
 	int n = page == CV_EXAMS ? Q__MAX : Q_SEATS;
@@ -154,7 +151,9 @@ enum db_status candidate_view_load(struct arena *a, const char *user_id, enum cv
 	const struct shared_view *sv;
 	int64_t now;
 	const char *today;
+	/* The catalogue after the shared view: read again first if the version moved. */
 	if ((st = shared_view_get(res[Q_SHARED], &sv, &now, &today)) != DB_OK ||
+	    (st = catalogue_get(&v->cat)) != DB_OK ||
 	    (st = records_parse(a, res, &v->rec)) != DB_OK ||
 	    (st = parse_bookings(a, res[Q_BOOKINGS], &sv, v)) != DB_OK)
 		return st;

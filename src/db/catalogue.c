@@ -10,73 +10,85 @@ static struct db_stmt q_courses = DB_STMT("catalogue_courses",
 static struct db_stmt q_exams = DB_STMT("catalogue_exams",
     "SELECT code, title, level FROM exams ORDER BY sort", 0);
 
-static struct catalogue cat;
-static struct arena *cat_arena; /* the process's: never reset */
+/* The shared view's version (sql/056): its courses and exams triggers move it too. */
+static struct db_stmt q_version = DB_STMT("catalogue_version", "SELECT v, epoch FROM shared_view_version", 0);
 
-/* Reads the catalogue into *into and a new arena *out, which keeps a pointer to the arena
- * given as before: copies replaced stay allocated, and reachable. */
-static enum db_status load_into(struct catalogue *into, struct arena **out, struct arena *before)
+static struct catalogue cat;
+/* The copy in use and the one before it: a page may hold pointers into the copy it began
+ * with while the catalogue is read again, so a reload frees only the copy before that, and
+ * a page reads it again at most once (after its catalogue_page). */
+static struct arena *cat_arena, *cat_before;
+static long long cat_version, cat_epoch;   /* the version the copy was read under */
+static long long page_version, page_epoch; /* the version the latest page read (catalogue_page) */
+static int have_page_version, reloaded_for_page;
+
+/* Reads the catalogue again and makes it the copy in use. */
+static enum db_status reload(void)
 {
-	struct db_call calls[] = { { &q_levels, { NULL } }, { &q_courses, { NULL } }, { &q_exams, { NULL } } };
-	PGresult *res[3];
-	/* The results live in tmp, freed at the end; the copies in a, kept for good. */
+	/* The version first: what the statements after it read is at least as new, so the
+	 * copy is never older than the version it is filed under. */
+	struct db_call calls[] = { { &q_version, { NULL } }, { &q_levels, { NULL } }, { &q_courses, { NULL } },
+	    { &q_exams, { NULL } } };
+	PGresult *res[4];
+	/* The results live in tmp, freed at the end; the copies in a. */
 	struct arena *tmp = arena_new(), *a = arena_new();
-	enum db_status st = db_batch(tmp, calls, 3, res);
-	if (st != DB_OK) {
+	enum db_status st = db_batch(tmp, calls, 4, res);
+	if (st != DB_OK || db_rows(res[0]) != 1) {
 		arena_free(tmp);
 		arena_free(a);
-		return st;
+		return st == DB_OK ? DB_ERROR : st;
 	}
-	*(struct arena **)arena_alloc(a, sizeof before) = before;
-	struct cat_level *lv = arena_zalloc(a, sizeof *lv * (size_t)(db_rows(res[0]) + 1));
-	for (int i = 0; i < db_rows(res[0]); i++)
-		lv[i] = (struct cat_level){ (int)db_int(res[0], i, 0), arena_strdup(a, db_val(res[0], i, 1)) };
-	struct cat_course *cs = arena_zalloc(a, sizeof *cs * (size_t)(db_rows(res[1]) + 1));
+	struct cat_level *lv = arena_zalloc(a, sizeof *lv * (size_t)(db_rows(res[1]) + 1));
 	for (int i = 0; i < db_rows(res[1]); i++)
-		cs[i] = (struct cat_course){ arena_strdup(a, db_val(res[1], i, 0)), (int)db_int(res[1], i, 1),
-		    arena_strdup(a, db_val(res[1], i, 2)), strcmp(db_val(res[1], i, 3), "t") == 0 };
-	struct cat_exam *ex = arena_zalloc(a, sizeof *ex * (size_t)(db_rows(res[2]) + 1));
+		lv[i] = (struct cat_level){ (int)db_int(res[1], i, 0), arena_strdup(a, db_val(res[1], i, 1)) };
+	struct cat_course *cs = arena_zalloc(a, sizeof *cs * (size_t)(db_rows(res[2]) + 1));
 	for (int i = 0; i < db_rows(res[2]); i++)
-		ex[i] = (struct cat_exam){ arena_strdup(a, db_val(res[2], i, 0)),
-		    arena_strdup(a, db_val(res[2], i, 1)), (int)db_int(res[2], i, 2) };
-	*into = (struct catalogue){ lv, (size_t)db_rows(res[0]), cs, (size_t)db_rows(res[1]), ex,
-	    (size_t)db_rows(res[2]) };
+		cs[i] = (struct cat_course){ arena_strdup(a, db_val(res[2], i, 0)), (int)db_int(res[2], i, 1),
+		    arena_strdup(a, db_val(res[2], i, 2)), strcmp(db_val(res[2], i, 3), "t") == 0 };
+	struct cat_exam *ex = arena_zalloc(a, sizeof *ex * (size_t)(db_rows(res[3]) + 1));
+	for (int i = 0; i < db_rows(res[3]); i++)
+		ex[i] = (struct cat_exam){ arena_strdup(a, db_val(res[3], i, 0)),
+		    arena_strdup(a, db_val(res[3], i, 1)), (int)db_int(res[3], i, 2) };
+	cat = (struct catalogue){ lv, (size_t)db_rows(res[1]), cs, (size_t)db_rows(res[2]), ex,
+	    (size_t)db_rows(res[3]) };
+	cat_version = db_int(res[0], 0, 0);
+	cat_epoch = db_int(res[0], 0, 1);
 	arena_free(tmp);
-	*out = a;
+	if (cat_before != NULL)
+		arena_free(cat_before);
+	cat_before = cat_arena;
+	cat_arena = a;
+	reloaded_for_page = 1;
 	return DB_OK;
+}
+
+void catalogue_page(long long version, long long epoch)
+{
+	reloaded_for_page = 0; /* a new page: nothing points into the copies before it */
+	page_version = version;
+	page_epoch = epoch;
+	have_page_version = 1;
 }
 
 enum db_status catalogue_get(const struct catalogue **out)
 {
-	enum db_status st = DB_OK;
-	if (cat_arena == NULL)
-		st = load_into(&cat, &cat_arena, NULL);
 	*out = &cat;
-	return st;
+	if (cat_arena == NULL || (have_page_version && (page_version != cat_version || page_epoch != cat_epoch) &&
+	    !reloaded_for_page))
+		return reload();
+	return DB_OK;
 }
 
 enum db_status catalogue_course_find(const struct catalogue **c, const char *code,
     const struct cat_course **out)
 {
 	*out = catalogue_course(*c, code);
-	if (*out != NULL)
+	if (*out != NULL || reloaded_for_page)
 		return DB_OK;
-	struct catalogue fresh;
-	struct arena *a;
-	enum db_status st = load_into(&fresh, &a, cat_arena);
-	if (st != DB_OK)
-		return st;
-	if (catalogue_course(&fresh, code) == NULL) {
-		/* Nothing new for this code: the copy in use stays (nothing points into this one). */
-		arena_free(a);
-		return DB_OK;
-	}
-	/* Pages may still point into the copy before: it stays allocated, chained to this one. */
-	cat = fresh;
-	cat_arena = a;
+	enum db_status st = reload();
 	*c = &cat;
 	*out = catalogue_course(&cat, code);
-	return DB_OK;
+	return st;
 }
 
 const struct cat_exam *catalogue_exam(const struct catalogue *c, const char *code)

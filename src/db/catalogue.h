@@ -1,7 +1,9 @@
-/* The programme's fixed catalogue: levels, courses and examinations as the migrations seed
- * them (the application never changes their codes, titles or order). Loaded once per
- * process, so that pages do not read it again at every request, and again when a course
- * turns up that the copy does not know (catalogue_course_find). */
+/* The programme's catalogue: levels, courses and examinations. Each process keeps a copy, so
+ * that pages do not read it at every request, and reads it again when the shared view's
+ * version (sql/056, moved by every change to courses and exams) or epoch (sql/060) that a
+ * page read differs from the copy's (catalogue_page), or when a course turns up that the copy does not know
+ * (catalogue_course_find). What a page takes from the copy stays valid until the next
+ * page's catalogue_page: it is read again at most once per page, and the copy before kept. */
 #ifndef ESONR_CATALOGUE_H
 #define ESONR_CATALOGUE_H
 #include <stddef.h>
@@ -34,15 +36,18 @@ struct catalogue {
 	size_t nexams;
 };
 
-/* The catalogue, loading it on first use; it lives as long as the process. */
+/* A new page, that read VERSION and its database's EPOCH (shared_view_get calls it): the
+ * catalogue is read again at its next use when the copy's differ. */
+void catalogue_page(long long version, long long epoch);
+/* The process's copy, read on first use and again when out of date (see above). */
 enum db_status catalogue_get(const struct catalogue **out);
 /* The exam with that code, or NULL. */
 const struct cat_exam *catalogue_exam(const struct catalogue *c, const char *code);
 /* The course with that code, or NULL. */
 const struct cat_course *catalogue_course(const struct catalogue *c, const char *code);
 /* The same, reading the catalogue again when *c does not know the code (a course added
- * since it was read; *c then points to the new copy, and the copies before stay valid for
- * the process's life); *out NULL when the database does not know it either. */
+ * since it was read) and it was not read again in this page yet; *out NULL when the copy
+ * still does not know it. */
 enum db_status catalogue_course_find(const struct catalogue **c, const char *code,
     const struct cat_course **out);
 /* A course edition's name, "ECNR cycle 2027/1, Vienna" (NULL for an unknown id). Editions

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/catalogue.h"
+
 static struct db_stmt q_version = DB_STMT("shared_view_version",
     "SELECT v, (extract(epoch FROM now()) * 1000000)::bigint,"
-    "   (now() AT TIME ZONE 'Europe/Vienna')::date::text FROM shared_view_version", 0);
+    "   (now() AT TIME ZONE 'Europe/Vienna')::date::text, epoch FROM shared_view_version", 0);
 
 #define US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 #define LOCAL(col, fmt) "to_char(" col " AT TIME ZONE s.time_zone, '" fmt "')"
@@ -59,7 +61,7 @@ static enum db_status reload(const struct shared_view **out)
 		*out = &view;
 		return st == DB_OK ? DB_ERROR : st;
 	}
-	struct shared_view v = { .version = db_int(res[0], 0, 0) };
+	struct shared_view v = { .version = db_int(res[0], 0, 0), .epoch = db_int(res[0], 0, 3) };
 	struct exam_rules *rules;
 	rules_all_parse(a, res[1], &rules, &v.nrules);
 	v.rules = rules;
@@ -96,7 +98,8 @@ enum db_status shared_view_get(const PGresult *r, const struct shared_view **out
 		return DB_ERROR;
 	*now = db_int(r, 0, 1);
 	*today = db_val(r, 0, 2);
-	if (current != NULL && view.version == db_int(r, 0, 0))
+	catalogue_page(db_int(r, 0, 0), db_int(r, 0, 3));
+	if (current != NULL && view.version == db_int(r, 0, 0) && view.epoch == db_int(r, 0, 3))
 		return DB_OK;
 	return reload(out);
 }

@@ -2,7 +2,8 @@
  * published yet, their dates already written out in each session's own zone. Each process
  * keeps one copy and reads it again only when the version that triggers move on every
  * change to it (sql/056_shared_view_version.sql) differs from the copy's (newer, or older
- * after a restored or re-created database); a page reads that
+ * after a restored or re-created database), or its database's epoch (sql/060: a re-created
+ * database that lands on the same version); a page reads that
  * version in its own round trip, so the page after a change shows the change. Counts that
  * bookings change (seats, waiting lists) are not in it: pages read them live. */
 #ifndef ESONR_SHARED_VIEW_H
@@ -23,7 +24,7 @@ struct sv_session {
 };
 
 struct shared_view {
-	long long version;
+	long long version, epoch; /* epoch: the database's own (sql/060), compared with it */
 	const struct exam_rules *rules; /* every exam's rules, in force or not, by exam */
 	size_t nrules;
 	const struct sv_session *sessions; /* not published, by start, then id */
@@ -34,8 +35,9 @@ struct shared_view {
  * database's clock (as db_now). */
 void shared_view_call(struct db_call *call);
 /* The copy as of that statement's answer (read again first when its version differs); now and
- * today from the same answer. Call it once per page, before using the view: what the page
- * takes from the copy stays valid until the next page's shared_view_get. */
+ * today from the same answer. Call it once per page, before using the view or the catalogue
+ * (it hands the version on: catalogue_page): what the page takes from the copy stays valid
+ * until the next page's shared_view_get. */
 enum db_status shared_view_get(const PGresult *r, const struct shared_view **out, int64_t *now,
     const char **today);
 /* Reads the copy again whatever its version: a page found a session it does not have yet
