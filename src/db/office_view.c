@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "db/shared_view.h"
 #include "domain/exam_session.h"
 
 /* What the state needs (struct exam_session_times and now, in Unix microseconds): the wording
@@ -18,20 +19,17 @@ static struct db_stmt q_assigned = DB_STMT("ov_examiner_sessions",
     " FROM exam_sessions s JOIN session_examiners x ON x.session_id = s.id"
     " WHERE x.user_id = $1 ORDER BY s.starts_at DESC", 1);
 
-/* The counts by the same rule as exam_session_state(): open (booking has opened, not ended)
- * and awaiting publication (booking ended or closed: exam_session_roster_fixed). */
 static struct db_stmt q_counts = DB_STMT("ov_office_counts",
     "SELECT (SELECT n FROM user_counts WHERE role = 'candidate'),"
-    "   (SELECT count(*) FROM exam_sessions WHERE published_at IS NULL AND closed_at IS NULL"
-    "      AND opens_at <= now() AND closes_at > now()),"
+    "   (SELECT count(*) FROM exam_sessions WHERE closed_at IS NULL AND closes_at > now()),"
     "   (SELECT count(*) FROM exam_sessions WHERE published_at IS NULL"
     "      AND (closed_at IS NOT NULL OR closes_at <= now())),"
     "   (SELECT coalesce(sum(waitlisted_count), 0) FROM exam_sessions WHERE waitlisted_count > 0)", 0);
 
+/* The live counts only: dates, places and times come from the shared view (db/shared_view.h). */
 static struct db_stmt q_unpublished = DB_STMT("ov_office_sessions",
-    "SELECT s.id, s.exam_code, to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY'),"
-    "   s.location, s.booked_count, s.capacity, s.waitlisted_count," STATE_COLUMNS
-    " FROM exam_sessions s WHERE s.published_at IS NULL ORDER BY s.starts_at LIMIT 50", 0);
+    "SELECT id, booked_count, capacity, waitlisted_count"
+    " FROM exam_sessions WHERE published_at IS NULL ORDER BY starts_at, id LIMIT 50", 0);
 
 static struct ov_session *sessions_parse(struct arena *a, const PGresult *r, size_t *n)
 {
@@ -58,18 +56,45 @@ enum db_status examiner_view_load(struct arena *a, const char *user_id, struct e
 	return DB_OK;
 }
 
+/* The office's list: what the shared view has of each session, with its live counts. A
+ * session the view does not have yet (created since) makes it read again. */
+static enum db_status office_sessions(struct arena *a, const PGresult *r, const struct shared_view *sv,
+    int64_t now, struct office_view *out)
+{
+	out->sessions = arena_zalloc(a, sizeof *out->sessions * (size_t)(db_rows(r) + 1));
+	out->nsessions = 0;
+	for (int i = 0; i < db_rows(r); i++) {
+		const struct sv_session *c = shared_view_session(sv, db_val(r, i, 0));
+		enum db_status st;
+		if (c == NULL && (st = shared_view_reload(&sv)) != DB_OK)
+			return st;
+		if (c == NULL && (c = shared_view_session(sv, db_val(r, i, 0))) == NULL)
+			continue; /* published in between: no longer on this list */
+		struct exam_session_times t = { c->opens_at, c->closes_at, c->closed_at, 0 };
+		out->sessions[out->nsessions++] = (struct ov_session){ c->id, c->exam, c->day, c->location,
+		    db_val(r, i, 1), db_val(r, i, 2), db_val(r, i, 3),
+		    exam_session_state_text(exam_session_state(&t, now)) };
+	}
+	return DB_OK;
+}
+
 enum db_status office_view_load(struct arena *a, struct office_view *out)
 {
-	struct db_call calls[2] = { { &q_counts, { NULL } }, { &q_unpublished, { NULL } } };
-	PGresult *res[2];
+	struct db_call calls[3] = { { NULL, { NULL } }, { &q_counts, { NULL } }, { &q_unpublished, { NULL } } };
+	PGresult *res[3];
 	memset(out, 0, sizeof *out);
-	enum db_status st = db_batch(a, calls, 2, res);
+	shared_view_call(&calls[0]);
+	enum db_status st = db_batch(a, calls, 3, res);
 	if (st != DB_OK)
 		return st;
-	out->n_candidates = db_val(res[0], 0, 0);
-	out->n_open = db_val(res[0], 0, 1);
-	out->n_awaiting = db_val(res[0], 0, 2);
-	out->n_waitlisted = db_val(res[0], 0, 3);
-	out->sessions = sessions_parse(a, res[1], &out->nsessions);
-	return DB_OK;
+	const struct shared_view *sv;
+	int64_t now;
+	const char *today;
+	if ((st = shared_view_get(res[0], &sv, &now, &today)) != DB_OK)
+		return st;
+	out->n_candidates = db_val(res[1], 0, 0);
+	out->n_open = db_val(res[1], 0, 1);
+	out->n_awaiting = db_val(res[1], 0, 2);
+	out->n_waitlisted = db_val(res[1], 0, 3);
+	return office_sessions(a, res[2], sv, now, out);
 }

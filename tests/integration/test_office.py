@@ -88,5 +88,29 @@ def the_office_runs_sessions_candidates_and_editions():
     st, _, body = adm.get("/admin/exams")
     check(st == 200, "exams page")
 
+def test_every_dashboard_view_after_a_session_change_shows_it():
+    # Every portal worker keeps its own copy of the sessions not published yet (src/db/
+    # shared_view.h): enough views that each one has it before the change, and every view
+    # after the change must show it.
+    import datetime
+    from harness import add_session, ctl
+    views = 24
+    adm = login(add_user("admin", "Office Cache", "office-cache", "office-pw-1"), "office-pw-1")
+    for _ in range(views):
+        adm.get("/dashboard")
+    day = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    sid = add_session("L1", day, "Linz, Design Center", "9")
+    row = re.compile(rf'<tr><td><a href="/admin/sessions/{sid}">.*?</tr>', re.S)
+    rows = [row.search(adm.get("/dashboard")[2]) for _ in range(views)]
+    check(all(r is not None and "Linz, Design Center" in r.group(0) and "0 / 9" in r.group(0) for r in rows),
+          "a new session is on the office's dashboard at every view right after esonrctl session add",
+          sum(r is None for r in rows))
+    rc, _, err = ctl("session", "close", sid)
+    check(rc == 0, "esonrctl session close", err)
+    rows = [row.search(adm.get("/dashboard")[2]) for _ in range(views)]
+    check(all(r is not None and "<td>closed</td>" in r.group(0) for r in rows),
+          "and every view right after it is closed says closed", rows[0].group(0) if rows[0] else None)
+
+
 if __name__ == "__main__":
     run()
