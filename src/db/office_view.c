@@ -19,11 +19,10 @@ static struct db_stmt q_assigned = DB_STMT("ov_examiner_sessions",
     " FROM exam_sessions s JOIN session_examiners x ON x.session_id = s.id"
     " WHERE x.user_id = $1 ORDER BY s.starts_at DESC", 1);
 
+/* The candidates and the places on waiting lists; how many sessions are open or await
+ * publication is counted from the shared view, by exam_session_state() itself. */
 static struct db_stmt q_counts = DB_STMT("ov_office_counts",
     "SELECT (SELECT n FROM user_counts WHERE role = 'candidate'),"
-    "   (SELECT count(*) FROM exam_sessions WHERE closed_at IS NULL AND closes_at > now()),"
-    "   (SELECT count(*) FROM exam_sessions WHERE published_at IS NULL"
-    "      AND (closed_at IS NOT NULL OR closes_at <= now())),"
     "   (SELECT coalesce(sum(waitlisted_count), 0) FROM exam_sessions WHERE waitlisted_count > 0)", 0);
 
 /* The live counts only: dates, places and times come from the shared view (db/shared_view.h). */
@@ -93,8 +92,16 @@ enum db_status office_view_load(struct arena *a, struct office_view *out)
 	if ((st = shared_view_get(res[0], &sv, &now, &today)) != DB_OK)
 		return st;
 	out->n_candidates = db_val(res[1], 0, 0);
-	out->n_open = db_val(res[1], 0, 1);
-	out->n_awaiting = db_val(res[1], 0, 2);
-	out->n_waitlisted = db_val(res[1], 0, 3);
+	out->n_waitlisted = db_val(res[1], 0, 1);
+	int open = 0, awaiting = 0;
+	for (size_t i = 0; i < sv->nsessions; i++) {
+		const struct sv_session *c = &sv->sessions[i];
+		struct exam_session_times t = { c->opens_at, c->closes_at, c->closed_at, 0 };
+		enum exam_session_state state = exam_session_state(&t, now);
+		open += state == EXAM_SESSION_OPEN;
+		awaiting += exam_session_roster_fixed(state);
+	}
+	out->n_open = arena_printf(a, "%d", open);
+	out->n_awaiting = arena_printf(a, "%d", awaiting);
 	return office_sessions(a, res[2], sv, now, out);
 }
