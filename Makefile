@@ -141,10 +141,12 @@ test-sanitized: deps $(SAN_BIN)/esonr-portal $(SAN_BIN)/esonrctl $(SAN_BIN)/eson
 
 # The integration suite with the portal and esonrctl under valgrind (tests/valgrind/run.sh).
 valgrind: deps all
+	@scripts/deps.sh valgrind
 	@tests/valgrind/run.sh
 
 # sqlmap and wapiti against a stack of their own with the demo data (tests/security/scan.sh).
 security-scan: deps all
+	@scripts/deps.sh sqlmap wapiti
 	@tests/security/scan.sh
 
 bench: deps all build/bench/bench_cert

@@ -1,13 +1,15 @@
 #!/bin/bash
 # Installs the Debian packages the portal needs to build, run and test.
 # Silent when everything is present; as root installs what is missing; otherwise
-# names the missing packages and fails.
+# names the missing packages and fails. Extra package names as arguments are needed too
+# (make security-scan: sqlmap wapiti; make valgrind: valgrind).
 set -eu
 
 PACKAGES="build-essential pkg-config nginx-light postgresql-15 libfcgi-dev libsodium-dev
 libhpdf-dev libcsv-dev libqrencode-dev libpq-dev fonts-dejavu-core poppler-utils qpdf
 zbar-tools curl python3 wrk libssl-dev openssl libnss3-tools libcurl4-openssl-dev
 python3-aiosmtpd"
+PACKAGES="$PACKAGES $*"
 
 CREATECLUSTER_CONF=/etc/postgresql-common/createcluster.conf
 
