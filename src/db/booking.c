@@ -42,7 +42,26 @@ static struct db_stmt q_book_insert = DB_STMT("book_insert",
     "   'booking-' || gen_random_uuid() || '@esonr-portal' FROM s"
     " RETURNING id, status", 2);
 
-enum { B_SESSION = RECORDS__MAX, B_CERTIFICATE, B_EXISTING, B_RULES, B_NOW, B__MAX };
+/* Whether a course's MCQ must be passed, read in the booking's own transaction. */
+static struct db_stmt q_book_mcq = DB_STMT("book_mcq", "SELECT code, requires_mcq FROM courses", 0);
+
+enum { B_SESSION = RECORDS__MAX, B_CERTIFICATE, B_EXISTING, B_RULES, B_NOW, B_MCQ, B__MAX };
+
+/* The booking decides on the database's word of which MCQs are required, not on the
+ * process's copy of the catalogue (records_parse): a course it does not list counts as one
+ * whose MCQ is required. */
+static void mcq_required_live(struct arena *a, const PGresult *r, struct records *rec)
+{
+	struct attendance *att = arena_zalloc(a, sizeof *att * (rec->natt + 1));
+	for (size_t i = 0; i < rec->natt; i++) {
+		att[i] = rec->att[i];
+		att[i].requires_mcq = 1;
+		for (int k = 0; k < db_rows(r); k++)
+			if (strcmp(db_val(r, k, 0), att[i].course) == 0)
+				att[i].requires_mcq = strcmp(db_val(r, k, 1), "t") == 0;
+	}
+	rec->att = att;
+}
 
 static enum db_status book_body(struct arena *a, void *p)
 {
@@ -56,6 +75,7 @@ static enum db_status book_body(struct arena *a, void *p)
 	calls[B_EXISTING] = (struct db_call){ &q_book_existing, { c->session_id, c->user_id } };
 	rules_all_call(&calls[B_RULES]);
 	db_now_call(&calls[B_NOW]);
+	calls[B_MCQ] = (struct db_call){ &q_book_mcq, { NULL } };
 	enum db_status st = db_batch(a, calls, B__MAX, res);
 	if (st != DB_OK)
 		return st;
@@ -88,6 +108,7 @@ static enum db_status book_body(struct arena *a, void *p)
 	const char *today;
 	if ((st = records_parse(a, res, &rec)) != DB_OK)
 		return st;
+	mcq_required_live(a, res[B_MCQ], &rec);
 	rules_all_parse(a, res[B_RULES], &rules, &nrules);
 	db_now_parse(res[B_NOW], &now, &today);
 	const struct exam_rules *mine = NULL;

@@ -13,7 +13,9 @@ static struct db_stmt q_exams = DB_STMT("catalogue_exams",
 static struct catalogue cat;
 static struct arena *cat_arena; /* the process's: never reset */
 
-static enum db_status load(void)
+/* Reads the catalogue into *into and a new arena *out, which keeps a pointer to the arena
+ * given as before: copies replaced stay allocated, and reachable. */
+static enum db_status load_into(struct catalogue *into, struct arena **out, struct arena *before)
 {
 	struct db_call calls[] = { { &q_levels, { NULL } }, { &q_courses, { NULL } }, { &q_exams, { NULL } } };
 	PGresult *res[3];
@@ -25,6 +27,7 @@ static enum db_status load(void)
 		arena_free(a);
 		return st;
 	}
+	*(struct arena **)arena_alloc(a, sizeof before) = before;
 	struct cat_level *lv = arena_zalloc(a, sizeof *lv * (size_t)(db_rows(res[0]) + 1));
 	for (int i = 0; i < db_rows(res[0]); i++)
 		lv[i] = (struct cat_level){ (int)db_int(res[0], i, 0), arena_strdup(a, db_val(res[0], i, 1)) };
@@ -36,10 +39,10 @@ static enum db_status load(void)
 	for (int i = 0; i < db_rows(res[2]); i++)
 		ex[i] = (struct cat_exam){ arena_strdup(a, db_val(res[2], i, 0)),
 		    arena_strdup(a, db_val(res[2], i, 1)), (int)db_int(res[2], i, 2) };
-	cat = (struct catalogue){ lv, (size_t)db_rows(res[0]), cs, (size_t)db_rows(res[1]), ex,
+	*into = (struct catalogue){ lv, (size_t)db_rows(res[0]), cs, (size_t)db_rows(res[1]), ex,
 	    (size_t)db_rows(res[2]) };
 	arena_free(tmp);
-	cat_arena = a;
+	*out = a;
 	return DB_OK;
 }
 
@@ -47,9 +50,33 @@ enum db_status catalogue_get(const struct catalogue **out)
 {
 	enum db_status st = DB_OK;
 	if (cat_arena == NULL)
-		st = load();
+		st = load_into(&cat, &cat_arena, NULL);
 	*out = &cat;
 	return st;
+}
+
+enum db_status catalogue_course_find(const struct catalogue **c, const char *code,
+    const struct cat_course **out)
+{
+	*out = catalogue_course(*c, code);
+	if (*out != NULL)
+		return DB_OK;
+	struct catalogue fresh;
+	struct arena *a;
+	enum db_status st = load_into(&fresh, &a, cat_arena);
+	if (st != DB_OK)
+		return st;
+	if (catalogue_course(&fresh, code) == NULL) {
+		/* Nothing new for this code: the copy in use stays (nothing points into this one). */
+		arena_free(a);
+		return DB_OK;
+	}
+	/* Pages may still point into the copy before: it stays allocated, chained to this one. */
+	cat = fresh;
+	cat_arena = a;
+	*c = &cat;
+	*out = catalogue_course(&cat, code);
+	return DB_OK;
 }
 
 const struct cat_exam *catalogue_exam(const struct catalogue *c, const char *code)
@@ -77,7 +104,7 @@ struct edition_name {
 };
 static struct edition_name *editions; /* by id */
 static size_t neditions;
-/* The copy, and the one before: a request that read names from it keeps them until the next reload. */
+/* The copy, and the one before; callers copy the names they take (a page may reload more than once). */
 static struct arena *editions_arena, *editions_before;
 
 static const char *edition_known(long long id)

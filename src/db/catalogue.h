@@ -1,6 +1,7 @@
 /* The programme's fixed catalogue: levels, courses and examinations as the migrations seed
  * them (the application never changes their codes, titles or order). Loaded once per
- * process, so that pages do not read it again at every request. */
+ * process, so that pages do not read it again at every request, and again when a course
+ * turns up that the copy does not know (catalogue_course_find). */
 #ifndef ESONR_CATALOGUE_H
 #define ESONR_CATALOGUE_H
 #include <stddef.h>
@@ -39,9 +40,15 @@ enum db_status catalogue_get(const struct catalogue **out);
 const struct cat_exam *catalogue_exam(const struct catalogue *c, const char *code);
 /* The course with that code, or NULL. */
 const struct cat_course *catalogue_course(const struct catalogue *c, const char *code);
+/* The same, reading the catalogue again when *c does not know the code (a course added
+ * since it was read; *c then points to the new copy, and the copies before stay valid for
+ * the process's life); *out NULL when the database does not know it either. */
+enum db_status catalogue_course_find(const struct catalogue **c, const char *code,
+    const struct cat_course **out);
 /* A course edition's name, "ECNR cycle 2027/1, Vienna" (NULL for an unknown id). Editions
  * are added, never changed (sql/040): their names are kept per process, and read again
- * when an edition is not known yet. */
+ * when an edition is not known yet. The name is valid until the next call only (that
+ * call may read them again and free the copy before the one it reads): copy it. */
 enum db_status catalogue_edition(const char *id, const char **label);
 
 /* ---- the lists the office's forms offer ---- */

@@ -100,13 +100,10 @@ static struct db_stmt q_copy_checked = DB_STMT("certificate_copy_checked",
     "SELECT 1 FROM certificates c JOIN certificate_checks k ON k.number = c.number"
     " WHERE c.number = $1 AND k.pdf_sha256 = c.pdf_sha256 AND k.key_id = c.key_id"
     "   AND k.checked_at > now() - interval '1 day'", 1);
-/* Files the check of the bytes verified ($2, their SHA-256), if they are still the stored file. */
+/* Files the check of the bytes verified ($2, their SHA-256), if they are still the stored file;
+ * only through the function (sql/059): the portal's role cannot write the checks itself. */
 static struct db_stmt q_copy_record = DB_STMT("certificate_copy_record",
-    "INSERT INTO certificate_checks (number, pdf_sha256, key_id)"
-    " SELECT number, pdf_sha256, key_id FROM certificates"
-    "   WHERE number = $1 AND pdf_sha256 = $2::bytea AND key_id = $3"
-    " ON CONFLICT (number) DO UPDATE SET pdf_sha256 = EXCLUDED.pdf_sha256, key_id = EXCLUDED.key_id,"
-    "   checked_at = now()", 3);
+    "SELECT certificate_check_record($1, $2::bytea, $3)", 3);
 
 /* The full check of the register's copy: 1 when it verifies. */
 static enum db_status copy_verifies(struct arena *a, const struct cert_verdict *v, int *ok)

@@ -174,15 +174,21 @@ PGresult *db_queryv(struct arena *a, enum db_status *st, const char *sql, int n,
 	return execute(a, st != NULL ? st : &dummy, &s);
 }
 
+/* The n text parameters of a variadic call (db_query, db_exec, db_run), into params. */
+static void take_params(const char *params[DB_MAX_PARAMS], int n, va_list ap)
+{
+	if (n > DB_MAX_PARAMS)
+		abort();
+	for (int i = 0; i < n; i++)
+		params[i] = va_arg(ap, const char *);
+}
+
 PGresult *db_query(struct arena *a, enum db_status *st, const char *sql, int n, ...)
 {
 	const char *params[DB_MAX_PARAMS];
 	va_list ap;
-	if (n > DB_MAX_PARAMS)
-		abort();
 	va_start(ap, n);
-	for (int i = 0; i < n; i++)
-		params[i] = va_arg(ap, const char *);
+	take_params(params, n, ap);
 	va_end(ap);
 	return db_queryv(a, st, sql, n, params);
 }
@@ -190,13 +196,10 @@ PGresult *db_query(struct arena *a, enum db_status *st, const char *sql, int n, 
 enum db_status db_exec(struct arena *a, const char *sql, int n, ...)
 {
 	const char *params[DB_MAX_PARAMS];
-	va_list ap;
 	enum db_status st;
-	if (n > DB_MAX_PARAMS)
-		abort();
+	va_list ap;
 	va_start(ap, n);
-	for (int i = 0; i < n; i++)
-		params[i] = va_arg(ap, const char *);
+	take_params(params, n, ap);
 	va_end(ap);
 	db_queryv(a, &st, sql, n, params);
 	return st;
@@ -336,11 +339,8 @@ PGresult *db_run(struct arena *a, enum db_status *st, struct db_stmt *q, ...)
 	const char *params[DB_MAX_PARAMS];
 	enum db_status dummy;
 	va_list ap;
-	if (q->nparams > DB_MAX_PARAMS)
-		abort();
 	va_start(ap, q);
-	for (int i = 0; i < q->nparams; i++)
-		params[i] = va_arg(ap, const char *);
+	take_params(params, q->nparams, ap);
 	va_end(ap);
 	const struct statement s = { NULL, q, q->nparams, params };
 	return execute(a, st != NULL ? st : &dummy, &s);

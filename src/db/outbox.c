@@ -33,7 +33,7 @@ const char *outbox_kind_name(enum outbox_kind k)
  * made every booking of a rush wait for all the ones before it. */
 static struct db_stmt q_booking = DB_STMT("outbox_booking",
     "INSERT INTO outbox (kind, user_id, to_addr, to_name, payload)"
-    " SELECT $2, u.id, u.email, u.full_name, to_jsonb(c) || jsonb_build_object("
+    " SELECT $2, u.id, u.email, u.full_name, (to_jsonb(c) - 'user_id') || jsonb_build_object("
     "   'name', u.full_name, 'exam', b.exam_code, 'exam_title', e.title,"
     "   'when', " LOCAL_WHEN("s.starts_at") ", 'location', s.location,"
     "   'cancel_until', " LOCAL_WHEN("s.cancel_until") ","
@@ -59,7 +59,6 @@ enum db_status outbox_results(struct arena *a, const char *session_id)
 	    " SELECT 'results', u.id, u.email, u.full_name, jsonb_build_object("
 	    "   'name', u.full_name, 'exam', b.exam_code, 'exam_title', e.title,"
 	    "   'date', " LOCAL_DAY("s.starts_at") ", 'location', s.location,"
-	    "   'outcome', o.outcome,"
 	    "   'passed', CASE WHEN o.outcome = 'pass' THEN 'yes' ELSE '' END,"
 	    "   'failed', CASE WHEN o.outcome = 'fail' THEN 'yes' ELSE '' END,"
 	    "   'absent', CASE WHEN o.outcome = 'absent' THEN 'yes' ELSE '' END)"

@@ -58,12 +58,18 @@ static enum db_status attendances_parse(struct arena *a, const PGresult *r, stru
 			n++;
 			x[k].id = id;
 			t->course = db_val(r, i, 1);
-			const struct cat_course *c = catalogue_course(cat, t->course);
+			const struct cat_course *c;
+			if ((st = catalogue_course_find(&cat, t->course, &c)) != DB_OK)
+				return st;
 			t->course_title = c ? c->title : t->course;
-			t->requires_mcq = c ? c->requires_mcq : 0;
+			/* A course nobody knows counts as one whose MCQ is required (passed only if recorded). */
+			t->requires_mcq = c ? c->requires_mcq : 1;
 			t->date = db_val(r, i, 2);
 			if (db_val(r, i, 3) != NULL && (st = catalogue_edition(db_val(r, i, 3), &t->edition)) != DB_OK)
 				return st;
+			/* Copied: a later row's unknown edition reads the names again and frees these. */
+			if (t->edition != NULL)
+				t->edition = arena_strdup(a, t->edition);
 		}
 		const char *taken = db_val(r, i, 4);
 		if (taken == NULL)

@@ -24,6 +24,10 @@ static struct shared_view view;
 /* The copy's results and arrays; the one before is kept until the next reload, so that a
  * page holding pointers into it while another part of it reloads does not lose them. */
 static struct arena *current, *previous;
+/* A page reads the copy again for a session it misses at most once after its
+ * shared_view_get: a second reload would free the copy the page's first rows point into
+ * (use after free), and an id still missing after one reload is not in the view anyway. */
+static int reloaded_for_page;
 
 static void parse_sessions(struct arena *a, const PGresult *r, struct shared_view *v)
 {
@@ -41,7 +45,7 @@ static void parse_sessions(struct arena *a, const PGresult *r, struct shared_vie
 	v->nsessions = (size_t)n;
 }
 
-enum db_status shared_view_reload(const struct shared_view **out)
+static enum db_status reload(const struct shared_view **out)
 {
 	/* The version first: what the statements after it read is at least as new, so the
 	 * copy is never older than the version it is filed under. */
@@ -69,6 +73,15 @@ enum db_status shared_view_reload(const struct shared_view **out)
 	return DB_OK;
 }
 
+enum db_status shared_view_reload(const struct shared_view **out)
+{
+	*out = &view;
+	if (reloaded_for_page && current != NULL)
+		return DB_OK;
+	reloaded_for_page = 1;
+	return reload(out);
+}
+
 void shared_view_call(struct db_call *call)
 {
 	*call = (struct db_call){ &q_version, { NULL } };
@@ -78,13 +91,14 @@ enum db_status shared_view_get(const PGresult *r, const struct shared_view **out
     const char **today)
 {
 	*out = &view;
+	reloaded_for_page = 0; /* a new page: nothing points into the copies before it */
 	if (db_rows(r) != 1)
 		return DB_ERROR;
 	*now = db_int(r, 0, 1);
 	*today = db_val(r, 0, 2);
-	if (current != NULL && view.version >= db_int(r, 0, 0))
+	if (current != NULL && view.version == db_int(r, 0, 0))
 		return DB_OK;
-	return shared_view_reload(out);
+	return reload(out);
 }
 
 const struct sv_session *shared_view_session(const struct shared_view *v, const char *id)

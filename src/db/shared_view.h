@@ -1,7 +1,8 @@
 /* What the candidates' pages show alike: the rules of every exam and the sessions not
  * published yet, their dates already written out in each session's own zone. Each process
  * keeps one copy and reads it again only when the version that triggers move on every
- * change to it (sql/056_shared_view_version.sql) is newer than the copy; a page reads that
+ * change to it (sql/056_shared_view_version.sql) differs from the copy's (newer, or older
+ * after a restored or re-created database); a page reads that
  * version in its own round trip, so the page after a change shows the change. Counts that
  * bookings change (seats, waiting lists) are not in it: pages read them live. */
 #ifndef ESONR_SHARED_VIEW_H
@@ -32,12 +33,15 @@ struct shared_view {
 /* The statement a page queues in its round trip (db_batch): the version, and the
  * database's clock (as db_now). */
 void shared_view_call(struct db_call *call);
-/* The copy as of that statement's answer (read again first when older than it); now and
- * today from the same answer. The copy stays valid until the next shared_view_* call. */
+/* The copy as of that statement's answer (read again first when its version differs); now and
+ * today from the same answer. Call it once per page, before using the view: what the page
+ * takes from the copy stays valid until the next page's shared_view_get. */
 enum db_status shared_view_get(const PGresult *r, const struct shared_view **out, int64_t *now,
     const char **today);
 /* Reads the copy again whatever its version: a page found a session it does not have yet
- * (created between the page's version and its rows). */
+ * (created between the page's version and its rows). At most once per page (after its
+ * shared_view_get); later calls return the copy as it is, so that the copy the page's
+ * earlier rows point into (kept as the one before) is never freed under it. */
 enum db_status shared_view_reload(const struct shared_view **out);
 
 /* The session with that id, or NULL. */

@@ -11,11 +11,10 @@
  * for it; whether a field may stay empty is the caller's decision (FIELD_REQUIRED on the web).
  * Every kind except VALID_PASSWORD trims outer white space first.
  *
- * Certificate numbers: VALID_CERT_NUMBER (forms: upper-cases, then checks) and
- * valid_cert_number() (esonrctl's words and the signer's requests, taken as typed) are the
- * one definition of what a number looks like. The verification form's GET ?number= in
- * web/h_certificates.c still checks its own character set before redirecting (it accepts
- * lower case and lets /verify/{number} answer 404 for the rest).
+ * Certificate numbers: VALID_CERT_NUMBER (forms, the verification form's GET ?number= of
+ * web/h_certificates.c included: upper-cases, then checks) and valid_cert_number()
+ * (esonrctl's words and the signer's requests, taken as typed) are the one definition of
+ * what a number looks like.
  */
 #ifndef ESONR_VALID_H
 #define ESONR_VALID_H

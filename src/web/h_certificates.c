@@ -6,6 +6,7 @@
 #include "db/certificate_issue.h"
 #include "db/certificates.h"
 #include "db/signing_keys.h"
+#include "domain/valid.h"
 #include "sign/keylist.h"
 #include "web/handlers.h"
 
@@ -92,14 +93,15 @@ static void set_record(struct tdict *d, const struct cert_verdict *v)
 
 void page_verify_form(struct request *req)
 {
-	const char *number = fields_get(&req->query, "number");
-	if (number != NULL && *number != '\0') {
-		/* The number form uses GET so that a result page has an address to share. */
-		const char *p = number;
-		while (*p && (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-", *p)))
-			p++;
-		if (*p != '\0' || strlen(number) > 60) {
-			http_error(req, 400, "A certificate number looks like ESNR-L1-2027-0001.");
+	static const struct valid_rule number_rule = { .kind = VALID_CERT_NUMBER };
+	const char *given = fields_get(&req->query, "number");
+	if (given != NULL && *given != '\0') {
+		/* The number form uses GET so that a result page has an address to share. The
+		 * number is checked (trimmed, upper-cased) as every form and esonrctl check it, so
+		 * that only a well-formed number ever reaches the Location header. */
+		const char *why, *number = valid_check(req->arena, &number_rule, given, &why);
+		if (number == NULL) {
+			http_error(req, 400, why);
 			return;
 		}
 		http_redirect(req, arena_printf(req->arena, "/verify/%s", number));

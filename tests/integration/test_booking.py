@@ -444,5 +444,60 @@ def test_every_page_after_a_session_change_shows_it():
     check(all(gone), "after esonrctl session close no view of GET /exams lists it", gone.count(False))
 
 
+def test_page_whose_bookings_the_shared_view_misses():
+    # A page reads its process's copy of the unpublished sessions (src/db/shared_view.c) again
+    # when one of its bookings names a session the copy lacks (created during the page). With
+    # two such bookings it read the copy twice and freed the copy its first booking's date
+    # and place pointed into: garbage on the page, or a crash (heap-use-after-free under
+    # ASan). Live bookings of published sessions stand in for the sessions created meanwhile
+    # (publication otherwise ends a booking's "live"): missing even after one reload.
+    c, email, s, bid = booked_l1("sharedviewmiss", date="2031-10-10")
+    uid = sql_rows("SELECT id FROM users WHERE email = :'p1'", email)[0][0]
+    for exam in ("L2", "L3-ENDO"):
+        other = add_session(exam, "2031-11-11", "Published Elsewhere", "5")
+        sql_rows("INSERT INTO bookings (session_id, exam_code, user_id, status, ics_uid)"
+                 " VALUES (:'p1', :'p2', :'p3', 'booked', 'probe-' || gen_random_uuid() || '@test');"
+                 " UPDATE exam_sessions SET closed_at = now(), published_at = now() WHERE id = :'p1'",
+                 other, exam, uid)
+    for page in ("/dashboard", "/exams"):
+        answers = [c.get(page) for _ in range(VIEWS)]
+        check(all(st == 200 for st, _, _ in answers), f"GET {page} answers 200 at every view",
+              [st for st, _, _ in answers])
+    dashes = [c.get("/dashboard")[2] for _ in range(VIEWS)]
+    check(all(f'href="/bookings/{bid}"' in d and LOCATION in d for d in dashes),
+          "the dashboard shows the booking in the view with its place, at every view")
+
+
+def test_booking_counts_an_mcq_the_workers_never_heard_of():
+    # Each portal process reads the course catalogue once (src/db/catalogue.c); a course it
+    # did not know counted as one without an MCQ, and the booking trusted that: a module
+    # added afterwards whose MCQ the candidate never took let them book. Now the booking
+    # reads which MCQs are required in its own transaction, and pages read the catalogue
+    # again for a course they do not know. (A level-3 probe, removed at the end.)
+    c, email = candidate("mcqprobe", ["GALEN"])
+    s = add_session("L1", "2031-12-01", LOCATION, "10")
+    for _ in range(VIEWS):
+        c.get("/dashboard")  # every worker has its copy of the catalogue by now
+    code = "PROBE-MCQ"
+    sql_rows("INSERT INTO courses (code, level, title, requires_mcq, sort)"
+             "   VALUES (:'p1', 3, 'Probe module with an MCQ', true, 99);"
+             " INSERT INTO attendances (user_id, course_code, attended_on)"
+             "   SELECT id, :'p1', '2026-03-02' FROM users WHERE email = :'p2';"
+             " INSERT INTO exam_rules (exam_code, kind, course_code, note)"
+             "   VALUES ('L1', 'course', :'p1', 'probe: a module the workers do not know')", code, email)
+    try:
+        status, bid, body = book(c, s)
+        check(status == 409 and bid is None, "booking L1 with the new module's MCQ not taken answers 409",
+              f"{status} {body[:200]}")
+        check(not any(r[1] == email for r in roster(s)), "the refused booking leaves the roster without the candidate")
+        dashes = [c.get("/dashboard")[2] for _ in range(VIEWS)]
+        check(all(code in d and "MCQ not taken yet" in d for d in dashes),
+              "every view of the dashboard says the new module's MCQ is not taken yet",
+              sum(code not in d for d in dashes))
+    finally:
+        sql_rows("DELETE FROM exam_rules WHERE course_code = :'p1';"
+                 " DELETE FROM attendances WHERE course_code = :'p1'; DELETE FROM courses WHERE code = :'p1'", code)
+
+
 if __name__ == "__main__":
     run()

@@ -286,6 +286,22 @@ def test_public_verification_page():
           "the number form leads to the certificate's page", (status, headers.get("Location")))
 
 
+def test_the_number_form_checks_numbers_as_everywhere_else():
+    # GET /verify?number= takes a number the way every other form and esonrctl do
+    # (domain/valid.h): white space around it and lower case are forgiven, anything that
+    # is not ESNR-... answers 400 with the validator's sentence.
+    p = Published("Nina Number")
+    number = p.numbers[0]
+    status, headers, _ = Client().get(f"/verify?number=%20{number.lower()}%20")
+    check(status == 303 and headers.get("Location") == f"/verify/{number}",
+          "a number typed in lower case with spaces leads to its page", (status, headers.get("Location")))
+    for bad in ("L1-2027-0001", "ESNR-L1-2027-0001%2Fx", "ESNR-" + "9" * 60):
+        status, headers, body = Client().get(f"/verify?number={bad}")
+        check(status == 400 and headers.get("Location") is None
+              and "A certificate number looks like ESNR-L1-2027-0001." in text_of(body),
+              f"/verify?number={bad[:24]} answers 400 with the reason", status)
+
+
 def test_the_verification_page_keeps_up_with_the_register():
     # The check of the register's own copy is kept (sql/057) under the digest of the stored
     # file; the number's standing is read at every view. Enough views that every portal

@@ -172,6 +172,38 @@ def test_app_role_cannot_rewrite_certificates():
     check(rc == 0, "esonr_app may still revoke (the office's form does)", err)
 
 
+def test_app_role_cannot_file_certificate_checks():
+    # The kept check of a register copy (sql/057) is filed only through
+    # certificate_check_record() (sql/059), for the stored file's digest and key, dated now():
+    # the portal's role cannot file one for bytes it did not verify, nor one that never expires.
+    email = add_user("candidate", "Check Probe", "checkprobe", "check-probe-pw")
+    number = sql_value(
+        "WITH s AS (SELECT coalesce(max(serial), 0) + 1 AS n FROM certificates"
+        "   WHERE exam_code = 'L1' AND year = 2099)"
+        " INSERT INTO certificates (number, user_id, exam_code, year, serial, holder_name, pdf)"
+        " SELECT 'ESNR-L1-2099-' || lpad(n::text, 4, '0'), u.id, 'L1', 2099, n, 'Check Probe', '\\x255044462d'"
+        " FROM s, users u WHERE u.email = :'p1' RETURNING number", email)
+    require(number.startswith("ESNR-L1-2099-"), "a probe certificate exists", number)
+    rc, err = as_app("INSERT INTO certificate_checks (number, pdf_sha256, key_id, checked_at) VALUES "
+                     f"('{number}', sha256('\\x00'), 'probe-key', 'infinity')")
+    check(rc != 0 and "permission denied" in err, "esonr_app cannot INSERT into certificate_checks", err)
+    for assignment in ("checked_at = 'infinity'", "pdf_sha256 = sha256('\\x00')", "key_id = 'probe-key'"):
+        rc, err = as_app(f"UPDATE certificate_checks SET {assignment} WHERE number = '{number}'")
+        check(rc != 0 and "permission denied" in err, f"esonr_app cannot UPDATE certificate_checks SET {assignment}",
+              err)
+    rc, err = as_app(f"DELETE FROM certificate_checks WHERE number = '{number}'")
+    check(rc != 0 and "permission denied" in err, "esonr_app cannot DELETE from certificate_checks", err)
+    rc, err = as_app(f"SELECT count(*) FROM certificate_checks WHERE number = '{number}'")
+    check(rc == 0, "esonr_app still reads the kept checks", err)
+    rc, err = as_app(f"SELECT certificate_check_record('{number}', sha256('\\x00'), 'probe-key')")
+    check(rc == 0, "esonr_app may call certificate_check_record (GET /verify/{number} does)", err)
+    check(sql_value("SELECT count(*) FROM certificate_checks WHERE number = :'p1'", number) == "0",
+          "a check of bytes that are not the stored file under its key is not filed")
+    check(sql_value("SELECT prosecdef AND proconfig::text LIKE '%search_path=pg_catalog, public, pg_temp%'"
+                    " FROM pg_proc WHERE proname = 'certificate_check_record'") == "t",
+          "certificate_check_record is SECURITY DEFINER with a fixed search_path")
+
+
 def test_app_role_cannot_rewrite_mails_or_links():
     # A queued mail and a one-time link are written by the change's transaction; the portal's
     # role (the sender's too) afterwards moves only the delivery's columns and marks links used.

@@ -20,6 +20,17 @@ template counts with the partials it includes ({{>name}}). This over-approximate
 (a helper shared by two pages may set a key only one of them shows), never the reverse,
 so a failure is always a real mismatch.
 
+The mails (templates/mail/*.html, rendered as plain text by src/mail/render.c) get the same
+checks against what composes them: the payload each outbox hook of src/db/*.c writes
+(INSERT INTO outbox ... jsonb_build_object('key', ...), to_jsonb(alias) of a view: the view's
+columns, less those removed with - 'key'), plus the keys src/mail/*.c sets itself. A hook's
+kinds are the literal kind it inserts, or the OUTBOX_* constants its callers pass (through
+callers that pass their own parameter on). A payload key counts as used when a template of
+one of the hook's kinds shows it or the renderer reads it by name (MAIL_READERS: the
+calendar event's columns); a template's key must be set for every kind that renders it.
+Mails are plain text, so {{& has no place in them (MAIL_RAW is empty); every kind of
+outbox_kind_name() has its template, and every mail template is a kind or included.
+
 Prints "ok - NAME" / "not ok - NAME: file:line: reason" lines; exit 1 if one failed.
 Usage: tests/static/template_keys.py [ROOT]
 """
@@ -33,6 +44,13 @@ ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.dirname(os.
 RAW = {
     ("layout", "content"): "the page's body, rendered by the template engine itself (escaped there)",
 }
+
+# Raw output in a mail: none. Mails are rendered as plain text (nothing is escaped) and the HTML
+# part is the whole text escaped at once (src/mail/message.c), so {{&key}} could only mislead.
+MAIL_RAW = {}
+# Calls through which the mail renderer reads payload keys by name (file, function): the
+# booking mails' calendar event (src/domain/ics.c reads the booking_calendar columns).
+MAIL_READERS = {("src/mail/render.c", "payload_value"), ("src/domain/ics.c", "column")}
 
 # Calls that set a key: the key is their second argument (tdict_set(d, "key", ...)).
 SETTER_RE = re.compile(r"\b(tdict_set\w*|tdict_push)\s*\(")
@@ -131,22 +149,14 @@ def declared_form_keys(src):
 
 
 def functions_of(path, templates):
-    """The function definitions of a C file (the project's style: '{' and '}' alone in column 0)."""
+    """The function definitions of a C file, with what each sets, reads, renders and calls."""
     src = strip_comments(open(path, encoding="utf-8").read())
     rel = os.path.relpath(path, ROOT)
     form_keys = declared_form_keys(src)
     out = []
-    for m in re.finditer(r"^\{\n", src, re.M):
-        head = src[:m.start()]
-        # The name: the last identifier followed by '(' since the previous top-level statement.
-        prev = max(head.rfind(";\n"), head.rfind("}\n"), head.rfind("\n\n"), head.rfind("#"))
-        sig = head[prev + 1:]
-        names = [n for n in re.findall(r"\b([A-Za-z_]\w*)\s*\(", sig) if n not in NOT_CALLS]
-        end = src.find("\n}", m.end())
-        if not names or end < 0:
-            continue
-        f = Function(rel, names[0], line_of(src, m.start()))
-        body_start, body = m.end(), src[m.end():end]
+    for name, line, body_start, end in definitions(src):
+        f = Function(rel, name, line)
+        body = src[body_start:end]
         setter_spans = []
         for s in SETTER_RE.finditer(body):
             args = call_args(body, s.end() - 1)
@@ -193,25 +203,242 @@ def template_tags(path):
             if m.group(1) != "!"]
 
 
-def main():
-    tdir = os.path.join(ROOT, "templates")
-    templates = {f[:-5]: template_tags(os.path.join(tdir, f)) for f in sorted(os.listdir(tdir)) if f.endswith(".html")}
-    partials = {t: {k for s, k, _ in tags if s == ">"} for t, tags in templates.items()}
+class Folder:
+    """The templates of one folder (templates/, templates/mail/): name -> [(sigil, key, line)]."""
+    def __init__(self, rel):
+        self.rel = rel
+        path = os.path.join(ROOT, rel)
+        names = sorted(os.listdir(path)) if os.path.isdir(path) else []
+        self.tags = {f[:-5]: template_tags(os.path.join(path, f)) for f in names if f.endswith(".html")}
+        self.partials = {t: {k for s, k, _ in tags if s == ">"} for t, tags in self.tags.items()}
 
-    def closure(t, seen=None):
+    def closure(self, t, seen=None):
         """t and every template it includes."""
         seen = set() if seen is None else seen
-        if t in seen or t not in templates:
+        if t in seen or t not in self.tags:
             return seen
         seen.add(t)
-        for p in partials[t]:
-            closure(p, seen)
+        for p in self.partials[t]:
+            self.closure(p, seen)
         return seen
+
+    def keys(self, t):
+        """The keys read while rendering t and its partials."""
+        return {k for u in self.closure(t) for s, k, _ in self.tags[u] if s in ("", "&", "#", "^") and k != "."}
+
+    def raw_problems(self, allowed, list_name):
+        """Raw output ({{&key}}) not in allowed, and entries of allowed no longer used; and the count."""
+        raw = [(t, k, line) for t, tags in self.tags.items() for s, k, line in tags if s == "&"]
+        bad = [f"{self.rel}/{t}.html:{line}: {{{{&{k}}}}} is raw output, not in {list_name} of tests/static/template_keys.py"
+               for t, k, line in raw if (t, k) not in allowed]
+        stale = [f"{os.path.basename(__file__)}: {list_name} names {{{{&{k}}}}} in {self.rel}/{t}.html, which no longer uses it"
+                 for t, k in allowed if not any((t, k) == (a, b) for a, b, _ in raw)]
+        return bad + stale, len(raw)
+
+
+def verdict(report, name, problems, detail=""):
+    """One "not ok" line a problem, or one "ok" line (with detail) when there is none."""
+    for w in problems:
+        report(False, name, w)
+    if not problems:
+        report(True, f"{name} ({detail})" if detail else name)
+
+
+def definitions(src):
+    """[(name, first line, body start, body end)] of the function definitions of comment-free C
+    source (the project's style: '{' and '}' alone in column 0)."""
+    out = []
+    for m in re.finditer(r"^\{\n", src, re.M):
+        head = src[:m.start()]
+        # The name: the last identifier followed by '(' since the previous top-level statement.
+        prev = max(head.rfind(";\n"), head.rfind("}\n"), head.rfind("\n\n"), head.rfind("#"))
+        sig = head[prev + 1:]
+        names = [n for n in re.findall(r"\b([A-Za-z_]\w*)\s*\(", sig) if n not in NOT_CALLS]
+        end = src.find("\n}", m.end())
+        if names and end >= 0:
+            out.append((names[0], line_of(src, m.start()), m.end(), end))
+    return out
+
+
+def sql_items(sql, start, depth=0):
+    """The comma-separated items of SQL from start, at the given parenthesis depth, up to the
+    ')' that closes it or (at depth 0) a FROM; '...' strings skipped."""
+    level, begin, items, i = depth, start, [], start
+    while i < len(sql):
+        c = sql[i]
+        if c == "'":
+            j = sql.find("'", i + 1)
+            i = len(sql) if j < 0 else j
+        elif c == "(":
+            level += 1
+        elif c == ")":
+            level -= 1
+            if level < depth:
+                break
+        elif c == "," and level == depth:
+            items.append(sql[begin:i].strip())
+            begin = i + 1
+        elif level == 0 and re.match(r"FROM\b", sql[i:i + 5], re.I) and not re.match(r"\w", sql[i - 1]):
+            break
+        i += 1
+    items.append(sql[begin:i].strip())
+    return items
+
+
+def view_columns(name):
+    """The output columns of CREATE [OR REPLACE] VIEW name in sql/*.sql (the last definition)."""
+    cols = None
+    sdir = os.path.join(ROOT, "sql")
+    for f in sorted(os.listdir(sdir)) if os.path.isdir(sdir) else []:
+        if not f.endswith(".sql"):
+            continue
+        text = re.sub(r"--[^\n]*", "", open(os.path.join(sdir, f), encoding="utf-8").read())
+        for m in re.finditer(r"CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+" + re.escape(name) + r"\s+AS\s+SELECT\b", text, re.I):
+            cols = set()
+            for item in sql_items(text, m.end()):  # the select list, up to its FROM
+                alias = re.search(r"\bAS\s+(\w+)$", item, re.I)
+                cols.add(alias.group(1) if alias else item.split(".")[-1])
+    return cols
+
+
+def mail_checks(report):
+    """The mail templates against the outbox hooks that compose their payloads (see the top)."""
+    mail = Folder(os.path.join("templates", "mail"))
+    templates, closure, uses = mail.tags, mail.closure, mail.keys
+
+    # Every C file of src/, comment-free, with its function definitions.
+    sources = {}
+    for d, _, names in os.walk(os.path.join(ROOT, "src")):
+        for name in names:
+            if name.endswith(".c"):
+                path = os.path.join(d, name)
+                sources[os.path.relpath(path, ROOT)] = strip_comments(open(path, encoding="utf-8").read())
+    defs = {rel: definitions(src) for rel, src in sources.items()}
+
+    outbox_c = sources.get(os.path.join("src", "db", "outbox.c"), "")
+    kind_names = dict(re.findall(r"\[\s*(OUTBOX_[A-Z0-9_]+)\s*\]\s*=\s*\"([^\"]*)\"", outbox_c))
+
+    def enclosing(rel, offset):
+        for name, _, start, end in defs[rel]:
+            if start <= offset < end:
+                return name
+        return None
+
+    def caller_kinds(fname, seen):
+        """The OUTBOX_* constants that the calls of fname pass, through callers passing theirs on."""
+        if fname in seen:
+            return set()
+        seen.add(fname)
+        kinds = set()
+        for rel, src in sources.items():
+            for c in re.finditer(r"\b" + re.escape(fname) + r"\s*\(", src):
+                outer = enclosing(rel, c.start())
+                if outer is None or outer == fname:
+                    continue  # the definition itself, or a prototype
+                consts = set()
+                for _, text in call_args(src, c.end() - 1):
+                    consts |= set(re.findall(r"\bOUTBOX_[A-Z0-9_]+\b", text)) - {"OUTBOX__MAX"}
+                kinds |= consts if consts else caller_kinds(outer, seen)
+        return kinds
+
+    # Prepared statements (static struct db_stmt q = DB_STMT("name", "SQL" ...)): a function that
+    # runs &q runs its SQL as if it were written inline.
+    stmts = {}
+    for rel, src in sources.items():
+        for m in re.finditer(r"\bstruct\s+db_stmt\s+(\w+)\s*=\s*DB_STMT\s*\(", src):
+            args = call_args(src, m.end() - 1)
+            text = "".join(t for _, t in args[1:2])
+            stmts[(rel, m.group(1))] = "".join(x.group(1) for x in STRING_RE.finditer(text))
+
+    # The hooks: functions whose SQL inserts into outbox.
+    hooks = []  # (file:line, function, kinds, {key: line})
+    for rel, src in sorted(sources.items()):
+        for name, line, start, end in defs[rel]:
+            body = src[start:end]
+            sql = "".join(m.group(1) for m in STRING_RE.finditer(body))
+            sql += "".join(stmts.get((rel, q), "") for q in re.findall(r"&\s*(\w+)", body))
+            ins = re.search(r"INSERT\s+INTO\s+outbox\s*\(\s*kind\b[^)]*\)\s*SELECT\s+('(\w+)'|\$\d+)", sql)
+            if not ins:
+                continue
+            kinds = {ins.group(2)} if ins.group(2) else {kind_names.get(k, k) for k in caller_kinds(name, set())}
+            keys = {}
+            for m in re.finditer(r"\bjsonb_build_object\s*\(", sql):
+                for k in sql_items(sql, m.end(), depth=1)[0::2]:
+                    lit = re.fullmatch(r"'(\w+)'", k)
+                    if lit:
+                        keys.setdefault(lit.group(1), line)
+            aliases = dict((al, tb) for tb, al in re.findall(r"\b(?:FROM|JOIN)\s+(\w+)\s+(?:AS\s+)?(\w+)", sql, re.I))
+            for m in re.finditer(r"\bto_jsonb\s*\(\s*(\w+)\s*\)((?:\s*-\s*'\w+')*)", sql):
+                cols = view_columns(aliases.get(m.group(1), m.group(1))) or set()
+                for c in cols - set(re.findall(r"'(\w+)'", m.group(2))):
+                    keys.setdefault(c, line)
+            hooks.append((f"{rel}:{line}", name, kinds, keys))
+
+    # What the renderer sets itself for every mail, and what it reads back by name.
+    renderer_sets, reads = {}, set()
+    for rel, src in sources.items():
+        if rel.startswith(os.path.join("src", "mail") + os.sep):
+            for s in SETTER_RE.finditer(src):
+                args = call_args(src, s.end() - 1)
+                if len(args) >= 2 and literal(args[1][1]):
+                    renderer_sets[literal(args[1][1])] = f"{rel}:{line_of(src, s.start())}"
+        for reader in {n for r, n in MAIL_READERS if r == rel}:
+            for c in re.finditer(r"\b" + re.escape(reader) + r"\s*\(", src):
+                for _, text in call_args(src, c.end() - 1):
+                    if literal(text):
+                        reads.add(literal(text))
+
+    # 1. set and never shown
+    unused = []
+    for where, name, kinds, keys in hooks:
+        shown = set().union(*(uses(k) for k in kinds if k in templates)) | reads
+        for key in sorted(keys):
+            if key not in shown:
+                unused.append(f"{where}: {name}() puts \"{key}\" in the payload of ({', '.join(sorted(kinds)) or 'no kind'}), "
+                              f"which no mail template of them shows and the renderer does not read")
+    for key, where in sorted(renderer_sets.items()):
+        if not any(key in uses(t) for t in templates):
+            unused.append(f"{where}: the renderer sets \"{key}\", which no mail template shows")
+    verdict(report, "mail: every key a mail's payload carries is shown by its template", unused,
+            f"{sum(len(h[3]) for h in hooks)} keys in {len(hooks)} outbox hooks")
+
+    # 2. shown and never set: for every kind whose template shows (or includes) it
+    never_set = []
+    for kind in sorted(set(kind_names.values())):
+        available = set(renderer_sets).union(*(h[3] for h in hooks if kind in h[2]))
+        for t in sorted(closure(kind)):
+            for s, key, line in templates[t]:
+                if s in ("", "&", "#", "^") and key != "." and key not in available:
+                    never_set.append(f"templates/mail/{t}.html:{line}: {{{{{s}{key}}}}} is in no payload of the "
+                                     f"kind {kind} and not set by the renderer")
+    verdict(report, "mail: every key a mail template shows is set for its kind", never_set)
+
+    # 3. raw output
+    problems, n = mail.raw_problems(MAIL_RAW, "MAIL_RAW")
+    verdict(report, "mail: {{& raw output appears only where it is allowed", problems, f"{n} place(s)")
+
+    # 4. every kind has its template and is composed; every template is a kind or included
+    gaps = []
+    composed = set().union(*(h[2] for h in hooks)) if hooks else set()
+    for const, kind in sorted(kind_names.items()):
+        if kind not in templates:
+            gaps.append(f"src/db/outbox.c: {const} is \"{kind}\", which has no templates/mail/{kind}.html")
+        if kind not in composed:
+            gaps.append(f"src/db/outbox.c: {const} (\"{kind}\") is composed by no outbox hook")
+    reachable = set().union(*(closure(k) for k in kind_names.values())) if kind_names else set()
+    for t in sorted(set(templates) - reachable):
+        gaps.append(f"templates/mail/{t}.html is the template of no mail kind and included by none")
+    verdict(report, "mail: every kind has a template and every mail template is used", gaps,
+            f"{len(kind_names)} kinds, {len(templates)} templates")
+
+
+def main():
+    pages_folder = Folder("templates")
+    templates, closure = pages_folder.tags, pages_folder.closure
 
     def uses(t):
         """Keys read while rendering page t (its partials and the layout around it)."""
-        return {k for u in closure(t) | closure("layout") for s, k, _ in templates[u]
-                if s in ("", "&", "#", "^") and k != "."}
+        return pages_folder.keys(t) | pages_folder.keys("layout")
 
     wdir = os.path.join(ROOT, "src", "web")
     sources = sorted(os.path.join(d, name) for d, _, names in os.walk(wdir) for name in names if name.endswith(".c"))
@@ -271,10 +498,8 @@ def main():
                 why = f"rendered into ({shown})" if rendered else "which renders no template"
                 shown_nowhere.append(f"{f.file}:{line}: {f.name}() sets \"{key}\", used by no template it is "
                                      f"{why}")
-    for w in shown_nowhere:
-        report(False, "every key a handler sets is shown by its template", w)
-    if not shown_nowhere:
-        report(True, f"every key a handler sets is shown by its template ({sum(len(f.sets) for f in funcs)} keys set)")
+    verdict(report, "every key a handler sets is shown by its template", shown_nowhere,
+            f"{sum(len(f.sets) for f in funcs)} keys set")
 
     # 2. shown and never set (a partial counts for every page that includes it)
     never_set = []
@@ -288,30 +513,20 @@ def main():
         for s, key, line in tags:
             if s in ("", "&", "#", "^") and key != "." and key not in available and key not in sections - {key}:
                 never_set.append(f"templates/{t}.html:{line}: {{{{{s}{key}}}}} is set by no handler that renders it")
-    for w in never_set:
-        report(False, "every key a template shows is set by a handler", w)
-    if not never_set:
-        report(True, "every key a template shows is set by a handler")
+    verdict(report, "every key a template shows is set by a handler", never_set)
 
     # 3. raw output only where intended
-    raw = [(t, k, line) for t, tags in templates.items() for s, k, line in tags if s == "&"]
-    bad_raw = [f"templates/{t}.html:{line}: {{{{&{k}}}}} is raw output, not in the allow-list RAW of tests/static/template_keys.py"
-               for t, k, line in raw if (t, k) not in RAW]
-    stale = [f"{os.path.basename(__file__)}: the allow-list names {{{{&{k}}}}} in {t}.html, which no longer uses it"
-             for t, k in RAW if not any((t, k) == (a, b) for a, b, _ in raw)]
-    for w in bad_raw + stale:
-        report(False, "{{& raw output appears only where it is allowed", w)
-    if not bad_raw and not stale:
-        report(True, f"{{{{& raw output appears only where it is allowed ({len(raw)} place(s))")
+    problems, n = pages_folder.raw_problems(RAW, "the allow-list RAW")
+    verdict(report, "{{& raw output appears only where it is allowed", problems, f"{n} place(s)")
 
     # 4. every template is used
     rendered_any = set().union(*(pages[id(f)] for f in funcs)) if funcs else set()
     reachable = set().union(*(closure(t) for t in rendered_any | {"layout"}))
-    unused = sorted(set(templates) - reachable)
-    for t in unused:
-        report(False, "every template is rendered by a handler or included", f"templates/{t}.html is neither")
-    if not unused:
-        report(True, f"every template is rendered by a handler or included ({len(templates)} templates)")
+    verdict(report, "every template is rendered by a handler or included",
+            [f"templates/{t}.html is neither" for t in sorted(set(templates) - reachable)],
+            f"{len(templates)} templates")
+
+    mail_checks(report)
     return 1 if failures else 0
 
 

@@ -51,6 +51,16 @@ int main(void)
 	    (size_t)PASSWORD_MEMLIMIT) == 0, "an Argon2i hash can be made for comparison");
 	CHECK(password_needs_rehash(argon2i) == 1, "an Argon2i (not Argon2id) hash needs a rehash");
 
+	/* A test stack (password_cost = test) pointed at real accounts must not weaken them. */
+	password_configure(1);
+	CHECK(password_needs_rehash(hash) == 0,
+	    "at the test cost, a standard-cost hash is not rehashed (never downwards)");
+	char weak[crypto_pwhash_STRBYTES];
+	CHECK(password_hash(weak, "test stack password") == 0 && password_verify(weak, "test stack password") == 1,
+	    "at the test cost, hashing and verifying still work");
+	password_configure(0);
+	CHECK(password_needs_rehash(weak) == 1, "back at the standard cost, a test-cost hash needs a rehash");
+
 	CHECK(password_problem("") != NULL, "an empty password is refused with a reason");
 	CHECK(password_problem("1234567") != NULL && strstr(password_problem("1234567"), "8") != NULL,
 	    "a password of 7 characters is refused, and the reason says 8");
