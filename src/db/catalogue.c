@@ -1,4 +1,5 @@
 #include "db/catalogue.h"
+#include "db/shared_view.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,84 +11,47 @@ static struct db_stmt q_courses = DB_STMT("catalogue_courses",
 static struct db_stmt q_exams = DB_STMT("catalogue_exams",
     "SELECT code, title, level FROM exams ORDER BY sort", 0);
 
-/* The shared view's version (sql/056): its courses and exams triggers move it too. */
-static struct db_stmt q_version = DB_STMT("catalogue_version", "SELECT v, epoch FROM shared_view_version", 0);
-
-static struct catalogue cat;
-/* The copy in use and the one before it: a page may hold pointers into the copy it began
- * with while the catalogue is read again, so a reload frees only the copy before that, and
- * a page reads it again at most once (after its catalogue_page). */
-static struct arena *cat_arena, *cat_before;
-static long long cat_version, cat_epoch;   /* the version the copy was read under */
-static long long page_version, page_epoch; /* the version the latest page read (catalogue_page) */
-static int have_page_version, reloaded_for_page;
-
-/* Reads the catalogue again and makes it the copy in use. */
-static enum db_status reload(void)
+void catalogue_calls(struct db_call calls[3])
 {
-	/* The version first: what the statements after it read is at least as new, so the
-	 * copy is never older than the version it is filed under. */
-	struct db_call calls[] = { { &q_version, { NULL } }, { &q_levels, { NULL } }, { &q_courses, { NULL } },
-	    { &q_exams, { NULL } } };
-	PGresult *res[4];
-	/* The results live in tmp, freed at the end; the copies in a. */
-	struct arena *tmp = arena_new(), *a = arena_new();
-	enum db_status st = db_batch(tmp, calls, 4, res);
-	if (st != DB_OK || db_rows(res[0]) != 1) {
-		arena_free(tmp);
-		arena_free(a);
-		return st == DB_OK ? DB_ERROR : st;
-	}
-	struct cat_level *lv = arena_zalloc(a, sizeof *lv * (size_t)(db_rows(res[1]) + 1));
-	for (int i = 0; i < db_rows(res[1]); i++)
-		lv[i] = (struct cat_level){ (int)db_int(res[1], i, 0), arena_strdup(a, db_val(res[1], i, 1)) };
-	struct cat_course *cs = arena_zalloc(a, sizeof *cs * (size_t)(db_rows(res[2]) + 1));
-	for (int i = 0; i < db_rows(res[2]); i++)
-		cs[i] = (struct cat_course){ arena_strdup(a, db_val(res[2], i, 0)), (int)db_int(res[2], i, 1),
-		    arena_strdup(a, db_val(res[2], i, 2)), strcmp(db_val(res[2], i, 3), "t") == 0 };
-	struct cat_exam *ex = arena_zalloc(a, sizeof *ex * (size_t)(db_rows(res[3]) + 1));
-	for (int i = 0; i < db_rows(res[3]); i++)
-		ex[i] = (struct cat_exam){ arena_strdup(a, db_val(res[3], i, 0)),
-		    arena_strdup(a, db_val(res[3], i, 1)), (int)db_int(res[3], i, 2) };
-	cat = (struct catalogue){ lv, (size_t)db_rows(res[1]), cs, (size_t)db_rows(res[2]), ex,
-	    (size_t)db_rows(res[3]) };
-	cat_version = db_int(res[0], 0, 0);
-	cat_epoch = db_int(res[0], 0, 1);
-	arena_free(tmp);
-	if (cat_before != NULL)
-		arena_free(cat_before);
-	cat_before = cat_arena;
-	cat_arena = a;
-	reloaded_for_page = 1;
-	return DB_OK;
+	calls[0] = (struct db_call){ &q_levels, { NULL } };
+	calls[1] = (struct db_call){ &q_courses, { NULL } };
+	calls[2] = (struct db_call){ &q_exams, { NULL } };
 }
 
-void catalogue_page(long long version, long long epoch)
+void catalogue_parse(struct arena *a, PGresult *const res[3], struct catalogue *out)
 {
-	reloaded_for_page = 0; /* a new page: nothing points into the copies before it */
-	page_version = version;
-	page_epoch = epoch;
-	have_page_version = 1;
+	struct cat_level *lv = arena_zalloc(a, sizeof *lv * (size_t)(db_rows(res[0]) + 1));
+	for (int i = 0; i < db_rows(res[0]); i++)
+		lv[i] = (struct cat_level){ (int)db_int(res[0], i, 0), db_val(res[0], i, 1) };
+	struct cat_course *cs = arena_zalloc(a, sizeof *cs * (size_t)(db_rows(res[1]) + 1));
+	for (int i = 0; i < db_rows(res[1]); i++)
+		cs[i] = (struct cat_course){ db_val(res[1], i, 0), (int)db_int(res[1], i, 1), db_val(res[1], i, 2),
+		    strcmp(db_val(res[1], i, 3), "t") == 0 };
+	struct cat_exam *ex = arena_zalloc(a, sizeof *ex * (size_t)(db_rows(res[2]) + 1));
+	for (int i = 0; i < db_rows(res[2]); i++)
+		ex[i] = (struct cat_exam){ db_val(res[2], i, 0), db_val(res[2], i, 1), (int)db_int(res[2], i, 2) };
+	*out = (struct catalogue){ lv, (size_t)db_rows(res[0]), cs, (size_t)db_rows(res[1]), ex,
+	    (size_t)db_rows(res[2]) };
 }
 
 enum db_status catalogue_get(const struct catalogue **out)
 {
-	*out = &cat;
-	if (cat_arena == NULL || (have_page_version && (page_version != cat_version || page_epoch != cat_epoch) &&
-	    !reloaded_for_page))
-		return reload();
-	return DB_OK;
+	const struct shared_view *v;
+	enum db_status st = shared_view_current(&v);
+	*out = &v->cat;
+	return st;
 }
 
 enum db_status catalogue_course_find(const struct catalogue **c, const char *code,
     const struct cat_course **out)
 {
 	*out = catalogue_course(*c, code);
-	if (*out != NULL || reloaded_for_page)
+	if (*out != NULL)
 		return DB_OK;
-	enum db_status st = reload();
-	*c = &cat;
-	*out = catalogue_course(&cat, code);
+	const struct shared_view *v;
+	enum db_status st = shared_view_reload(&v); /* at most once per page: see there */
+	*c = &v->cat;
+	*out = catalogue_course(*c, code);
 	return st;
 }
 

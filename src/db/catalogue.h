@@ -1,9 +1,7 @@
-/* The programme's catalogue: levels, courses and examinations. Each process keeps a copy, so
- * that pages do not read it at every request, and reads it again when the shared view's
- * version (sql/056, moved by every change to courses and exams) or epoch (sql/060) that a
- * page read differs from the copy's (catalogue_page), or when a course turns up that the copy does not know
- * (catalogue_course_find). What a page takes from the copy stays valid until the next
- * page's catalogue_page: it is read again at most once per page, and the copy before kept. */
+/* The programme's catalogue: levels, courses and examinations. It is part of the process's
+ * shared view (db/shared_view.h), read with it and again when its version moves (every change
+ * to levels, courses and exams moves it) or when a course turns up that the copy does not know
+ * (catalogue_course_find); what a page takes from it stays valid as the shared view's does. */
 #ifndef ESONR_CATALOGUE_H
 #define ESONR_CATALOGUE_H
 #include <stddef.h>
@@ -36,10 +34,11 @@ struct catalogue {
 	size_t nexams;
 };
 
-/* A new page, that read VERSION and its database's EPOCH (shared_view_get calls it): the
- * catalogue is read again at its next use when the copy's differ. */
-void catalogue_page(long long version, long long epoch);
-/* The process's copy, read on first use and again when out of date (see above). */
+/* The statements that read it, for the shared view's round trip, and their answers parsed
+ * (the catalogue points into them). */
+void catalogue_calls(struct db_call calls[3]);
+void catalogue_parse(struct arena *a, PGresult *const res[3], struct catalogue *out);
+/* The process's copy: the shared view's (read on first use). */
 enum db_status catalogue_get(const struct catalogue **out);
 /* The exam with that code, or NULL. */
 const struct cat_exam *catalogue_exam(const struct catalogue *c, const char *code);

@@ -51,11 +51,12 @@ static enum db_status reload(const struct shared_view **out)
 {
 	/* The version first: what the statements after it read is at least as new, so the
 	 * copy is never older than the version it is filed under. */
-	struct db_call calls[3] = { { &q_version, { NULL } }, { NULL, { NULL } }, { &q_sessions, { NULL } } };
-	PGresult *res[3];
+	struct db_call calls[6] = { { &q_version, { NULL } }, { NULL, { NULL } }, { &q_sessions, { NULL } } };
+	PGresult *res[6];
 	rules_all_call(&calls[1]);
+	catalogue_calls(&calls[3]);
 	struct arena *a = arena_new();
-	enum db_status st = db_batch(a, calls, 3, res);
+	enum db_status st = db_batch(a, calls, 6, res);
 	if (st != DB_OK || db_rows(res[0]) != 1) {
 		arena_free(a);
 		*out = &view;
@@ -66,6 +67,7 @@ static enum db_status reload(const struct shared_view **out)
 	rules_all_parse(a, res[1], &rules, &v.nrules);
 	v.rules = rules;
 	parse_sessions(a, res[2], &v);
+	catalogue_parse(a, &res[3], &v.cat);
 	if (previous != NULL)
 		arena_free(previous);
 	previous = current;
@@ -73,6 +75,12 @@ static enum db_status reload(const struct shared_view **out)
 	view = v;
 	*out = &view;
 	return DB_OK;
+}
+
+enum db_status shared_view_current(const struct shared_view **out)
+{
+	*out = &view;
+	return current != NULL ? DB_OK : reload(out);
 }
 
 enum db_status shared_view_reload(const struct shared_view **out)
@@ -98,7 +106,6 @@ enum db_status shared_view_get(const PGresult *r, const struct shared_view **out
 		return DB_ERROR;
 	*now = db_int(r, 0, 1);
 	*today = db_val(r, 0, 2);
-	catalogue_page(db_int(r, 0, 0), db_int(r, 0, 3));
 	if (current != NULL && view.version == db_int(r, 0, 0) && view.epoch == db_int(r, 0, 3))
 		return DB_OK;
 	return reload(out);

@@ -10,6 +10,7 @@
 #define ESONR_SHARED_VIEW_H
 #include <stddef.h>
 #include <stdint.h>
+#include "db/catalogue.h"
 #include "db/programme.h"
 
 struct sv_session {
@@ -29,17 +30,20 @@ struct shared_view {
 	size_t nrules;
 	const struct sv_session *sessions; /* not published, by start, then id */
 	size_t nsessions;
+	struct catalogue cat; /* levels, courses, exams (db/catalogue.h) */
 };
 
 /* The statement a page queues in its round trip (db_batch): the version, and the
  * database's clock (as db_now). */
 void shared_view_call(struct db_call *call);
 /* The copy as of that statement's answer (read again first when its version differs); now and
- * today from the same answer. Call it once per page, before using the view or the catalogue
- * (it hands the version on: catalogue_page): what the page takes from the copy stays valid
- * until the next page's shared_view_get. */
+ * today from the same answer. Call it once per page, before using the view or the catalogue:
+ * what the page takes from the copy stays valid until the next page's shared_view_get. */
 enum db_status shared_view_get(const PGresult *r, const struct shared_view **out, int64_t *now,
     const char **today);
+/* The copy as it is, read first if this process has none yet (pages that do not read the
+ * version: the booking, the office's forms). */
+enum db_status shared_view_current(const struct shared_view **out);
 /* Reads the copy again whatever its version: a page found a session it does not have yet
  * (created between the page's version and its rows). At most once per page (after its
  * shared_view_get); later calls return the copy as it is, so that the copy the page's
