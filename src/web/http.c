@@ -1,9 +1,13 @@
 #include "web/http.h"
 
+#include <errno.h>
+#include <fastcgi.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/uio.h>
 
 #include "core/netaddr.h"
 
@@ -241,23 +245,101 @@ void http_field_error(struct request *req, struct tdict *page, const struct refu
 	tdict_set(page, key, ref->text);
 }
 
-void http_send(struct request *req)
+/* A FastCGI record header (fastcgi.h): version, type, request id, content length, no padding. */
+static void record_header(unsigned char h[FCGI_HEADER_LEN], int type, int id, size_t len)
 {
-	char head[256];
-	int n = snprintf(head, sizeof head, "Status: %d %s\r\n", req->status,
-	    http_status_text(req->status));
-	FCGX_PutStr(head, n, req->fcgi->out);
-	FCGX_PutStr(req->headers.data, (int)req->headers.len, req->fcgi->out);
+	h[0] = FCGI_VERSION_1;
+	h[1] = (unsigned char)type;
+	h[2] = (unsigned char)(id >> 8);
+	h[3] = (unsigned char)id;
+	h[4] = (unsigned char)(len >> 8);
+	h[5] = (unsigned char)len;
+	h[6] = 0;
+	h[7] = 0;
+}
+
+/* Writes iov[0..n) whole, resuming after short writes; -1 when the peer is gone. */
+static int write_all(int fd, struct iovec *iov, int n)
+{
+	while (n > 0) {
+		ssize_t w = writev(fd, iov, n > IOV_MAX ? IOV_MAX : n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+/* The whole answer as the records that carry it: FCGI_STDOUT records of at most 65535
+ * bytes, the empty one that ends the stream and FCGI_END_REQUEST, in one writev instead
+ * of libfcgi's buffered stream (a write per 8 KB, then one more for the end). */
+static void send_records(struct request *req, const char *data, size_t len)
+{
+	enum { CHUNK = 65535 };
+	size_t chunks = (len + CHUNK - 1) / CHUNK;
+	int id = req->fcgi->requestId;
+	unsigned char *heads = arena_alloc(req->arena, (chunks + 1) * FCGI_HEADER_LEN);
+	struct iovec *iov = arena_alloc(req->arena, (2 * chunks + 2) * sizeof *iov);
+	int n = 0;
+	for (size_t i = 0; i < chunks; i++) {
+		size_t part = len - i * CHUNK < CHUNK ? len - i * CHUNK : CHUNK;
+		record_header(heads + i * FCGI_HEADER_LEN, FCGI_STDOUT, id, part);
+		iov[n++] = (struct iovec){ heads + i * FCGI_HEADER_LEN, FCGI_HEADER_LEN };
+		iov[n++] = (struct iovec){ (char *)data + i * CHUNK, part };
+	}
+	static unsigned char end[2 * FCGI_HEADER_LEN + sizeof(FCGI_EndRequestBody)];
+	record_header(end, FCGI_STDOUT, id, 0);
+	record_header(end + FCGI_HEADER_LEN, FCGI_END_REQUEST, id, sizeof(FCGI_EndRequestBody));
+	memset(end + 2 * FCGI_HEADER_LEN, 0, sizeof(FCGI_EndRequestBody)); /* status 0, complete */
+	iov[n++] = (struct iovec){ end, sizeof end };
+	(void)write_all(req->fcgi->ipcFd, iov, n); /* nginx gone: nobody left to answer */
+}
+
+/* What is left of the request's input, read to its end (usually already buffered: nginx
+ * sends the record that ends it with the rest); 0 when the stream ended cleanly. A socket
+ * closed on unread input would look reset to nginx. */
+static int drain_input(struct request *req)
+{
+	char sink[4096];
+	while (FCGX_GetStr(sink, sizeof sink, req->fcgi->in) > 0)
+		;
+	return FCGX_GetError(req->fcgi->in) != 0 ? -1 : 0;
+}
+
+int http_send(struct request *req)
+{
+	struct buf all;
+	buf_init(&all, req->arena);
+	buf_printf(&all, "Status: %d %s\r\n", req->status, http_status_text(req->status));
+	buf_append(&all, req->headers.data, req->headers.len);
 	if (req->status != 303 && strstr(req->headers.data, "Content-Type:") == NULL)
-		FCGX_PutS("Content-Type: text/html; charset=utf-8\r\n", req->fcgi->out);
+		buf_puts(&all, "Content-Type: text/html; charset=utf-8\r\n");
 	/* Pages carry personal data: never cached by shared caches. */
 	if (strstr(req->headers.data, "Cache-Control:") == NULL)
-		FCGX_PutS("Cache-Control: no-store\r\n", req->fcgi->out);
-	n = snprintf(head, sizeof head, "Content-Length: %llu\r\n\r\n",
-	    (unsigned long long)req->out.len);
-	FCGX_PutStr(head, n, req->fcgi->out);
-	if (strcmp(req->method, "HEAD") != 0)
-		FCGX_PutStr(req->out.data, (int)req->out.len, req->fcgi->out);
+		buf_puts(&all, "Cache-Control: no-store\r\n");
+	buf_printf(&all, "Content-Length: %llu\r\n\r\n", (unsigned long long)req->out.len);
+	int head_only = strcmp(req->method, "HEAD") == 0;
+	/* A connection nginx keeps for further requests goes the library's way. */
+	if (req->fcgi->keepConnection || drain_input(req) != 0) {
+		FCGX_PutStr(all.data, (int)all.len, req->fcgi->out);
+		if (!head_only)
+			FCGX_PutStr(req->out.data, (int)req->out.len, req->fcgi->out);
+		return 0;
+	}
+	if (!head_only)
+		buf_append(&all, req->out.data, req->out.len);
+	send_records(req, all.data, all.len);
+	return 1;
 }
 
 const char *http_form(const struct request *req, const char *name)

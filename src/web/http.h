@@ -84,7 +84,9 @@ void http_field_error(struct request *req, struct tdict *page, const struct refu
 void fail_db(struct request *req, enum db_status st);
 /* The one error page. message may be NULL for the status's standard text. */
 void http_error(struct request *req, int status, const char *message);
-void http_send(struct request *req);
+/* Writes the answer; 1 when it also ended the request on the connection (the caller closes
+ * it: FCGX_Free), 0 when the library's stream has it (the caller calls FCGX_Finish_r). */
+int http_send(struct request *req);
 const char *http_status_text(int status);
 
 

@@ -135,8 +135,12 @@ int worker_run(const struct config *cfg, int listen_fd)
 		req.arena = arena;
 		req.fcgi = &fcgi;
 		dispatch(&req);
-		http_send(&req);
-		FCGX_Finish_r(&fcgi);
+		if (http_send(&req)) {
+			fcgi.detached = 1; /* answered and ended: a plain close, no lingering shutdown */
+			FCGX_Free(&fcgi, 1);
+		} else {
+			FCGX_Finish_r(&fcgi);
+		}
 		arena_reset(arena);
 		sigprocmask(SIG_UNBLOCK, &term, NULL);
 	}
