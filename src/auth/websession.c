@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "db/websessions.h"
+#include "domain/account.h"
 
 #define TOKEN_BYTES 32
 
@@ -20,16 +21,71 @@ int websession_token_parse(const char *hex, unsigned char raw[TOKEN_BYTES])
 	return 0;
 }
 
-/* bytea parameter in hex form, the text format libpq sends. */
-static const char *token_hash_param(struct arena *a, const unsigned char raw[TOKEN_BYTES])
+/* bytea parameter in hex form, the text format libpq sends; the hash itself into h when
+ * not NULL. */
+static const char *token_hash_param(struct arena *a, const unsigned char raw[TOKEN_BYTES],
+    unsigned char *h_out)
 {
 	unsigned char h[32];
 	char *out = arena_alloc(a, 2 + 64 + 1);
 	crypto_generichash(h, sizeof h, raw, TOKEN_BYTES, NULL, 0);
 	memcpy(out, "\\x", 2);
 	sodium_bin2hex(out + 2, 65, h, sizeof h);
+	if (h_out != NULL)
+		memcpy(h_out, h, sizeof h);
 	return out;
 }
+
+/* Signed-in sessions this process has seen lately, by the hash of their token (never the
+ * token), with their account as it read then. A page read with GET or HEAD starts on what is
+ * remembered, and the database confirms it in the page's own round trip (db_assume): the
+ * session is still live and the account reads the same, or the page is thrown away and
+ * served again from the database. So a signed-in page costs one round trip, not two, and
+ * nothing is shown or done under a session the database no longer has. */
+#define REMEMBERED 256
+struct remembered {
+	unsigned char hash[32];
+	int used;
+	struct user user;
+	char email[EMAIL_MAX + 1];
+	char full_name[4 * NAME_MAX_CHARS + 1]; /* UTF-8: up to 4 bytes a character */
+};
+static struct remembered remembered[REMEMBERED];
+
+static struct remembered *slot_of(const unsigned char h[32])
+{
+	return &remembered[h[0]]; /* the hash is uniform: its first byte spreads the slots */
+}
+
+static void remember(const unsigned char h[32], const struct user *u)
+{
+	struct remembered *m = slot_of(h);
+	m->used = 0;
+	if (strlen(u->email) > EMAIL_MAX || strlen(u->full_name) > 4 * NAME_MAX_CHARS)
+		return;
+	memcpy(m->hash, h, 32);
+	m->user = *u;
+	strcpy(m->email, u->email);
+	strcpy(m->full_name, u->full_name);
+	m->user.email = m->email;
+	m->user.full_name = m->full_name;
+	m->used = 1;
+}
+
+static void forget(const unsigned char h[32])
+{
+	struct remembered *m = slot_of(h);
+	if (m->used && memcmp(m->hash, h, 32) == 0)
+		m->used = 0;
+}
+
+/* The page being served: its session's hash, and what it assumed of it. */
+static struct {
+	int signed_in, assumed;
+	unsigned char hash[32];
+	const char *hash_param;
+	struct websession_expectation expect;
+} page;
 
 const char *websession_csrf_of(struct arena *a, const unsigned char raw[TOKEN_BYTES])
 {
@@ -112,10 +168,12 @@ static int pre_valid(const char *token)
 	return (time_t)strtoull(expiry, NULL, 16) > time(NULL);
 }
 
-enum db_status websession_load(struct arena *a, const char *cookie_token, struct websession *s)
+enum db_status websession_load(struct arena *a, const char *cookie_token, enum websession_use use,
+    struct websession *s)
 {
 	unsigned char raw[TOKEN_BYTES];
 	memset(s, 0, sizeof *s);
+	memset(&page, 0, sizeof page);
 	if (pre_valid(cookie_token)) {
 		s->token = cookie_token;
 		s->csrf = pre_csrf(a, cookie_token);
@@ -125,16 +183,48 @@ enum db_status websession_load(struct arena *a, const char *cookie_token, struct
 		return DB_OK;
 	int found;
 	struct user *user;
-	const char *hash = token_hash_param(a, raw);
-	enum db_status st = websession_row_find(a, hash, WEBSESSION_IDLE_SECONDS, &found, &user);
-	if (st != DB_OK || !found)
-		return st;
+	const char *hash = token_hash_param(a, raw, page.hash);
+	struct remembered *m = slot_of(page.hash);
+	if (use == WEBSESSION_READ && m->used && memcmp(m->hash, page.hash, 32) == 0) {
+		user = arena_zalloc(a, sizeof *user);
+		*user = m->user;
+		user->email = arena_strdup(a, m->email);
+		user->full_name = arena_strdup(a, m->full_name);
+		page.expect.user = user;
+		websession_row_assume(hash, WEBSESSION_IDLE_SECONDS, &page.expect);
+		page.assumed = 1;
+	} else {
+		enum db_status st = websession_row_find(a, hash, WEBSESSION_IDLE_SECONDS, &found, &user);
+		if (st != DB_OK)
+			return st;
+		if (!found || user == NULL)
+			forget(page.hash);
+		else if (use != WEBSESSION_WRITE)
+			remember(page.hash, user);
+		if (!found)
+			return DB_OK;
+	}
+	page.signed_in = user != NULL;
+	page.hash_param = hash;
 	if (user != NULL)
 		db_set_websession(hash + 2); /* the actor of what this request audits */
 	s->token = cookie_token;
 	s->csrf = websession_csrf_of(a, raw);
 	s->user = user;
 	return DB_OK;
+}
+
+enum db_status websession_finish(struct arena *a, enum websession_use use)
+{
+	enum db_status st = DB_OK;
+	if (page.assumed && page.expect.held && page.expect.due)
+		st = websession_row_touch(a, page.hash_param);
+	/* A request that could change the account (its name, role, confirmation) or the session
+	 * does not leave it remembered as it was: the next page reads it afresh. */
+	if (page.signed_in && use == WEBSESSION_WRITE)
+		forget(page.hash);
+	memset(&page, 0, sizeof page);
+	return st;
 }
 
 int websession_presession(struct arena *a, struct websession *s)
@@ -151,7 +241,7 @@ static enum db_status delete_current(struct arena *a, const struct websession *s
 	unsigned char raw[TOKEN_BYTES];
 	if (websession_token_parse(s->token, raw) != 0)
 		return DB_OK;
-	return websession_row_delete(a, token_hash_param(a, raw));
+	return websession_row_delete(a, token_hash_param(a, raw, NULL));
 }
 
 enum db_status websession_start(struct arena *a, struct websession *s, long long user_id)
@@ -166,7 +256,7 @@ enum db_status websession_start(struct arena *a, struct websession *s, long long
 	char hex[2 * TOKEN_BYTES + 1];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-	const char *hash = token_hash_param(a, raw);
+	const char *hash = token_hash_param(a, raw, NULL);
 	if ((st = websession_row_insert(a, hash, arena_printf(a, "%lld", user_id),
 	    WEBSESSION_ABSOLUTE_SECONDS)) != DB_OK)
 		return st;

@@ -22,8 +22,18 @@ struct websession {
 /* Draws the secret of visitors' pre-sessions: once in the parent, before the workers fork,
  * so that every worker accepts the tokens of the others. */
 void websession_init(void);
+/* What the request may do with the session: WRITE, a request that can change it or its
+ * account (POST): read from the database, and forgotten afterwards; READ (GET, HEAD): a
+ * session this process remembers is taken as it was and confirmed in the page's round trip
+ * (db_assume: DB_STALE from a later call means it did not hold, and the page is served
+ * again with READ_FRESH); READ_FRESH: read from the database and remembered. */
+enum websession_use { WEBSESSION_WRITE, WEBSESSION_READ, WEBSESSION_READ_FRESH };
 /* The live session of the cookie's token (NULL or anything: no session, DB_OK). */
-enum db_status websession_load(struct arena *a, const char *cookie_token, struct websession *s);
+enum db_status websession_load(struct arena *a, const char *cookie_token, enum websession_use use,
+    struct websession *s);
+/* After the page, once db_assume(NULL) has ended what it assumed: records the session's use
+ * when due, and forgets the session after a WRITE. */
+enum db_status websession_finish(struct arena *a, enum websession_use use);
 /* A visitor's form needs a CSRF token: a pre-session (a signed token, no row). 1 when s
  * got a new token that the caller must send as the cookie, 0 when it had one. */
 int websession_presession(struct arena *a, struct websession *s);

@@ -123,6 +123,44 @@ struct statement {
 static PGresult *run_once(struct arena *a, enum db_status *st, struct db_stmt *q,
     const char *const *params);
 
+/* The page's assumption (db_assume): pending until a call carries or runs its check;
+ * verdict DB_OK while it holds or none is made, else why not (sticky until db_assume). */
+static struct db_assumption assumption;
+static int assumption_pending;
+static enum db_status assumption_verdict = DB_OK;
+
+void db_assume(const struct db_assumption *a)
+{
+	assumption_pending = a != NULL;
+	assumption_verdict = DB_OK;
+	if (a != NULL)
+		assumption = *a;
+}
+
+/* The verdict on the check's answer r (st: how its statement went). */
+static enum db_status judge(PGresult *r, enum db_status st)
+{
+	assumption_pending = 0;
+	if (st != DB_OK)
+		assumption_verdict = st;
+	else
+		assumption_verdict = assumption.holds(r, assumption.ctx) ? DB_OK : DB_STALE;
+	return assumption_verdict;
+}
+
+static PGresult *execute(struct arena *a, enum db_status *st, const struct statement *s);
+
+enum db_status db_confirm(struct arena *a)
+{
+	if (!assumption_pending)
+		return assumption_verdict;
+	assumption_pending = 0; /* its own statement must not try to confirm it again */
+	enum db_status st;
+	const struct statement s = { NULL, assumption.stmt, assumption.stmt->nparams, assumption.params };
+	PGresult *r = execute(a, &st, &s);
+	return judge(r, st);
+}
+
 static PGresult *execute_once(struct arena *a, enum db_status *st, const struct statement *s)
 {
 	if (s->q != NULL)
@@ -137,6 +175,8 @@ static PGresult *execute_once(struct arena *a, enum db_status *st, const struct 
  * nothing else depended on it (a reconnection prepares the statement again). */
 static PGresult *execute(struct arena *a, enum db_status *st, const struct statement *s)
 {
+	if ((*st = db_confirm(a)) != DB_OK)
+		return NULL;
 	if (db_ensure() != 0) {
 		*st = DB_UNAVAILABLE;
 		return NULL;
@@ -434,12 +474,8 @@ static enum db_status batch_once(struct arena *a, struct db_call *calls, int n, 
 	return st;
 }
 
-enum db_status db_batch(struct arena *a, struct db_call *calls, int n, PGresult **results)
+static enum db_status batch_retried(struct arena *a, struct db_call *calls, int n, PGresult **results)
 {
-	for (int i = 0; i < n; i++)
-		results[i] = NULL;
-	if (db_ensure() != 0)
-		return DB_UNAVAILABLE;
 	int idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
 	enum db_status st = batch_once(a, calls, n, results);
 	if (st == DB_UNAVAILABLE && idle && PQstatus(conn) != CONNECTION_OK) {
@@ -447,6 +483,37 @@ enum db_status db_batch(struct arena *a, struct db_call *calls, int n, PGresult 
 			return DB_UNAVAILABLE;
 		st = batch_once(a, calls, n, results);
 	}
+	return st;
+}
+
+enum db_status db_batch(struct arena *a, struct db_call *calls, int n, PGresult **results)
+{
+	for (int i = 0; i < n; i++)
+		results[i] = NULL;
+	if (assumption_verdict != DB_OK)
+		return assumption_verdict;
+	if (db_ensure() != 0) {
+		if (assumption_pending) /* settled: the page answers 503 without trying again */
+			judge(NULL, DB_UNAVAILABLE);
+		return DB_UNAVAILABLE;
+	}
+	if (!assumption_pending)
+		return batch_retried(a, calls, n, results);
+	/* Inside a transaction, or no room for it: the check goes alone, first. */
+	if (PQtransactionStatus(conn) != PQTRANS_IDLE || n + 1 > DB_MAX_BATCH) {
+		enum db_status st = db_confirm(a);
+		return st != DB_OK ? st : batch_retried(a, calls, n, results);
+	}
+	struct db_call with[DB_MAX_BATCH];
+	PGresult *res[DB_MAX_BATCH] = { NULL };
+	with[0].stmt = assumption.stmt;
+	memcpy(with[0].params, assumption.params, sizeof with[0].params);
+	memcpy(with + 1, calls, (size_t)n * sizeof *calls);
+	enum db_status st = batch_retried(a, with, n + 1, res);
+	enum db_status checked = res[0] != NULL && classify(res[0]) == DB_OK ? DB_OK : st;
+	if (judge(res[0], checked) != DB_OK)
+		return assumption_verdict;
+	memcpy(results, res + 1, (size_t)n * sizeof *results);
 	return st;
 }
 

@@ -14,6 +14,7 @@ enum db_status {
 	DB_RETRY,       /* serialization failure or deadlock: db_tx retries */
 	DB_REFUSED,     /* a transaction body said no: rolled back, nothing stored */
 	DB_ERROR,
+	DB_STALE,       /* what the page assumed (db_assume) did not hold: serve it again */
 };
 
 void db_configure(const char *conninfo);
@@ -74,6 +75,25 @@ struct db_call {
 	const char *params[DB_CALL_PARAMS];
 };
 enum db_status db_batch(struct arena *a, struct db_call *calls, int n, PGresult **results);
+/* A page may start on what this process remembers (a signed-in session, say) before the
+ * database has confirmed it, when the confirmation travels in the page's own round trip:
+ * from db_assume on, the first db_batch outside a transaction carries the check as its first
+ * statement (answered in the same transaction), and any other call runs the check alone
+ * first, so that nothing reaches the database before the assumption is confirmed. When it
+ * does not hold, that call and every later one return DB_STALE until db_assume is called
+ * again (NULL: assume nothing); the caller throws the page away and serves it afresh. The
+ * check must read only. */
+struct db_assumption {
+	struct db_stmt *stmt;
+	const char *params[DB_CALL_PARAMS]; /* must outlive the check */
+	int (*holds)(const PGresult *r, void *ctx); /* the check's answer: 1 it holds, 0 not */
+	void *ctx;
+};
+void db_assume(const struct db_assumption *a);
+/* Settles the assumption: runs the check alone when no call has carried it yet. DB_OK when
+ * it held (or nothing was assumed), DB_STALE when not, or the failure that left it open. */
+enum db_status db_confirm(struct arena *a);
+
 /* For a LISTENing process: waits until a notification arrives (and drains them all) or
  * timeout_ms passes. 1 notified, 0 timed out, -1 the connection is gone (LISTEN again
  * after reconnecting). */

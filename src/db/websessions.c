@@ -17,6 +17,25 @@ static struct db_stmt q_session_touch = DB_STMT("session_touch",
     "UPDATE websessions SET last_seen_at = now() WHERE token_hash = $1"
     "   AND last_seen_at < now() - interval '1 minute'", 1);
 
+/* The account of a q_session_load row (NULL for a row without one); -1 when its role is
+ * unknown. The strings stay in r. */
+static int row_user(struct arena *a, const PGresult *r, struct user **user)
+{
+	*user = NULL;
+	if (db_val(r, 0, 0) == NULL)
+		return 0;
+	struct user *u = arena_zalloc(a, sizeof *u);
+	u->id = db_int(r, 0, 0);
+	snprintf(u->id_text, sizeof u->id_text, "%lld", u->id);
+	u->email = db_val(r, 0, 1);
+	u->full_name = db_val(r, 0, 2);
+	if (role_parse(db_val(r, 0, 3), &u->role) != 0)
+		return -1;
+	u->email_confirmed = db_val(r, 0, 5) != NULL && strcmp(db_val(r, 0, 5), "t") == 0;
+	*user = u;
+	return 0;
+}
+
 enum db_status websession_row_find(struct arena *a, const char *token_hash, int idle_seconds,
     int *found, struct user **user)
 {
@@ -30,24 +49,48 @@ enum db_status websession_row_find(struct arena *a, const char *token_hash, int 
 		return st;
 	if (db_rows(r) != 1)
 		return DB_OK;
-	if (strcmp(db_val(r, 0, 4), "t") == 0) {
-		db_run(a, &st, &q_session_touch, token_hash);
-		if (st != DB_OK)
-			return st;
-	}
+	if (strcmp(db_val(r, 0, 4), "t") == 0 && (st = websession_row_touch(a, token_hash)) != DB_OK)
+		return st;
 	*found = 1;
-	if (db_val(r, 0, 0) == NULL)
-		return DB_OK;
-	struct user *u = arena_zalloc(a, sizeof *u);
-	u->id = db_int(r, 0, 0);
-	snprintf(u->id_text, sizeof u->id_text, "%lld", u->id);
-	u->email = db_val(r, 0, 1);
-	u->full_name = db_val(r, 0, 2);
-	if (role_parse(db_val(r, 0, 3), &u->role) != 0)
-		return DB_ERROR;
-	u->email_confirmed = db_val(r, 0, 5) != NULL && strcmp(db_val(r, 0, 5), "t") == 0;
-	*user = u;
-	return DB_OK;
+	return row_user(a, r, user) == 0 ? DB_OK : DB_ERROR;
+}
+
+static int same(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* The session is still live, still signed in to the same account, and the account still
+ * reads as remembered: name, e-mail, role and confirmation (what pages show and decide on). */
+static int expectation_holds(const PGresult *r, void *ctx)
+{
+	struct websession_expectation *e = ctx;
+	const struct user *u = e->user;
+	enum role role;
+	if (db_rows(r) != 1 || db_val(r, 0, 0) == NULL || db_int(r, 0, 0) != u->id)
+		return 0;
+	if (!same(db_val(r, 0, 1), u->email) || !same(db_val(r, 0, 2), u->full_name) ||
+	    role_parse(db_val(r, 0, 3), &role) != 0 || role != u->role ||
+	    (db_val(r, 0, 5) != NULL && strcmp(db_val(r, 0, 5), "t") == 0) != u->email_confirmed)
+		return 0;
+	e->held = 1;
+	e->due = same(db_val(r, 0, 4), "t");
+	return 1;
+}
+
+void websession_row_assume(const char *token_hash, int idle_seconds, struct websession_expectation *e)
+{
+	snprintf(e->idle, sizeof e->idle, "%d", idle_seconds);
+	e->held = e->due = 0;
+	struct db_assumption as = { &q_session_load, { token_hash, e->idle }, expectation_holds, e };
+	db_assume(&as);
+}
+
+enum db_status websession_row_touch(struct arena *a, const char *token_hash)
+{
+	enum db_status st;
+	db_run(a, &st, &q_session_touch, token_hash);
+	return st;
 }
 
 enum db_status websession_row_insert(struct arena *a, const char *token_hash, const char *user_id,

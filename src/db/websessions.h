@@ -9,6 +9,18 @@
  * idle longer than idle_seconds); *user NULL for a row without an account. */
 enum db_status websession_row_find(struct arena *a, const char *token_hash, int idle_seconds,
     int *found, struct user **user);
+/* What a page assumes of a session this process remembers: that it is live and signed in
+ * to user, as remembered. held and due are set when the page's round trip confirms it (due:
+ * its last use is over a minute old, for websession_row_touch). */
+struct websession_expectation {
+	const struct user *user;
+	char idle[16];
+	int held, due;
+};
+/* Assumes so (db_assume) for the rest of the page; token_hash and e must outlive it. */
+void websession_row_assume(const char *token_hash, int idle_seconds, struct websession_expectation *e);
+/* Records the session's use now (its last_seen_at), when the last was over a minute ago. */
+enum db_status websession_row_touch(struct arena *a, const char *token_hash);
 /* user_id NULL for a row without an account. */
 enum db_status websession_row_insert(struct arena *a, const char *token_hash, const char *user_id,
     int lifetime_seconds);

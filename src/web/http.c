@@ -316,6 +316,17 @@ static int drain_input(struct request *req)
 	return FCGX_GetError(req->fcgi->in) != 0 ? -1 : 0;
 }
 
+void http_reset(struct request *req)
+{
+	buf_init(&req->headers, req->arena);
+	buf_init(&req->out, req->arena);
+	req->status = 200;
+	memset(&req->websession, 0, sizeof req->websession);
+	req->csrf = NULL;
+	req->user = NULL;
+	memset(req->params, 0, sizeof req->params);
+}
+
 int http_send(struct request *req)
 {
 	struct buf all;
@@ -397,10 +408,10 @@ static void set_cookie(struct request *req, const char *value, int expire)
 	http_header(req, "Set-Cookie", c);
 }
 
-enum db_status http_websession_load(struct request *req)
+enum db_status http_websession_load(struct request *req, enum websession_use use)
 {
 	enum db_status st = websession_load(req->arena, fields_get(&req->cookies, cookie_name(req)),
-	    &req->websession);
+	    use, &req->websession);
 	mirror(req);
 	return st;
 }

@@ -59,7 +59,7 @@ void http_refused(struct request *req, int status, const char *title, const char
     const char *const *reasons, size_t nreasons);
 /* The browser session through its cookie (the only code that reads or writes it).
  * Finds the cookie's live session: fills req->user and req->csrf. */
-enum db_status http_websession_load(struct request *req);
+enum db_status http_websession_load(struct request *req, enum websession_use use);
 /* A visitor's form needs a CSRF token: gives a pre-session (a signed cookie, no row). */
 enum db_status http_websession_ensure_csrf(struct request *req);
 /* Signs user_id in with a fresh token and cookie; the previous one is gone. */
@@ -84,6 +84,8 @@ void http_field_error(struct request *req, struct tdict *page, const struct refu
 void fail_db(struct request *req, enum db_status st);
 /* The one error page. message may be NULL for the status's standard text. */
 void http_error(struct request *req, int status, const char *message);
+/* Drops the answer made so far (status, headers, body) and the session, to serve again. */
+void http_reset(struct request *req);
 /* Writes the answer; 1 when it also ended the request on the connection (the caller closes
  * it: FCGX_Free), 0 when the library's stream has it (the caller calls FCGX_Finish_r). */
 int http_send(struct request *req);
