@@ -6,12 +6,12 @@
 #include "db/shared_view.h"
 
 /* Dates, places and the order come from the session in the shared view (db/shared_view.h). */
-static struct db_stmt q_bookings = DB_STMT("cv_bookings",
+static struct db_stmt q_bookings = DB_READ("cv_bookings",
     "SELECT id, exam_code, status, session_id FROM bookings"
     " WHERE user_id = $1 AND status <> 'cancelled' AND live", 1);
 
 /* The sessions open for booking with their live counts; the rest is in the shared view. */
-static struct db_stmt q_open_seats = DB_STMT("cv_open_seats",
+static struct db_stmt q_open_seats = DB_READ("cv_open_seats",
     "SELECT id, capacity - booked_count, capacity, waitlisted_count FROM exam_sessions"
     " WHERE closed_at IS NULL AND closes_at > now() ORDER BY starts_at, id", 0);
 
@@ -178,7 +178,7 @@ enum db_status candidate_view_load(struct arena *a, const char *user_id, enum cv
 }
 
 /* Published sessions only: before publication a result does not exist for the candidate. */
-static struct db_stmt q_results = DB_STMT("cv_results",
+static struct db_stmt q_results = DB_READ("cv_results",
     "SELECT b.id, b.exam_code, e.title, to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD FMMonth YYYY'),"
     "   s.location, r.absent, r.written, e.pass_written,"
     "   trim_scale(CASE WHEN r.oral_resolved IS NOT NULL THEN r.oral_resolved::numeric"
@@ -196,7 +196,7 @@ enum db_status candidate_results_load(struct arena *a, const char *user_id, stru
     size_t *n)
 {
 	enum db_status st;
-	PGresult *r = db_run(a, &st, &q_results, user_id);
+	PGresult *r = db_read(a, &st, &q_results, user_id);
 	if (st != DB_OK)
 		return st;
 	*n = (size_t)db_rows(r);
@@ -226,7 +226,7 @@ static const struct exam_rules *rules_of(const struct exam_rules *r, size_t n, c
 	return NULL;
 }
 
-static struct db_stmt q_booking = DB_STMT("cv_booking",
+static struct db_stmt q_booking = DB_READ("cv_booking",
     "SELECT b.id, b.exam_code, e.title, b.status,"
     "   to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDay FMDD FMMonth YYYY, HH24:MI') || ' ' || s.time_zone,"
     "   s.location, s.cancel_until > now() AND s.closed_at IS NULL AND b.status <> 'cancelled',"

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct db_stmt q_levels = DB_STMT("catalogue_levels",
+static struct db_stmt q_levels = DB_READ("catalogue_levels",
     "SELECT level, title FROM levels ORDER BY level", 0);
-static struct db_stmt q_courses = DB_STMT("catalogue_courses",
+static struct db_stmt q_courses = DB_READ("catalogue_courses",
     "SELECT code, level, title, requires_mcq FROM courses ORDER BY level, sort", 0);
-static struct db_stmt q_exams = DB_STMT("catalogue_exams",
+static struct db_stmt q_exams = DB_READ("catalogue_exams",
     "SELECT code, title, level FROM exams ORDER BY sort", 0);
 
 void catalogue_calls(struct db_call calls[3])

@@ -386,6 +386,22 @@ PGresult *db_run(struct arena *a, enum db_status *st, struct db_stmt *q, ...)
 	return execute(a, st != NULL ? st : &dummy, &s);
 }
 
+PGresult *db_read(struct arena *a, enum db_status *st, struct db_stmt *q, ...)
+{
+	struct db_call call = { q, { NULL } };
+	PGresult *r;
+	enum db_status dummy;
+	va_list ap;
+	if (q->nparams > DB_CALL_PARAMS)
+		abort();
+	va_start(ap, q);
+	for (int i = 0; i < q->nparams; i++)
+		call.params[i] = va_arg(ap, const char *);
+	va_end(ap);
+	*(st != NULL ? st : &dummy) = db_batch(a, &call, 1, &r);
+	return r;
+}
+
 /* Reads what one queued command answered: its last result (kept), up to the NULL that
  * ends it. */
 static PGresult *pipeline_result(void)
@@ -474,6 +490,25 @@ static enum db_status batch_once(struct arena *a, struct db_call *calls, int n, 
 	return st;
 }
 
+/* A DB_READ statement, held to it once: a SELECT with no locking clause, no data-changing
+ * part and no call of a function that writes (SQL keywords are upper-case in this code).
+ * One that fails is logged and waits for the assumption's check like any other. */
+static int reads_only(struct db_stmt *q)
+{
+	static const char *const writes[] = { "INSERT", "UPDATE", "DELETE", "MERGE", "FOR SHARE",
+	    "FOR KEY SHARE", "nextval", "setval", "set_config", "audit_append", "pg_advisory",
+	    "pg_notify", NULL };
+	if (q->reads_only == 1) {
+		int ok = strncmp(q->sql, "SELECT ", 7) == 0;
+		for (int i = 0; writes[i] != NULL; i++)
+			ok &= strstr(q->sql, writes[i]) == NULL;
+		q->reads_only = ok ? 2 : 0;
+		if (!ok)
+			fprintf(stderr, "db: %s is declared DB_READ but may write: it waits for the check\n", q->name);
+	}
+	return q->reads_only == 2;
+}
+
 static enum db_status batch_retried(struct arena *a, struct db_call *calls, int n, PGresult **results)
 {
 	int idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
@@ -499,8 +534,12 @@ enum db_status db_batch(struct arena *a, struct db_call *calls, int n, PGresult 
 	}
 	if (!assumption_pending)
 		return batch_retried(a, calls, n, results);
-	/* Inside a transaction, or no room for it: the check goes alone, first. */
-	if (PQtransactionStatus(conn) != PQTRANS_IDLE || n + 1 > DB_MAX_BATCH) {
+	/* Inside a transaction, with a statement that may write, or no room for it: the check
+	 * goes alone, first. */
+	int reads = 1;
+	for (int i = 0; i < n; i++)
+		reads &= reads_only(calls[i].stmt);
+	if (!reads || PQtransactionStatus(conn) != PQTRANS_IDLE || n + 1 > DB_MAX_BATCH) {
 		enum db_status st = db_confirm(a);
 		return st != DB_OK ? st : batch_retried(a, calls, n, results);
 	}

@@ -60,11 +60,19 @@ struct db_stmt {
 	const char *sql;
 	int nparams;
 	unsigned prepared_on; /* the connection generation it was prepared on; 0: not yet */
+	int reads_only;       /* declared with DB_READ */
 };
-#define DB_STMT(name, sql, n) { (name), (sql), (n), 0 }
+#define DB_STMT(name, sql, n) { (name), (sql), (n), 0, 0 }
+/* A statement that only reads (a plain SELECT, no locking clause, no function that writes;
+ * tests/static/layers.py holds every one to that): it may travel with an assumption that is
+ * not confirmed yet (db_assume), in the same round trip. */
+#define DB_READ(name, sql, n) { (name), (sql), (n), 0, 1 }
 
 /* Runs a prepared statement; like db_query otherwise. */
 PGresult *db_run(struct arena *a, enum db_status *st, struct db_stmt *q, ...);
+/* The same for a DB_READ statement, as a batch of one (db_batch): a page's only statement
+ * then carries the check of what the page assumed (db_assume) instead of waiting for it. */
+PGresult *db_read(struct arena *a, enum db_status *st, struct db_stmt *q, ...);
 
 /* Several statements in one round trip (libpq pipeline mode): sent together, answered
  * together, one implicit transaction unless inside db_tx; at most 16. results[i] is statement i's
@@ -77,9 +85,9 @@ struct db_call {
 enum db_status db_batch(struct arena *a, struct db_call *calls, int n, PGresult **results);
 /* A page may start on what this process remembers (a signed-in session, say) before the
  * database has confirmed it, when the confirmation travels in the page's own round trip:
- * from db_assume on, the first db_batch outside a transaction carries the check as its first
- * statement (answered in the same transaction), and any other call runs the check alone
- * first, so that nothing reaches the database before the assumption is confirmed. When it
+ * from db_assume on, the first db_batch outside a transaction whose statements are all
+ * DB_READ carries the check as its first statement (answered in the same round trip and
+ * implicit transaction), and any other call runs the check alone first, so that nothing reaches the database before the assumption is confirmed. When it
  * does not hold, that call and every later one return DB_STALE until db_assume is called
  * again (NULL: assume nothing); the caller throws the page away and serves it afresh. The
  * check must read only. */

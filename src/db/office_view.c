@@ -13,7 +13,7 @@
 	" coalesce((extract(epoch FROM s.published_at) * 1e6)::bigint, 0)," \
 	" (extract(epoch FROM now()) * 1e6)::bigint"
 
-static struct db_stmt q_assigned = DB_STMT("ov_examiner_sessions",
+static struct db_stmt q_assigned = DB_READ("ov_examiner_sessions",
     "SELECT s.id, s.exam_code, to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY'),"
     "   s.location, s.booked_count, s.capacity, s.waitlisted_count," STATE_COLUMNS
     " FROM exam_sessions s JOIN session_examiners x ON x.session_id = s.id"
@@ -21,12 +21,12 @@ static struct db_stmt q_assigned = DB_STMT("ov_examiner_sessions",
 
 /* The candidates and the places on waiting lists; how many sessions are open or await
  * publication is counted from the shared view, by exam_session_state() itself. */
-static struct db_stmt q_counts = DB_STMT("ov_office_counts",
+static struct db_stmt q_counts = DB_READ("ov_office_counts",
     "SELECT (SELECT n FROM user_counts WHERE role = 'candidate'),"
     "   (SELECT coalesce(sum(waitlisted_count), 0) FROM exam_sessions WHERE waitlisted_count > 0)", 0);
 
 /* The live counts only: dates, places and times come from the shared view (db/shared_view.h). */
-static struct db_stmt q_unpublished = DB_STMT("ov_office_sessions",
+static struct db_stmt q_unpublished = DB_READ("ov_office_sessions",
     "SELECT id, booked_count, capacity, waitlisted_count"
     " FROM exam_sessions WHERE published_at IS NULL ORDER BY starts_at, id LIMIT 50", 0);
 
@@ -48,7 +48,7 @@ enum db_status examiner_view_load(struct arena *a, const char *user_id, struct e
 {
 	enum db_status st;
 	memset(out, 0, sizeof *out);
-	PGresult *r = db_run(a, &st, &q_assigned, user_id);
+	PGresult *r = db_read(a, &st, &q_assigned, user_id);
 	if (st != DB_OK)
 		return st;
 	out->assigned = sessions_parse(a, r, &out->nassigned);

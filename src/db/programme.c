@@ -10,15 +10,15 @@
  * the catalogue's copy of the editions (db/catalogue.h), kept per process. A join, an
  * aggregate per attendance and a look-up of the edition among all of them cost four
  * times as much in PostgreSQL. */
-static struct db_stmt q_attendances = DB_STMT("records_attendances",
+static struct db_stmt q_attendances = DB_READ("records_attendances",
     "SELECT a.id, a.course_code, a.attended_on::text, a.edition_id, m.taken_on::text, m.passed"
     " FROM attendances a LEFT JOIN mcq_attempts m ON m.attendance_id = a.id"
     " WHERE a.user_id = $1", 1);
-static struct db_stmt q_certificates = DB_STMT("records_certificates",
+static struct db_stmt q_certificates = DB_READ("records_certificates",
     "SELECT exam_code, number, (issued_at AT TIME ZONE 'Europe/Vienna')::date::text,"
     "   revoked_at IS NULL"
     " FROM certificates WHERE user_id = $1 ORDER BY issued_at", 1);
-static struct db_stmt q_attestations = DB_STMT("records_attestations",
+static struct db_stmt q_attestations = DB_READ("records_attestations",
     "SELECT kind, evidence_date::text FROM attestations WHERE user_id = $1", 1);
 
 void records_calls(const char *user_id, struct db_call calls[RECORDS__MAX])
@@ -154,7 +154,7 @@ static enum rule_kind kind_of(const char *s)
 
 static struct db_stmt q_rules = DB_STMT("rules_of_exam",
     RULE_COLUMNS " WHERE r.exam_code = $1 ORDER BY" RULE_ORDER, 1);
-static struct db_stmt q_rules_all = DB_STMT("rules_of_all_exams",
+static struct db_stmt q_rules_all = DB_READ("rules_of_all_exams",
     RULE_COLUMNS " ORDER BY r.exam_code," RULE_ORDER, 0);
 
 static struct rule *rules_parse(struct arena *a, const PGresult *r, int from, int to)
@@ -207,7 +207,7 @@ void rules_all_parse(struct arena *a, const PGresult *r, struct exam_rules **out
 	*n = k;
 }
 
-static struct db_stmt q_now = DB_STMT("clock_now",
+static struct db_stmt q_now = DB_READ("clock_now",
     "SELECT (extract(epoch FROM now()) * 1000000)::bigint,"
     "   (now() AT TIME ZONE 'Europe/Vienna')::date::text", 0);
 

@@ -5,14 +5,14 @@
 
 #include "db/catalogue.h"
 
-static struct db_stmt q_version = DB_STMT("shared_view_version",
+static struct db_stmt q_version = DB_READ("shared_view_version",
     "SELECT v, (extract(epoch FROM now()) * 1000000)::bigint,"
     "   (now() AT TIME ZONE 'Europe/Vienna')::date::text, epoch FROM shared_view_version", 0);
 
 #define US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 #define LOCAL(col, fmt) "to_char(" col " AT TIME ZONE s.time_zone, '" fmt "')"
 #define ZONED(col) LOCAL(col, "FMDD Mon YYYY, HH24:MI") " || ' ' || s.time_zone"
-static struct db_stmt q_sessions = DB_STMT("shared_view_sessions",
+static struct db_stmt q_sessions = DB_READ("shared_view_sessions",
     "SELECT s.id, s.exam_code, s.location, s.capacity,"
     "   " US("s.starts_at") ", " US("s.opens_at") ", " US("s.closes_at") ","
     "   coalesce(" US("s.closed_at") ", 0),"

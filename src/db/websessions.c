@@ -7,7 +7,7 @@
  * Reading a session writes nothing; last_seen_at is written at most once a minute, by a
  * separate UPDATE when it has become older than that (an UPDATE to the same value would
  * still write a row version and flush WAL at every page view). */
-static struct db_stmt q_session_load = DB_STMT("session_load",
+static struct db_stmt q_session_load = DB_READ("session_load",
     "SELECT u.id, u.email, u.full_name, u.role, s.last_seen_at < now() - interval '1 minute',"
     "   u.email_confirmed_at IS NOT NULL"
     " FROM websessions s LEFT JOIN users u ON u.id = s.user_id"

@@ -11,9 +11,10 @@ stack, each of which remembers the session by then, answers some of them.
 """
 import concurrent.futures
 import hashlib
+import os
 import re
 
-from harness import Client, add_user, check, ctl, login, require, run, sql_value, text_of
+from harness import VAR, Client, add_user, check, ctl, login, require, run, sql_value, text_of
 
 PASSWORD = "remembered-sessions-pw-1"
 ROUNDS = 40  # requests side by side: every worker of the stack answers some of them
@@ -158,6 +159,17 @@ def test_confirmation_shows_at_once():
           "before, the dashboard asks to confirm the address")
     check(not any("not confirmed yet" in t for t in texts),
           "after, none of the dashboards asks for it any more")
+
+
+def test_pages_read_only_with_the_check():
+    # Statements that travel with an unconfirmed session check must only read: the portal
+    # refuses (and logs) one declared so that could write. Every page above ran them.
+    c = candidate("rs-reads")
+    for path in ("/dashboard", "/exams", "/results", "/certificates"):
+        warm(c, path)
+    with open(os.path.join(VAR, "log", "portal.log"), encoding="utf-8", errors="replace") as f:
+        refused = [line for line in f if "declared DB_READ but may write" in line]
+    check(not refused, "no statement declared read-only was found to write", refused[:3])
 
 
 if __name__ == "__main__":

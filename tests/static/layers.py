@@ -6,7 +6,7 @@ programs (portal, cli, signer, mailer) on top.
   including folder: never from a lower layer into a higher one, never between programs;
 - the include graph of src/'s files has no cycle (so neither has the graph of folders);
 - no file outside src/db/ holds SQL, a PGresult, a libpq call or the db/ layer's statement
-  functions (db_query, db_exec, db_run, db_batch, db_val, db_rows, db_int): handlers and
+  functions (db_query, db_exec, db_run, db_read, db_batch, db_val, db_rows, db_int): handlers and
   programs get plain structs from db/ functions.
 
 Usage: python3 tests/static/layers.py [ROOT]; prints "ok - …" / "not ok - …" lines and
@@ -39,7 +39,7 @@ SYSTEM_INCLUDE = re.compile(r'^\s*#\s*include\s+<([^>]+)>', re.M)
 # SQL in a C string literal: a statement's first word, upper-case as the code writes SQL.
 SQL = re.compile(r'"\s*(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|BEGIN(?!:)|COMMIT|ROLLBACK|'
                  r'LISTEN|NOTIFY|CREATE\s+|ALTER\s+|DROP\s+|WITH\s+\w+\s+AS|SET\s+(LOCAL\s+)?\w+\s*(=|TO))\b')
-DB_ONLY = re.compile(r'\b(PGresult|PGconn|PQ[a-z]\w*|db_query|db_exec|db_run|db_batch|db_val|db_rows|db_int)\b')
+DB_ONLY = re.compile(r'\b(PGresult|PGconn|PQ[a-z]\w*|db_query|db_exec|db_run|db_read|db_batch|db_val|db_rows|db_int)\b')
 
 results = []
 
