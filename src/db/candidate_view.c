@@ -10,12 +10,74 @@ static struct db_stmt q_bookings = DB_READ("cv_bookings",
     "SELECT id, exam_code, status, session_id FROM bookings"
     " WHERE user_id = $1 AND status <> 'cancelled' AND live", 1);
 
-/* The sessions open for booking with their live counts; the rest is in the shared view. */
+/* The sessions open for booking with their live counts (the rest is in the shared view),
+ * kept per process with the seat version they were read under (sql/062_seat_versions.sql):
+ * a page reads only the version, in its own round trip, and the rows again only when it
+ * moved, as it does in the transaction of every booking, cancellation or change of a
+ * session's capacity or closing. The version comes with the rows, from the same snapshot. */
+static struct db_stmt q_seat_version = DB_READ("cv_seat_version",
+    "SELECT sum(v)::bigint FROM seat_versions", 0);
 static struct db_stmt q_open_seats = DB_READ("cv_open_seats",
-    "SELECT id, capacity - booked_count, capacity, waitlisted_count FROM exam_sessions"
-    " WHERE closed_at IS NULL AND closes_at > now() ORDER BY starts_at, id", 0);
+    "SELECT x.v, s.id, s.capacity - s.booked_count, s.capacity, s.waitlisted_count"
+    " FROM (SELECT sum(v)::bigint AS v FROM seat_versions) x"
+    " LEFT JOIN exam_sessions s ON s.closed_at IS NULL AND s.closes_at > now()"
+    " ORDER BY s.starts_at, s.id", 0);
 
-enum { Q_SHARED = RECORDS__MAX, Q_BOOKINGS, Q_SEATS, Q__MAX };
+struct seat {
+	const char *id, *left, *capacity, *waitlisted;
+	int full;
+};
+
+/* This process's copy of the open sessions' counts; valid for its seat version and for the
+ * shared view's version and epoch it was read beside (a re-created database starts its
+ * seat version again). */
+static struct {
+	int valid;
+	long long version, view_version, view_epoch;
+	struct arena *arena;
+	struct seat *rows; /* by start, then id */
+	size_t n;
+} seats;
+
+static enum db_status seats_current(struct arena *a, const PGresult *r, const struct shared_view *sv)
+{
+	if (db_rows(r) != 1 || db_val(r, 0, 0) == NULL)
+		return DB_ERROR;
+	if (seats.valid && seats.version == db_int(r, 0, 0) && seats.view_version == sv->version &&
+	    seats.view_epoch == sv->epoch)
+		return DB_OK;
+	enum db_status st;
+	PGresult *rows = db_read(a, &st, &q_open_seats);
+	if (st != DB_OK)
+		return st;
+	int n = db_rows(rows);
+	if (n < 1 || db_val(rows, 0, 0) == NULL)
+		return DB_ERROR;
+	seats.valid = 0;
+	if (seats.arena == NULL)
+		seats.arena = arena_new();
+	else
+		arena_reset(seats.arena);
+	seats.rows = arena_zalloc(seats.arena, sizeof *seats.rows * (size_t)(n + 1));
+	seats.n = 0;
+	for (int i = 0; i < n; i++) {
+		if (db_val(rows, i, 1) == NULL)
+			continue; /* no open session: the version alone */
+		seats.rows[seats.n++] = (struct seat){
+			.id = arena_strdup(seats.arena, db_val(rows, i, 1)),
+			.left = arena_strdup(seats.arena, db_val(rows, i, 2)),
+			.capacity = arena_strdup(seats.arena, db_val(rows, i, 3)),
+			.waitlisted = arena_strdup(seats.arena, db_val(rows, i, 4)),
+			.full = db_int(rows, i, 2) <= 0,
+		};
+	}
+	seats.version = db_int(rows, 0, 0);
+	seats.view_version = sv->version;
+	seats.view_epoch = sv->epoch;
+	seats.valid = 1;
+	return DB_OK;
+}
+
 
 struct booking_sort {
 	struct cv_booking b;
@@ -96,17 +158,19 @@ static int eligible_for(const struct candidate_view *v, const char *exam)
 	return 0;
 }
 
-static enum db_status parse_sessions(struct arena *a, const PGresult *r, const struct shared_view **sv,
-    int64_t now, struct candidate_view *v)
+static enum db_status parse_sessions(struct arena *a, const struct shared_view **sv, int64_t now,
+    struct candidate_view *v)
 {
-	v->sessions = arena_zalloc(a, sizeof *v->sessions * (size_t)(db_rows(r) + 1));
+	v->sessions = arena_zalloc(a, sizeof *v->sessions * (seats.n + 1));
 	v->nsessions = 0;
-	for (int i = 0; i < db_rows(r); i++) {
+	for (size_t i = 0; i < seats.n; i++) {
+		const struct seat *seat = &seats.rows[i];
 		const struct sv_session *c;
-		enum db_status st = session_of(sv, db_val(r, i, 0), &c);
+		enum db_status st = session_of(sv, seat->id, &c);
 		if (st != DB_OK)
 			return st;
-		if (c == NULL)
+		/* The copy may be older than the clock: a session whose booking closed since. */
+		if (c == NULL || !sv_session_upcoming(c, now))
 			continue;
 		const struct cat_exam *exam = catalogue_exam(v->cat, c->exam);
 		struct cv_session *s = &v->sessions[v->nsessions++];
@@ -115,10 +179,10 @@ static enum db_status parse_sessions(struct arena *a, const PGresult *r, const s
 		s->exam_title = exam ? exam->title : c->exam;
 		s->when = c->when_long;
 		s->location = c->location;
-		s->seats_left = db_val(r, i, 1);
-		s->full = db_int(r, i, 1) <= 0;
-		s->capacity = db_val(r, i, 2);
-		s->waitlisted = db_val(r, i, 3);
+		s->seats_left = seat->left;
+		s->full = seat->full;
+		s->capacity = seat->capacity;
+		s->waitlisted = seat->waitlisted;
 		s->opens = c->opens_at > now ? c->opens : NULL;
 		s->closes = c->closes;
 		s->cancel_until = c->cancel_until;
@@ -131,31 +195,102 @@ static enum db_status parse_sessions(struct arena *a, const PGresult *r, const s
 	return DB_OK;
 }
 
-/* One round trip: the shared view's version and the clock, the candidate's records and
- * bookings, and (exams page) the open sessions' counts. */
-enum db_status candidate_view_load(struct arena *a, const char *user_id, enum cv_page page,
+/* The records a candidate's pages read (records_calls, then the live bookings), kept per
+ * process for the candidates it serves lately: copies of their answers, filed under the
+ * account's records version (sql/063_records_version.sql) and the database's epoch. The
+ * version comes with the session, read before the records (never newer than they are), so a
+ * copy is at least as new as its version says; a page whose account has moved on reads them
+ * again. */
+enum { R_BOOKINGS = RECORDS__MAX, R__MAX };
+#define RECORDS_KEPT 64
+struct kept_records {
+	long long user_id, version, epoch;
+	PGresult *res[R__MAX]; /* NULL: the slot is empty */
+};
+static struct kept_records kept[RECORDS_KEPT];
+
+static struct kept_records *kept_of(long long user_id)
+{
+	struct kept_records *k = &kept[(unsigned long long)user_id % RECORDS_KEPT];
+	return k->res[0] != NULL && k->user_id == user_id ? k : NULL;
+}
+
+static void kept_clear(struct kept_records *k)
+{
+	for (int i = 0; i < R__MAX; i++) {
+		PQclear(k->res[i]);
+		k->res[i] = NULL;
+	}
+}
+
+/* Keeps copies of res (records, then bookings) for the user; NULL when out of memory. */
+static struct kept_records *keep(long long user_id, long long version, long long epoch,
+    PGresult *const res[R__MAX])
+{
+	struct kept_records *k = &kept[(unsigned long long)user_id % RECORDS_KEPT];
+	kept_clear(k);
+	for (int i = 0; i < R__MAX; i++)
+		if ((k->res[i] = PQcopyResult(res[i], PG_COPYRES_ATTRS | PG_COPYRES_TUPLES)) == NULL) {
+			kept_clear(k);
+			return NULL;
+		}
+	k->user_id = user_id;
+	k->version = version;
+	k->epoch = epoch;
+	return k;
+}
+
+static void records_and_bookings_calls(const char *user_id, struct db_call *calls)
+{
+	records_calls(user_id, calls);
+	calls[R_BOOKINGS] = (struct db_call){ &q_bookings, { user_id } };
+}
+
+/* One round trip: the shared view's version and the clock, the seat version (exams page),
+ * and the candidate's records and bookings unless this process has them as of the account's
+ * records version. A second one only for what moved: the records (read again) or the open
+ * sessions' counts. */
+enum db_status candidate_view_load(struct arena *a, const struct user *u, enum cv_page page,
     struct candidate_view *v)
 {
 	enum db_status st;
 	memset(v, 0, sizeof *v);
-	struct db_call calls[Q__MAX];
-	PGresult *res[Q__MAX];
-	int n = page == CV_EXAMS ? Q__MAX : Q_SEATS;
-	records_calls(user_id, calls);
-	shared_view_call(&calls[Q_SHARED]);
-	calls[Q_BOOKINGS] = (struct db_call){ &q_bookings, { user_id } };
-	calls[Q_SEATS] = (struct db_call){ &q_open_seats, { NULL } };
+	struct kept_records *kr = kept_of(u->id);
+	struct db_call calls[R__MAX + 2];
+	PGresult *res[R__MAX + 2];
+	int n = 0, at_view, at_seats = -1;
+	if (kr == NULL) {
+		records_and_bookings_calls(u->id_text, calls);
+		n = R__MAX;
+	}
+	shared_view_call(&calls[at_view = n++]);
+	if (page == CV_EXAMS)
+		calls[at_seats = n++] = (struct db_call){ &q_seat_version, { NULL } };
 	if ((st = db_batch(a, calls, n, res)) != DB_OK)
 		return st;
 
 	const struct shared_view *sv;
 	int64_t now;
 	const char *today;
+	if ((st = shared_view_get(res[at_view], &sv, &now, &today)) != DB_OK)
+		return st;
+	/* The records version is the one the page's session check read (db/websessions.c). */
+	PGresult *again[R__MAX], *const *rec = res;
+	if (kr != NULL && (kr->version != u->records_version || kr->epoch != sv->epoch)) {
+		records_and_bookings_calls(u->id_text, calls);
+		if ((st = db_batch(a, calls, R__MAX, again)) != DB_OK)
+			return st;
+		rec = again;
+		kr = NULL;
+	}
+	if (kr == NULL)
+		kr = keep(u->id, u->records_version, sv->epoch, rec);
+	if (kr != NULL)
+		rec = kr->res; /* else (out of memory) this page's own answers */
 	/* The catalogue after the shared view: read again first if the version moved. */
-	if ((st = shared_view_get(res[Q_SHARED], &sv, &now, &today)) != DB_OK ||
-	    (st = catalogue_get(&v->cat)) != DB_OK ||
-	    (st = records_parse(a, res, &v->rec)) != DB_OK ||
-	    (st = parse_bookings(a, res[Q_BOOKINGS], &sv, v)) != DB_OK)
+	if ((st = catalogue_get(&v->cat)) != DB_OK ||
+	    (st = records_parse(a, rec, &v->rec)) != DB_OK ||
+	    (st = parse_bookings(a, rec[R_BOOKINGS], &sv, v)) != DB_OK)
 		return st;
 
 	v->nexams = v->cat->nexams;
@@ -172,8 +307,11 @@ enum db_status candidate_view_load(struct arena *a, const char *user_id, enum cv
 		if (page == CV_DASHBOARD)
 			next_session(sv, now, e);
 	}
-	if (page == CV_EXAMS)
-		return parse_sessions(a, res[Q_SEATS], &sv, now, v);
+	if (page == CV_EXAMS) {
+		if ((st = seats_current(a, res[at_seats], sv)) != DB_OK)
+			return st;
+		return parse_sessions(a, &sv, now, v);
+	}
 	return DB_OK;
 }
 

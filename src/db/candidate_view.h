@@ -4,6 +4,7 @@
 #define ESONR_CANDIDATE_VIEW_H
 #include "db/catalogue.h"
 #include "db/programme.h"
+#include "domain/user.h"
 
 /* A live booking (not cancelled, session not published). */
 struct cv_booking {
@@ -43,7 +44,8 @@ struct candidate_view {
 
 enum cv_page { CV_DASHBOARD, CV_EXAMS };
 
-enum db_status candidate_view_load(struct arena *a, const char *user_id, enum cv_page page,
+/* The view for the signed-in candidate u (with the records version its session read). */
+enum db_status candidate_view_load(struct arena *a, const struct user *u, enum cv_page page,
     struct candidate_view *out);
 
 /* A published result (the results page). */

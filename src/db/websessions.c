@@ -9,7 +9,7 @@
  * still write a row version and flush WAL at every page view). */
 static struct db_stmt q_session_load = DB_READ("session_load",
     "SELECT u.id, u.email, u.full_name, u.role, s.last_seen_at < now() - interval '1 minute',"
-    "   u.email_confirmed_at IS NOT NULL"
+    "   u.email_confirmed_at IS NOT NULL, u.records_version"
     " FROM websessions s LEFT JOIN users u ON u.id = s.user_id"
     " WHERE s.token_hash = $1 AND s.expires_at > now()"
     "   AND (s.user_id IS NULL OR s.last_seen_at > now() - make_interval(secs => $2::int))", 2);
@@ -32,6 +32,7 @@ static int row_user(struct arena *a, const PGresult *r, struct user **user)
 	if (role_parse(db_val(r, 0, 3), &u->role) != 0)
 		return -1;
 	u->email_confirmed = db_val(r, 0, 5) != NULL && strcmp(db_val(r, 0, 5), "t") == 0;
+	u->records_version = db_int(r, 0, 6);
 	*user = u;
 	return 0;
 }
@@ -65,7 +66,7 @@ static int same(const char *a, const char *b)
 static int expectation_holds(const PGresult *r, void *ctx)
 {
 	struct websession_expectation *e = ctx;
-	const struct user *u = e->user;
+	struct user *u = e->user;
 	enum role role;
 	if (db_rows(r) != 1 || db_val(r, 0, 0) == NULL || db_int(r, 0, 0) != u->id)
 		return 0;
@@ -75,6 +76,7 @@ static int expectation_holds(const PGresult *r, void *ctx)
 		return 0;
 	e->held = 1;
 	e->due = same(db_val(r, 0, 4), "t");
+	u->records_version = db_int(r, 0, 6); /* as of now, not as remembered (not compared) */
 	return 1;
 }
 

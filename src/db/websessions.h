@@ -10,10 +10,10 @@
 enum db_status websession_row_find(struct arena *a, const char *token_hash, int idle_seconds,
     int *found, struct user **user);
 /* What a page assumes of a session this process remembers: that it is live and signed in
- * to user, as remembered. held and due are set when the page's round trip confirms it (due:
+ * to user, as remembered (but for its records' version, which is read as it is). held and due are set when the page's round trip confirms it (due:
  * its last use is over a minute old, for websession_row_touch). */
 struct websession_expectation {
-	const struct user *user;
+	struct user *user; /* its records_version is set to the one confirmed */
 	char idle[16];
 	int held, due;
 };

@@ -16,6 +16,7 @@ struct user {
 	const char *full_name;
 	enum role role;
 	int email_confirmed; /* the link sent at registration has been used */
+	long long records_version; /* moves with every change to the account's records (sql/063) */
 };
 
 /* The role's name as stored in users.role and typed to esonrctl. */

@@ -79,7 +79,7 @@ static void add_bookings(struct tdict *page, const struct candidate_view *v)
 enum db_status candidate_dashboard(struct request *req, struct tdict *page)
 {
 	struct candidate_view v;
-	enum db_status st = candidate_view_load(req->arena, req->user->id_text, CV_DASHBOARD, &v);
+	enum db_status st = candidate_view_load(req->arena, req->user, CV_DASHBOARD, &v);
 	if (st != DB_OK)
 		return st;
 	add_progress(page, &v);
@@ -91,7 +91,7 @@ enum db_status candidate_dashboard(struct request *req, struct tdict *page)
 void page_exams(struct request *req)
 {
 	struct candidate_view v;
-	enum db_status st = candidate_view_load(req->arena, req->user->id_text, CV_EXAMS, &v);
+	enum db_status st = candidate_view_load(req->arena, req->user, CV_EXAMS, &v);
 	if (st != DB_OK) {
 		fail_db(req, st);
 		return;
