@@ -490,20 +490,46 @@ static enum db_status batch_once(struct arena *a, struct db_call *calls, int n, 
 	return st;
 }
 
-/* A DB_READ statement, held to it once: a SELECT with no locking clause, no data-changing
- * part and no call of a function that writes (SQL keywords are upper-case in this code).
- * One that fails is logged and waits for the assumption's check like any other. */
+/* A DB_READ statement, held to it once: a SELECT with no upper-case word of a statement that
+ * writes or locks (SQL keywords are upper-case in this code) and no call of a function but
+ * the built-in ones that only compute (in this code a lower-case name followed by "(" is a
+ * call). One that fails is logged and waits for the assumption's check like any other. */
+static int sql_reads_only(const char *sql)
+{
+	static const char *const writes[] = { "INSERT", "UPDATE", "DELETE", "MERGE", "INTO",
+	    "FOR SHARE", "FOR KEY SHARE", "FOR NO KEY", "COPY", "CALL", "LOCK", NULL };
+	static const char *const pure[] = { "now", "extract", "to_char", "coalesce", "count", "sum",
+	    "min", "max", "make_interval", "date_trunc", "trim_scale", "greatest", "least", "encode",
+	    "length", "lower", "upper", "round", "abs", "exists", "nullif", NULL };
+	if (strncmp(sql, "SELECT ", 7) != 0)
+		return 0;
+	for (int i = 0; writes[i] != NULL; i++)
+		if (strstr(sql, writes[i]) != NULL)
+			return 0;
+	for (const char *p = sql; *p; p++) {
+		if (!(*p >= 'a' && *p <= 'z') && *p != '_')
+			continue;
+		if (p > sql && (p[-1] == '_' || p[-1] == '.' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+		    (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9')))
+			continue; /* inside a word */
+		size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz_0123456789");
+		if (p[n] == '(') {
+			int known = 0;
+			for (int i = 0; pure[i] != NULL; i++)
+				known |= strlen(pure[i]) == n && strncmp(p, pure[i], n) == 0;
+			if (!known)
+				return 0;
+		}
+		p += n - 1;
+	}
+	return 1;
+}
+
 static int reads_only(struct db_stmt *q)
 {
-	static const char *const writes[] = { "INSERT", "UPDATE", "DELETE", "MERGE", "FOR SHARE",
-	    "FOR KEY SHARE", "nextval", "setval", "set_config", "audit_append", "pg_advisory",
-	    "pg_notify", NULL };
 	if (q->reads_only == 1) {
-		int ok = strncmp(q->sql, "SELECT ", 7) == 0;
-		for (int i = 0; writes[i] != NULL; i++)
-			ok &= strstr(q->sql, writes[i]) == NULL;
-		q->reads_only = ok ? 2 : 0;
-		if (!ok)
+		q->reads_only = sql_reads_only(q->sql) ? 2 : 0;
+		if (q->reads_only == 0)
 			fprintf(stderr, "db: %s is declared DB_READ but may write: it waits for the check\n", q->name);
 	}
 	return q->reads_only == 2;

@@ -63,9 +63,10 @@ struct db_stmt {
 	int reads_only;       /* declared with DB_READ */
 };
 #define DB_STMT(name, sql, n) { (name), (sql), (n), 0, 0 }
-/* A statement that only reads (a plain SELECT, no locking clause, no function that writes;
- * tests/static/layers.py holds every one to that): it may travel with an assumption that is
- * not confirmed yet (db_assume), in the same round trip. */
+/* A statement that only reads (a plain SELECT, no locking clause, no function but built-in
+ * ones that only compute; db.c holds each to that when first used, and one that fails is
+ * logged and treated as any other): it may travel with an assumption that is not confirmed
+ * yet (db_assume), in the same round trip. */
 #define DB_READ(name, sql, n) { (name), (sql), (n), 0, 1 }
 
 /* Runs a prepared statement; like db_query otherwise. */
