@@ -107,6 +107,10 @@ static void dispatch(struct request *req)
 	enum db_status st = db_confirm(req->arena);
 	db_assume(NULL);
 	if (st == DB_STALE) {
+		/* make security-scan counts this pass too: a handler ran, on a session that had ended. */
+		if (trace_handlers && handled != NULL)
+			fprintf(stderr, "handler: %s %s (remembered session no longer held: served again)\n",
+			    req->method, handled);
 		http_reset(req);
 		use = WEBSESSION_READ_FRESH;
 		handled = serve(req, use);
