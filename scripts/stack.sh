@@ -434,7 +434,9 @@ sink_start() {
 	[ -n "$listen" ] || die "mail_sink needs an smtp://HOST:PORT smtp_url in $CONF"
 	mkdir -p "$dir/new" "$dir/cur" "$dir/tmp" # a Maildir (the sink only creates a missing one)
 	if is_root; then chown -R "$STACK_USER": "$dir"; fi
-	spawn_as_stack_user setsid "$SINK_PYTHON" -m aiosmtpd -n -l "$listen" -c aiosmtpd.handlers.Mailbox \
+	# Niced as the mailer is: it stands in for a mail server on another machine, and should
+	# not take the CPU from the pages it is measured beside.
+	spawn_as_stack_user setsid nice -n 10 "$SINK_PYTHON" -m aiosmtpd -n -l "$listen" -c aiosmtpd.handlers.Mailbox \
 		"$dir" </dev/null >>"$VAR/log/mail-sink.log" 2>&1
 	echo "$SPAWNED_PID" >"$VAR/run/mail-sink.pid"
 	while ! (exec 3<>"/dev/tcp/${listen%:*}/${listen##*:}") 2>/dev/null; do

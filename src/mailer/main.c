@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -219,6 +220,8 @@ static pid_t spawn_sender(int slot, void *arg)
 	return pid;
 }
 
+#define MAILER_NICE 10
+
 int main(int argc, char **argv)
 {
 	struct config cfg;
@@ -248,6 +251,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mailer: libsodium failed to initialise\n");
 		return 1;
 	}
+	/* Mail is not waited for as pages are: when both want the CPU (a booking rush sends a
+	 * mail per booking), the page workers win it, as the password-hashing pool lets them. */
+	if (setpriority(PRIO_PROCESS, 0, MAILER_NICE) != 0)
+		fprintf(stderr, "mailer: could not lower its priority: %s\n", strerror(errno));
 	if (smtp_global_init() != 0) {
 		fprintf(stderr, "mailer: libcurl failed to initialise\n");
 		return 1;
