@@ -252,17 +252,21 @@ static void rollback(struct arena *a)
 		db_exec(a, "ROLLBACK", 0);
 }
 
+static struct db_stmt q_begin_serializable = DB_STMT("tx_begin_serializable",
+    "BEGIN ISOLATION LEVEL SERIALIZABLE", 0);
+static struct db_stmt q_begin_committed = DB_STMT("tx_begin_read_committed",
+    "BEGIN ISOLATION LEVEL READ COMMITTED", 0);
+static struct db_stmt q_actor = DB_STMT("tx_actor", "SELECT set_config('esonr.session', $1, true)", 1);
+
 enum db_status db_tx(struct arena *a, enum db_isolation iso, db_tx_body body, void *ctx)
 {
 	enum db_status st = DB_ERROR;
-	const char *begin = iso == DB_SERIALIZABLE ? "BEGIN ISOLATION LEVEL SERIALIZABLE" :
-	    "BEGIN ISOLATION LEVEL READ COMMITTED";
 	for (int attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
-		st = db_exec(a, begin, 0);
-		if (st != DB_OK)
-			return st;
-		if (tx_websession[0] && (st = db_exec(a, "SELECT set_config('esonr.session', $1, true)", 1,
-		    tx_websession)) != DB_OK) {
+		/* BEGIN and the session's actor in one round trip. */
+		struct db_call start[2] = { { iso == DB_SERIALIZABLE ? &q_begin_serializable : &q_begin_committed,
+		    { NULL } }, { &q_actor, { tx_websession } } };
+		PGresult *started[2];
+		if ((st = db_batch(a, start, tx_websession[0] ? 2 : 1, started)) != DB_OK) {
 			rollback(a);
 			return st;
 		}
