@@ -129,16 +129,24 @@ static enum db_status book_body(struct arena *a, void *p)
 		return DB_REFUSED;
 	}
 
-	PGresult *b = db_run(a, &st, &q_book_insert, c->session_id, c->user_id);
+	/* The seat and its mail in one round trip: the session's lock, which every booking of a
+	 * rush waits for, is held for that round trip and the commit's. (The commit stays a
+	 * round trip of its own, so that a worker that dies while its booking waits for the
+	 * lock leaves nothing behind: the server sees it gone before it would commit.) */
+	struct db_call last[2] = { { &q_book_insert, { c->session_id, c->user_id } } };
+	PGresult *lr[2];
+	outbox_new_booking_call(&last[1], c->session_id, c->user_id);
+	st = db_batch(a, last, 2, lr);
 	if (st == DB_CONFLICT)
 		return refuse(out, REFUSAL_CONFLICT, "You already have a booking for this examination.");
 	if (st != DB_OK)
 		return st;
-	if (db_rows(b) != 1)
+	const PGresult *b = lr[0];
+	if (db_rows(b) != 1) /* nothing was written: no seat, no mail */
 		return refuse(out, REFUSAL_CONFLICT, "Booking for this session has closed.");
 	out->booking_id = db_int(b, 0, 0);
 	out->status = strcmp(db_val(b, 0, 1), "booked") == 0 ? "booked" : "waitlisted";
-	return outbox_booking(a, out->booking_id, *out->status == 'b' ? OUTBOX_BOOKED : OUTBOX_WAITLISTED);
+	return DB_OK;
 }
 
 enum db_status booking_create(struct arena *a, const char *user_id, const char *session_id,

@@ -24,6 +24,9 @@ const char *outbox_kind_name(enum outbox_kind k);
 
 /* Hooks, each inside the caller's transaction: one statement that copies the facts. */
 enum db_status outbox_booking(struct arena *a, long long booking_id, enum outbox_kind k);
+/* The same for the booking the statements before it in a batch just made (booked or
+ * waitlisted, as it came out): the session's and candidate's live booking. */
+void outbox_new_booking_call(struct db_call *call, const char *session_id, const char *user_id);
 /* One results mail per candidate booked on the session. */
 enum db_status outbox_results(struct arena *a, const char *session_id);
 enum db_status outbox_certificate(struct arena *a, const char *number, enum outbox_kind k);
