@@ -31,22 +31,24 @@ const char *outbox_kind_name(enum outbox_kind k)
 
 /* Prepared: a booking writes it under its session's lock, where planning this join (1-3 ms)
  * made every booking of a rush wait for all the ones before it. */
-#define BOOKING_MAIL(kind, which) \
+#define BOOKING_MAIL(kind, more, which) \
     "INSERT INTO outbox (kind, user_id, to_addr, to_name, payload)" \
     " SELECT " kind ", u.id, u.email, u.full_name, (to_jsonb(c) - 'user_id') || jsonb_build_object(" \
     "   'name', u.full_name, 'exam', b.exam_code, 'exam_title', e.title," \
     "   'when', " LOCAL_WHEN("s.starts_at") ", 'location', s.location," \
-    "   'cancel_until', " LOCAL_WHEN("s.cancel_until") "," \
-    "   'position', (SELECT count(*) + 1 FROM bookings w WHERE w.session_id = b.session_id" \
-    "      AND w.status = 'waitlisted' AND (w.created_at, w.id) < (b.created_at, b.id))::text)" \
+    "   'cancel_until', " LOCAL_WHEN("s.cancel_until") more ")" \
     " FROM booking_calendar c JOIN bookings b ON b.id = c.booking_id" \
     " JOIN exam_sessions s ON s.id = b.session_id JOIN exams e ON e.code = b.exam_code" \
     " JOIN users u ON u.id = b.user_id WHERE " which
-static struct db_stmt q_booking = DB_STMT("outbox_booking", BOOKING_MAIL("$2", "c.booking_id = $1"), 2);
+/* A cancellation's mail, and a promotion's from the waiting list (by the booking's id). */
+static struct db_stmt q_booking = DB_STMT("outbox_booking", BOOKING_MAIL("$2", "", "c.booking_id = $1"), 2);
 /* The mail of the booking just made, by its session and candidate (their one live booking:
- * bookings_one_live_per_exam), so that it can be queued in the booking's last round trip. */
+ * bookings_one_live_per_exam), so that it can be queued in the booking's last round trip;
+ * a waiting list's mail says the place on it. */
 static struct db_stmt q_new_booking = DB_STMT("outbox_new_booking",
     BOOKING_MAIL("CASE b.status WHEN 'booked' THEN 'booked' ELSE 'waitlisted' END",
+    ", 'position', (SELECT count(*) + 1 FROM bookings w WHERE w.session_id = b.session_id"
+    "   AND w.status = 'waitlisted' AND (w.created_at, w.id) < (b.created_at, b.id))::text",
     "b.session_id = $1 AND b.user_id = $2 AND b.live AND b.status IN ('booked', 'waitlisted')"), 2);
 
 void outbox_new_booking_call(struct db_call *call, const char *session_id, const char *user_id)

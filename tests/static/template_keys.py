@@ -121,6 +121,33 @@ def call_args(text, open_paren):
     return args
 
 
+def expand_macros(text, src):
+    """TEXT with the uses of SRC's function-like macros written out once (not the macros
+    their bodies use): a statement built from one, as the SQL of src/db/outbox.c's booking
+    mails is, reads as if it were written whole."""
+    macros = {}
+    for m in re.finditer(r"^#define\s+(\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)", src, re.M):
+        params = [p.strip() for p in m.group(2).split(",") if p.strip()]
+        macros[m.group(1)] = (params, m.group(3).replace("\\\n", " "))
+    out, i = [], 0
+    for m in re.finditer(r"\b(\w+)\s*\(", text):
+        if m.start() < i or m.group(1) not in macros:
+            continue
+        params, body = macros[m.group(1)]
+        args = [a for _, a in call_args(text, m.end() - 1)]
+        end = args and (text.index(args[-1], m.end() - 1) + len(args[-1]) + 1) or m.end()
+        # Parameters are replaced outside the body's string literals only.
+        parts = re.split(r'("(?:[^"\\]|\\.)*")', body)
+        for k in range(0, len(parts), 2):
+            for p, a in zip(params, args):
+                parts[k] = re.sub(r"\b" + re.escape(p) + r"\b", lambda _m, a=a: a, parts[k])
+        out.append(text[i:m.start()])
+        out.append("".join(parts))
+        i = end
+    out.append(text[i:])
+    return "".join(out)
+
+
 def literal(arg):
     m = re.fullmatch(r'\s*"((?:[^"\\]|\\.)*)"\s*', arg)
     return m.group(1) if m else None
@@ -347,7 +374,7 @@ def mail_checks(report):
     for rel, src in sources.items():
         for m in re.finditer(r"\bstruct\s+db_stmt\s+(\w+)\s*=\s*DB_STMT\s*\(", src):
             args = call_args(src, m.end() - 1)
-            text = "".join(t for _, t in args[1:2])
+            text = expand_macros("".join(t for _, t in args[1:2]), src)
             stmts[(rel, m.group(1))] = "".join(x.group(1) for x in STRING_RE.finditer(text))
 
     # The hooks: functions whose SQL inserts into outbox.
@@ -357,10 +384,16 @@ def mail_checks(report):
             body = src[start:end]
             sql = "".join(m.group(1) for m in STRING_RE.finditer(body))
             sql += "".join(stmts.get((rel, q), "") for q in re.findall(r"&\s*(\w+)", body))
-            ins = re.search(r"INSERT\s+INTO\s+outbox\s*\(\s*kind\b[^)]*\)\s*SELECT\s+('(\w+)'|\$\d+)", sql)
+            ins = re.search(r"INSERT\s+INTO\s+outbox\s*\(\s*kind\b[^)]*\)\s*SELECT\s+('(\w+)'|\$\d+|CASE\b(.*?)\bEND\b)",
+                            sql, re.S)
             if not ins:
                 continue
-            kinds = {ins.group(2)} if ins.group(2) else {kind_names.get(k, k) for k in caller_kinds(name, set())}
+            if ins.group(3) is not None:  # CASE … THEN 'kind' … ELSE 'kind' END
+                kinds = set(re.findall(r"\b(?:THEN|ELSE)\s+'(\w+)'", ins.group(3)))
+            elif ins.group(2):
+                kinds = {ins.group(2)}
+            else:
+                kinds = {kind_names.get(k, k) for k in caller_kinds(name, set())}
             keys = {}
             for m in re.finditer(r"\bjsonb_build_object\s*\(", sql):
                 for k in sql_items(sql, m.end(), depth=1)[0::2]:
