@@ -161,6 +161,23 @@ enum db_status outbox_claimers(struct arena *a, const char *host, const char ***
 	return DB_OK;
 }
 
+/* The sender's statements for every message, prepared: planned at each message, they cost
+ * the server more than the rest of a booking did (a rush sends a mail per booking). */
+static struct db_stmt q_claim = DB_STMT("outbox_claim",
+    "UPDATE outbox SET state = 'sending', attempts = attempts + 1,"
+    "   lease_until = now() + make_interval(secs => $1::int), claimed_by = $2"
+    " WHERE id = (SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= now()"
+    "   ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    " RETURNING id, kind, to_addr, to_name, message_id,"
+    "   to_char(created_at AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS \"+0000\"'), attempts", 2);
+static struct db_stmt q_payload = DB_STMT("outbox_payload",
+    "SELECT key, value FROM outbox, jsonb_each_text(payload) WHERE id = $1", 1);
+static struct db_stmt q_handed_over = DB_STMT("outbox_handed_over",
+    "UPDATE outbox SET state = 'handed_over' WHERE id = $1 AND state = 'sending'", 1);
+static struct db_stmt q_sent = DB_STMT("outbox_sent",
+    "UPDATE outbox SET state = 'sent', sent_at = now(), lease_until = NULL, claimed_by = NULL,"
+    " last_error = NULL, payload = payload - 'token' WHERE id = $1", 1);
+
 enum db_status outbox_claim(struct arena *a, int lease_seconds, const char *claimer,
     struct outbox_message *m, int *found)
 {
@@ -168,14 +185,7 @@ enum db_status outbox_claim(struct arena *a, int lease_seconds, const char *clai
 	char lease[16];
 	snprintf(lease, sizeof lease, "%d", lease_seconds);
 	*found = 0;
-	PGresult *r = db_query(a, &st,
-	    "UPDATE outbox SET state = 'sending', attempts = attempts + 1,"
-	    "   lease_until = now() + make_interval(secs => $1::int), claimed_by = $2"
-	    " WHERE id = (SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= now()"
-	    "   ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-	    " RETURNING id, kind, to_addr, to_name, message_id,"
-	    "   to_char(created_at AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS \"+0000\"'), attempts",
-	    2, lease, claimer);
+	PGresult *r = db_run(a, &st, &q_claim, lease, claimer);
 	if (st != DB_OK || db_rows(r) != 1)
 		return st;
 	memset(m, 0, sizeof *m);
@@ -186,8 +196,7 @@ enum db_status outbox_claim(struct arena *a, int lease_seconds, const char *clai
 	m->message_id = db_val(r, 0, 4);
 	m->created_rfc5322 = db_val(r, 0, 5);
 	m->attempts = (int)db_int(r, 0, 6);
-	PGresult *p = db_query(a, &st,
-	    "SELECT key, value FROM outbox, jsonb_each_text(payload) WHERE id = $1", 1, db_val(r, 0, 0));
+	PGresult *p = db_run(a, &st, &q_payload, db_val(r, 0, 0));
 	if (st != DB_OK)
 		return st;
 	m->n = (size_t)db_rows(p);
@@ -208,14 +217,16 @@ static const char *id_text(struct arena *a, long long id)
 
 enum db_status outbox_mark_handed_over(struct arena *a, long long id)
 {
-	return db_exec(a, "UPDATE outbox SET state = 'handed_over' WHERE id = $1 AND state = 'sending'",
-	    1, id_text(a, id));
+	enum db_status st;
+	db_run(a, &st, &q_handed_over, id_text(a, id));
+	return st;
 }
 
 enum db_status outbox_mark_sent(struct arena *a, long long id)
 {
-	return db_exec(a, "UPDATE outbox SET state = 'sent', sent_at = now(), lease_until = NULL, claimed_by = NULL,"
-	    " last_error = NULL, payload = payload - 'token' WHERE id = $1", 1, id_text(a, id));
+	enum db_status st;
+	db_run(a, &st, &q_sent, id_text(a, id));
+	return st;
 }
 
 enum db_status outbox_mark_retry(struct arena *a, long long id, int delay_seconds,
