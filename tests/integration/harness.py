@@ -406,6 +406,19 @@ def roster(session):
     return [line.split("\t") for line in out.splitlines()]
 
 
+def side_by_side(client, path, rounds, method="GET"):
+    """ROUNDS requests of PATH with CLIENT's cookies, 8 at a time, each on a connection of its
+    own (so that every worker of the stack answers some): [(status, headers, body)]."""
+    import concurrent.futures
+    cookies = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+    def one(_):
+        return Client().request(method, path, headers={"Cookie": cookies})
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        return list(pool.map(one, range(rounds)))
+
+
 def post_oversized(path, size, content_type="application/octet-stream"):
     """POSTs SIZE bytes over a raw socket (nginx may answer before the body is sent); returns the raw answer."""
     u = urllib.parse.urlsplit(URL)

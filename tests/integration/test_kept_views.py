@@ -6,10 +6,9 @@ and no candidate ever sees another's records. Each change is checked over many r
 side by side, so that every worker, each of which has the page's data kept by then, answers
 some of them.
 """
-import concurrent.futures
 import re
 
-from harness import Client, add_session, check, ctl, register, require, run, sql_rows, sql_value, text_of
+from harness import add_session, side_by_side, check, ctl, register, require, run, sql_rows, sql_value, text_of
 
 PASSWORD = "kept-views-pass-2027"
 LOCATION = "Graz, Kept Hall"
@@ -17,15 +16,8 @@ ROUNDS = 40
 
 
 def many(client, path):
-    """ROUNDS GETs of PATH with CLIENT's cookies, 8 at a time: [(status, body)]."""
-    cookies = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-
-    def one(_):
-        status, _, body = Client().request("GET", path, headers={"Cookie": cookies})
-        return status, body
-
-    with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        return list(pool.map(one, range(ROUNDS)))
+    """ROUNDS GETs of PATH with CLIENT's cookies, side by side: [(status, body)]."""
+    return [(status, body) for status, _, body in side_by_side(client, path, ROUNDS)]
 
 
 def article(body, session):

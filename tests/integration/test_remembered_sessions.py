@@ -9,27 +9,19 @@ minute.
 Every change is checked over many requests sent side by side, so that every worker of the
 stack, each of which remembers the session by then, answers some of them.
 """
-import concurrent.futures
 import hashlib
 import os
 import re
 
-from harness import VAR, Client, add_user, check, ctl, login, require, run, sql_value, text_of
+from harness import VAR, Client, add_user, side_by_side, check, ctl, login, require, run, sql_value, text_of
 
 PASSWORD = "remembered-sessions-pw-1"
 ROUNDS = 40  # requests side by side: every worker of the stack answers some of them
 
 
 def many(client, path, method="GET"):
-    """ROUNDS requests with CLIENT's cookies, 8 at a time; [(status, headers, body)]."""
-    cookies = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-
-    def one(_):
-        c = Client()
-        return c.request(method, path, headers={"Cookie": cookies})
-
-    with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        return list(pool.map(one, range(ROUNDS)))
+    """ROUNDS requests with CLIENT's cookies, side by side: [(status, headers, body)]."""
+    return side_by_side(client, path, ROUNDS, method)
 
 
 def warm(client, path="/dashboard"):
