@@ -100,6 +100,21 @@ def wrk_result(p):
     return r
 
 
+def paced(pages):
+    """wrk over each (key, path, cookie), the first being anonymous `/`. A shared machine's
+    speed drifts within a run (here by up to a factor of two within minutes), so each page's
+    ratio is to anonymous `/` measured right before and right after it (half as long, the
+    mean of the two), not to the one measurement at the start."""
+    out = {}
+    anon = [wrk("/", seconds=max(2, SECONDS // 2))]
+    for key, path, cookie in pages:
+        r = wrk(path, cookie)
+        anon.append(wrk("/", seconds=max(2, SECONDS // 2)))
+        r["ratio"] = r["rps"] / ((anon[-2]["rps"] + anon[-1]["rps"]) / 2)
+        out[key] = r
+    return out
+
+
 def worker_rss():
     """Resident memory (KiB) of each FastCGI worker (the portal parent's children)."""
     parent = open(os.path.join(VAR, "run", "portal.pid")).read().strip()
@@ -257,15 +272,12 @@ def main():
         if status != 200:
             sys.exit(f"bench: GET {path} answered {status}")
 
-    small = {}
     rss_before = worker_rss()
     global requests_served
     requests_served = 0
-    small["anon"] = wrk("/")
-    for name, path, c in (("dash_c", "/dashboard", cand), ("dash_e", "/dashboard", exam),
-                          ("dash_a", "/dashboard", admin), ("exams", "/exams", cand),
-                          ("results", "/results", cand), ("verify", f"/verify/{number}", None)):
-        small[name] = wrk(path, c)
+    small = paced([("anon", "/", None), ("dash_c", "/dashboard", cand), ("dash_e", "/dashboard", exam),
+                   ("dash_a", "/dashboard", admin), ("exams", "/exams", cand),
+                   ("results", "/results", cand), ("verify", f"/verify/{number}", None)])
 
     t5000 = load(101, 5000, 0, pw_hash)
     counts = psql("SELECT (SELECT count(*) FROM users WHERE role = 'candidate') || ' candidates, ' ||"
@@ -286,9 +298,7 @@ def main():
         ("/results candidate", "/results", cand, "results"),
         (f"/verify/{{number}}", f"/verify/{number}", None, "verify"),
     ]
-    full = {}
-    for label, path, c, key in rows:
-        full[label] = wrk(path, c)
+    full = paced([(label, path, c) for label, path, c, key in rows])
 
     # Logins flat out (16 connections) while candidates read /results.
     script = login_script(16)
@@ -301,16 +311,15 @@ def main():
     rush = booking_rush()
     rss_after = worker_rss()
 
-    base = full["/ anonymous"]["rps"]
     print()
     print(f"{'page (5,000 candidates)':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs anon /':>9}"
           f"   {'100 cand.: req/s':>16} {'p99 ms':>7} {'vs anon /':>9}")
     for label, path, c, key in rows:
         r = full[label]
-        line = f"{label:34} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['rps'] / base:9.2f}"
+        line = f"{label:34} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['ratio']:9.2f}"
         if key:
             s = small[key]
-            line += f"   {s['rps']:16.0f} {s['p99']:7.2f} {s['rps'] / small['anon']['rps']:9.2f}"
+            line += f"   {s['rps']:16.0f} {s['p99']:7.2f} {s['ratio']:9.2f}"
         if r["bad"]:
             line += f"   ({r['bad']} non-2xx/3xx!)"
         print(line)
