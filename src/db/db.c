@@ -296,13 +296,14 @@ enum db_status db_script(const char *sql)
 	return st;
 }
 
+/* Counts only other sessions' notifications: a listener's own statements do not wake it. */
 static int drain_notifications(void)
 {
 	int got = 0;
 	PGnotify *n;
 	while ((n = PQnotifies(conn)) != NULL) {
+		got |= n->be_pid != PQbackendPID(conn);
 		PQfreemem(n);
-		got = 1;
 	}
 	return got;
 }

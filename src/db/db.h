@@ -103,9 +103,9 @@ void db_assume(const struct db_assumption *a);
  * it held (or nothing was assumed), DB_STALE when not, or the failure that left it open. */
 enum db_status db_confirm(struct arena *a);
 
-/* For a LISTENing process: waits until a notification arrives (and drains them all) or
- * timeout_ms passes. 1 notified, 0 timed out, -1 the connection is gone (LISTEN again
- * after reconnecting). */
+/* For a LISTENing process: waits until a notification of another session arrives (and
+ * drains them all; its own are dropped) or timeout_ms passes. 1 notified, 0 timed out, -1
+ * the connection is gone (LISTEN again after reconnecting). */
 int db_wait_notify(int timeout_ms);
 
 /* A refused action: fills *ref (see domain/refusal.h) and returns DB_REFUSED, so that a
