@@ -129,14 +129,16 @@ static enum db_status book_body(struct arena *a, void *p)
 		return DB_REFUSED;
 	}
 
-	/* The seat and its mail in one round trip: the session's lock, which every booking of a
-	 * rush waits for, is held for that round trip and the commit's. (The commit stays a
-	 * round trip of its own, so that a worker that dies while its booking waits for the
-	 * lock leaves nothing behind: the server sees it gone before it would commit.) */
-	struct db_call last[2] = { { &q_book_insert, { c->session_id, c->user_id } } };
-	PGresult *lr[2];
+	/* The seat, its mail and the commit in one round trip: the session's lock, which every
+	 * booking of a rush waits for, is held for that round trip only, not also for the
+	 * worker's turn to send COMMIT. A worker that dies while its booking waits for the lock
+	 * leaves nothing behind: the server looks for its client while it waits (db_configure)
+	 * and rolls back. No row: nothing was written, and the empty commit is harmless. */
+	struct db_call last[3] = { { &q_book_insert, { c->session_id, c->user_id } } };
+	PGresult *lr[3];
 	outbox_new_booking_call(&last[1], c->session_id, c->user_id);
-	st = db_batch(a, last, 2, lr);
+	db_commit_call(&last[2]);
+	st = db_batch(a, last, 3, lr);
 	if (st == DB_CONFLICT)
 		return refuse(out, REFUSAL_CONFLICT, "You already have a booking for this examination.");
 	if (st != DB_OK)

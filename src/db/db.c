@@ -34,8 +34,12 @@ void db_set_websession(const char *token_hash_hex)
 
 void db_configure(const char *ci)
 {
-	/* A short connect timeout keeps a down database a quick 503, not a hung worker. */
-	snprintf(conninfo, sizeof conninfo, "%s connect_timeout=3 application_name=esonr", ci);
+	/* A short connect timeout keeps a down database a quick 503, not a hung worker. The
+	 * server looks every 100 ms, while a statement runs or waits for a lock, whether we are
+	 * still there, and if not rolls back: a worker that dies while its batch waits for a lock
+	 * leaves nothing behind even when the batch ends in COMMIT (db_commit_call). */
+	snprintf(conninfo, sizeof conninfo, "%s connect_timeout=3 application_name=esonr"
+	    " options='-c client_connection_check_interval=100'", ci);
 }
 
 const char *db_error(void)
@@ -257,6 +261,12 @@ static struct db_stmt q_begin_serializable = DB_STMT("tx_begin_serializable",
 static struct db_stmt q_begin_committed = DB_STMT("tx_begin_read_committed",
     "BEGIN ISOLATION LEVEL READ COMMITTED", 0);
 static struct db_stmt q_actor = DB_STMT("tx_actor", "SELECT set_config('esonr.session', $1, true)", 1);
+static struct db_stmt q_commit = DB_STMT("tx_commit", "COMMIT", 0);
+
+void db_commit_call(struct db_call *call)
+{
+	*call = (struct db_call){ &q_commit, { NULL } };
+}
 
 enum db_status db_tx(struct arena *a, enum db_isolation iso, db_tx_body body, void *ctx)
 {
@@ -271,7 +281,8 @@ enum db_status db_tx(struct arena *a, enum db_isolation iso, db_tx_body body, vo
 			return st;
 		}
 		st = body(a, ctx);
-		if (st == DB_OK)
+		/* A body may have committed in its last batch (db_commit_call). */
+		if (st == DB_OK && PQtransactionStatus(conn) != PQTRANS_IDLE)
 			st = db_exec(a, "COMMIT", 0);
 		if (st == DB_OK)
 			return DB_OK;

@@ -41,6 +41,11 @@ enum db_isolation { DB_SERIALIZABLE, DB_READ_COMMITTED };
  * COMMIT) runs the body again, a few times: bodies must not keep state between runs. */
 typedef enum db_status (*db_tx_body)(struct arena *a, void *ctx);
 enum db_status db_tx(struct arena *a, enum db_isolation iso, db_tx_body body, void *ctx);
+/* COMMIT as the last call of a body's last batch: the transaction's last statements and its
+ * commit in one round trip (db_tx then has nothing left to commit). A statement of the batch
+ * that fails leaves the transaction uncommitted, and db_tx rolls it back. */
+struct db_call;
+void db_commit_call(struct db_call *call);
 
 /* The signed-in browser session of the request being served (the hash of its token, 64
  * hex digits), or NULL. Every db_tx passes it to PostgreSQL (esonr.session, local to the

@@ -95,13 +95,16 @@ def _safe(fn):
 
 def killed_in_the_middle(lock_sql, request):
     """Holds LOCK_SQL, sends REQUEST (a function) from a thread, SIGKILLs the worker caught
-    waiting, releases; returns what the client got."""
+    waiting, releases; returns what the client got. The release comes a moment after the
+    kill: the server looks for a vanished client every 100 ms while a statement waits
+    (client_connection_check_interval, src/db/db.c), and a batch may end in COMMIT."""
     holder = Holder(lock_sql)
     t, result = in_background(request)
     worker = waiting_worker()
     check(worker is not None, "the worker serving the request is caught mid-transaction", worker)
     if worker:
         os.kill(worker, signal.SIGKILL)
+        time.sleep(0.5)
     holder.release()
     t.join(60)
     return result.get("answer"), worker
