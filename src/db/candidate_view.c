@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/kept.h"
 #include "db/shared_view.h"
 
 /* Dates, places and the order come from the session in the shared view (db/shared_view.h). */
@@ -15,8 +16,6 @@ static struct db_stmt q_bookings = DB_READ("cv_bookings",
  * a page reads only the version, in its own round trip, and the rows again only when it
  * moved, as it does in the transaction of every booking, cancellation or change of a
  * session's capacity or closing. The version comes with the rows, from the same snapshot. */
-static struct db_stmt q_seat_version = DB_READ("cv_seat_version",
-    "SELECT sum(v)::bigint FROM seat_versions", 0);
 static struct db_stmt q_open_seats = DB_READ("cv_open_seats",
     "SELECT x.v, s.id, s.capacity - s.booked_count, s.capacity, s.waitlisted_count"
     " FROM (SELECT sum(v)::bigint AS v FROM seat_versions) x"
@@ -203,42 +202,7 @@ static enum db_status parse_sessions(struct arena *a, const struct shared_view *
  * again. */
 enum { R_BOOKINGS = RECORDS__MAX, R__MAX };
 #define RECORDS_KEPT 64
-struct kept_records {
-	long long user_id, version, epoch;
-	PGresult *res[R__MAX]; /* NULL: the slot is empty */
-};
-static struct kept_records kept[RECORDS_KEPT];
-
-static struct kept_records *kept_of(long long user_id)
-{
-	struct kept_records *k = &kept[(unsigned long long)user_id % RECORDS_KEPT];
-	return k->res[0] != NULL && k->user_id == user_id ? k : NULL;
-}
-
-static void kept_clear(struct kept_records *k)
-{
-	for (int i = 0; i < R__MAX; i++) {
-		PQclear(k->res[i]);
-		k->res[i] = NULL;
-	}
-}
-
-/* Keeps copies of res (records, then bookings) for the user; NULL when out of memory. */
-static struct kept_records *keep(long long user_id, long long version, long long epoch,
-    PGresult *const res[R__MAX])
-{
-	struct kept_records *k = &kept[(unsigned long long)user_id % RECORDS_KEPT];
-	kept_clear(k);
-	for (int i = 0; i < R__MAX; i++)
-		if ((k->res[i] = PQcopyResult(res[i], PG_COPYRES_ATTRS | PG_COPYRES_TUPLES)) == NULL) {
-			kept_clear(k);
-			return NULL;
-		}
-	k->user_id = user_id;
-	k->version = version;
-	k->epoch = epoch;
-	return k;
-}
+static struct kept kept[RECORDS_KEPT]; /* key: the account; v: its records version, the epoch */
 
 static void records_and_bookings_calls(const char *user_id, struct db_call *calls)
 {
@@ -255,7 +219,7 @@ enum db_status candidate_view_load(struct arena *a, const struct user *u, enum c
 {
 	enum db_status st;
 	memset(v, 0, sizeof *v);
-	struct kept_records *kr = kept_of(u->id);
+	struct kept *kr = kept_of(kept, RECORDS_KEPT, u->id);
 	struct db_call calls[R__MAX + 2];
 	PGresult *res[R__MAX + 2];
 	int n = 0, at_view, at_seats = -1;
@@ -265,7 +229,7 @@ enum db_status candidate_view_load(struct arena *a, const struct user *u, enum c
 	}
 	shared_view_call(&calls[at_view = n++]);
 	if (page == CV_EXAMS)
-		calls[at_seats = n++] = (struct db_call){ &q_seat_version, { NULL } };
+		seat_version_call(&calls[at_seats = n++]);
 	if ((st = db_batch(a, calls, n, res)) != DB_OK)
 		return st;
 
@@ -276,15 +240,15 @@ enum db_status candidate_view_load(struct arena *a, const struct user *u, enum c
 		return st;
 	/* The records version is the one the page's session check read (db/websessions.c). */
 	PGresult *again[R__MAX], *const *rec = res;
-	if (kr != NULL && (kr->version != u->records_version || kr->epoch != sv->epoch)) {
+	const long long versions[KEPT_VERSIONS] = { u->records_version, sv->epoch };
+	if (kr != NULL && (kr = kept_current(kept, RECORDS_KEPT, u->id, versions)) == NULL) {
 		records_and_bookings_calls(u->id_text, calls);
 		if ((st = db_batch(a, calls, R__MAX, again)) != DB_OK)
 			return st;
 		rec = again;
-		kr = NULL;
 	}
 	if (kr == NULL)
-		kr = keep(u->id, u->records_version, sv->epoch, rec);
+		kr = kept_put(kept, RECORDS_KEPT, u->id, versions, rec, R__MAX);
 	if (kr != NULL)
 		rec = kr->res; /* else (out of memory) this page's own answers */
 	/* The catalogue after the shared view: read again first if the version moved. */

@@ -2,16 +2,16 @@
 
 #include <string.h>
 
+#include "db/kept.h"
 #include "db/shared_view.h"
 #include "domain/exam_session.h"
 
-/* What the state needs (struct exam_session_times and now, in Unix microseconds): the wording
- * is domain/exam_session.c's, the same as on every other page that shows a session. */
+/* What the state needs (struct exam_session_times, in Unix microseconds; now is the page's
+ * own clock): the wording is domain/exam_session.c's, as on every page that shows a session. */
 #define STATE_COLUMNS \
 	" (extract(epoch FROM s.opens_at) * 1e6)::bigint, (extract(epoch FROM s.closes_at) * 1e6)::bigint," \
 	" coalesce((extract(epoch FROM s.closed_at) * 1e6)::bigint, 0)," \
-	" coalesce((extract(epoch FROM s.published_at) * 1e6)::bigint, 0)," \
-	" (extract(epoch FROM now()) * 1e6)::bigint"
+	" coalesce((extract(epoch FROM s.published_at) * 1e6)::bigint, 0)"
 
 static struct db_stmt q_assigned = DB_READ("ov_examiner_sessions",
     "SELECT s.id, s.exam_code, to_char(s.starts_at AT TIME ZONE s.time_zone, 'FMDD Mon YYYY'),"
@@ -19,18 +19,56 @@ static struct db_stmt q_assigned = DB_READ("ov_examiner_sessions",
     " FROM exam_sessions s JOIN session_examiners x ON x.session_id = s.id"
     " WHERE x.user_id = $1 ORDER BY s.starts_at DESC", 1);
 
-/* The candidates and the places on waiting lists; how many sessions are open or await
- * publication is counted from the shared view, by exam_session_state() itself. */
-static struct db_stmt q_counts = DB_READ("ov_office_counts",
-    "SELECT (SELECT n FROM user_counts WHERE role = 'candidate'),"
-    "   (SELECT coalesce(sum(waitlisted_count), 0) FROM exam_sessions WHERE waitlisted_count > 0)", 0);
+/* The candidates, read at every page (no version covers registrations). */
+static struct db_stmt q_candidates = DB_READ("ov_office_candidates",
+    "SELECT n FROM user_counts WHERE role = 'candidate'", 0);
+
+/* The places on waiting lists; how many sessions are open or await publication is counted
+ * from the shared view, by exam_session_state() itself. */
+static struct db_stmt q_waitlisted = DB_READ("ov_office_waitlisted",
+    "SELECT coalesce(sum(waitlisted_count), 0) FROM exam_sessions WHERE waitlisted_count > 0", 0);
 
 /* The live counts only: dates, places and times come from the shared view (db/shared_view.h). */
 static struct db_stmt q_unpublished = DB_READ("ov_office_sessions",
     "SELECT id, booked_count, capacity, waitlisted_count"
     " FROM exam_sessions WHERE published_at IS NULL ORDER BY starts_at, id LIMIT 50", 0);
 
-static struct ov_session *sessions_parse(struct arena *a, const PGresult *r, size_t *n)
+/* What the dashboards read of the sessions is kept per process (db/kept.h), filed under the
+ * shared view's version and epoch and the seat version that the page reads in its own round
+ * trip: between them they move with every change to a session's dates, place, counts,
+ * closing or publication, and with every examiner assigned or removed (sql/065). An
+ * examiner's list by account, the office's once. The state is worked out at each page, from
+ * the kept times and the page's own clock. */
+#define EXAMINERS_KEPT 16
+static struct kept examiners_kept[EXAMINERS_KEPT];
+static struct kept office_kept[1];
+enum { AT_VIEW, AT_SEATS, AT_LIVE };
+
+/* The page's versions: the shared view's as its own statement read them, then the seats'. */
+static void versions_of(PGresult *const *res, long long v[KEPT_VERSIONS])
+{
+	memset(v, 0, sizeof *v * KEPT_VERSIONS);
+	shared_view_versions(res[AT_VIEW], v);
+	v[2] = seat_version_of(res[AT_SEATS]);
+}
+
+/* The kept copy for key as of the page's versions: the rows this page read (*n of them, in
+ * the page's round trip when the key had no copy at all) or, when those are missing or older,
+ * read now. NULL with *st set when a read fails; when out of memory, the page's own rows. */
+static PGresult *const *kept_rows(struct arena *a, struct kept *table, size_t size, long long key,
+    const long long *v, struct db_call *calls, PGresult **rows, int n, enum db_status *st)
+{
+	*st = DB_OK;
+	struct kept *k = kept_current(table, size, key, v);
+	if (k != NULL)
+		return k->res;
+	if (rows[0] == NULL && (*st = db_batch(a, calls, n, rows)) != DB_OK)
+		return NULL;
+	k = kept_put(table, size, key, v, rows, n);
+	return k != NULL ? k->res : rows;
+}
+
+static struct ov_session *sessions_parse(struct arena *a, const PGresult *r, int64_t now, size_t *n)
 {
 	*n = (size_t)db_rows(r);
 	struct ov_session *x = arena_zalloc(a, sizeof *x * (*n + 1));
@@ -39,19 +77,37 @@ static struct ov_session *sessions_parse(struct arena *a, const PGresult *r, siz
 			db_int(r, i, 10) };
 		x[i] = (struct ov_session){ db_val(r, i, 0), db_val(r, i, 1), db_val(r, i, 2), db_val(r, i, 3),
 		    db_val(r, i, 4), db_val(r, i, 5), db_val(r, i, 6),
-		    exam_session_state_text(exam_session_state(&t, db_int(r, i, 11))) };
+		    exam_session_state_text(exam_session_state(&t, now)) };
 	}
 	return x;
 }
 
-enum db_status examiner_view_load(struct arena *a, const char *user_id, struct examiner_view *out)
+/* One round trip: the versions and the clock, and the examiner's list unless this process
+ * has a copy of it (of any versions: one that is out of date is read again in a second). */
+enum db_status examiner_view_load(struct arena *a, const struct user *u, struct examiner_view *out)
 {
 	enum db_status st;
 	memset(out, 0, sizeof *out);
-	PGresult *r = db_read(a, &st, &q_assigned, user_id);
-	if (st != DB_OK)
+	struct db_call calls[3], list = { &q_assigned, { u->id_text } };
+	PGresult *res[3] = { NULL, NULL, NULL };
+	int n = 2;
+	shared_view_call(&calls[AT_VIEW]);
+	seat_version_call(&calls[AT_SEATS]);
+	if (kept_of(examiners_kept, EXAMINERS_KEPT, u->id) == NULL)
+		calls[n++] = list;
+	if ((st = db_batch(a, calls, n, res)) != DB_OK)
 		return st;
-	out->assigned = sessions_parse(a, r, &out->nassigned);
+	const struct shared_view *sv;
+	int64_t now;
+	const char *today;
+	if ((st = shared_view_get(res[AT_VIEW], &sv, &now, &today)) != DB_OK)
+		return st;
+	long long v[KEPT_VERSIONS];
+	versions_of(res, v);
+	PGresult *const *rows = kept_rows(a, examiners_kept, EXAMINERS_KEPT, u->id, v, &list, &res[AT_LIVE], 1, &st);
+	if (rows == NULL)
+		return st;
+	out->assigned = sessions_parse(a, rows[0], now, &out->nassigned);
 	return DB_OK;
 }
 
@@ -77,22 +133,37 @@ static enum db_status office_sessions(struct arena *a, const PGresult *r, const 
 	return DB_OK;
 }
 
+/* One round trip: the versions and the clock, the candidates, and the office's list and
+ * waiting lists unless this process has a copy of them (else in a second, when it is out of
+ * date). */
 enum db_status office_view_load(struct arena *a, struct office_view *out)
 {
-	struct db_call calls[3] = { { NULL, { NULL } }, { &q_counts, { NULL } }, { &q_unpublished, { NULL } } };
-	PGresult *res[3];
+	struct db_call calls[5], lists[2] = { { &q_waitlisted, { NULL } }, { &q_unpublished, { NULL } } };
+	PGresult *res[5] = { NULL, NULL, NULL, NULL, NULL };
+	int n = 3;
 	memset(out, 0, sizeof *out);
-	shared_view_call(&calls[0]);
-	enum db_status st = db_batch(a, calls, 3, res);
+	shared_view_call(&calls[AT_VIEW]);
+	seat_version_call(&calls[AT_SEATS]);
+	calls[AT_LIVE] = (struct db_call){ &q_candidates, { NULL } };
+	if (kept_of(office_kept, 1, 0) == NULL) {
+		calls[n++] = lists[0];
+		calls[n++] = lists[1];
+	}
+	enum db_status st = db_batch(a, calls, n, res);
 	if (st != DB_OK)
 		return st;
 	const struct shared_view *sv;
 	int64_t now;
 	const char *today;
-	if ((st = shared_view_get(res[0], &sv, &now, &today)) != DB_OK)
+	if ((st = shared_view_get(res[AT_VIEW], &sv, &now, &today)) != DB_OK)
 		return st;
-	out->n_candidates = db_val(res[1], 0, 0);
-	out->n_waitlisted = db_val(res[1], 0, 1);
+	long long v[KEPT_VERSIONS];
+	versions_of(res, v);
+	PGresult *const *kept = kept_rows(a, office_kept, 1, 0, v, lists, &res[AT_LIVE + 1], 2, &st);
+	if (kept == NULL)
+		return st;
+	out->n_candidates = db_val(res[AT_LIVE], 0, 0);
+	out->n_waitlisted = db_val(kept[0], 0, 0);
 	int open = 0, awaiting = 0;
 	for (size_t i = 0; i < sv->nsessions; i++) {
 		const struct sv_session *c = &sv->sessions[i];
@@ -103,5 +174,5 @@ enum db_status office_view_load(struct arena *a, struct office_view *out)
 	}
 	out->n_open = arena_printf(a, "%d", open);
 	out->n_awaiting = arena_printf(a, "%d", awaiting);
-	return office_sessions(a, res[2], sv, now, out);
+	return office_sessions(a, kept[1], sv, now, out);
 }

@@ -1,10 +1,12 @@
 /* Read models of the examiners' and the office's dashboards: plain structs, one round
- * trip each, and a cost that does not grow with the number of candidates (counts come from
- * counters the triggers of sql/030 keep). */
+ * trip each (two when what the process keeps of them is out of date), and a cost that does
+ * not grow with the number of candidates (counts come from counters the triggers of sql/030
+ * keep). */
 #ifndef ESONR_OFFICE_VIEW_H
 #define ESONR_OFFICE_VIEW_H
 #include <stddef.h>
 #include "db/db.h"
+#include "domain/user.h"
 
 struct ov_session {
 	const char *id, *exam, *date, *location, *booked, *capacity, *waitlisted;
@@ -16,7 +18,7 @@ struct examiner_view {
 	size_t nassigned;
 };
 
-enum db_status examiner_view_load(struct arena *a, const char *user_id, struct examiner_view *out);
+enum db_status examiner_view_load(struct arena *a, const struct user *u, struct examiner_view *out);
 
 struct office_view {
 	const char *n_candidates, *n_open, *n_awaiting, *n_waitlisted;

@@ -9,6 +9,9 @@ static struct db_stmt q_version = DB_READ("shared_view_version",
     "SELECT v, (extract(epoch FROM now()) * 1000000)::bigint,"
     "   (now() AT TIME ZONE 'Europe/Vienna')::date::text, epoch FROM shared_view_version", 0);
 
+static struct db_stmt q_seat_version = DB_READ("seat_version",
+    "SELECT sum(v)::bigint FROM seat_versions", 0);
+
 #define US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 #define LOCAL(col, fmt) "to_char(" col " AT TIME ZONE s.time_zone, '" fmt "')"
 #define ZONED(col) LOCAL(col, "FMDD Mon YYYY, HH24:MI") " || ' ' || s.time_zone"
@@ -95,6 +98,22 @@ enum db_status shared_view_reload(const struct shared_view **out)
 void shared_view_call(struct db_call *call)
 {
 	*call = (struct db_call){ &q_version, { NULL } };
+}
+
+void shared_view_versions(const PGresult *r, long long out[2])
+{
+	out[0] = db_rows(r) == 1 ? db_int(r, 0, 0) : -1;
+	out[1] = db_rows(r) == 1 ? db_int(r, 0, 3) : -1;
+}
+
+void seat_version_call(struct db_call *call)
+{
+	*call = (struct db_call){ &q_seat_version, { NULL } };
+}
+
+long long seat_version_of(const PGresult *r)
+{
+	return db_rows(r) == 1 && db_val(r, 0, 0) != NULL ? db_int(r, 0, 0) : -1;
 }
 
 enum db_status shared_view_get(const PGresult *r, const struct shared_view **out, int64_t *now,

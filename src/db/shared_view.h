@@ -36,6 +36,14 @@ struct shared_view {
 /* The statement a page queues in its round trip (db_batch): the version, and the
  * database's clock (as db_now). */
 void shared_view_call(struct db_call *call);
+/* The version and epoch that statement's answer read, which the copy's may be newer than
+ * after a reload: what rows read in the same round trip are to be filed under (db/kept.h). */
+void shared_view_versions(const PGresult *r, long long out[2]);
+/* The seat version (sql/062_seat_versions.sql): it moves with every change to a session's
+ * counts (places booked, waiting list), capacity, closing or closing time, and with every
+ * session added or removed. seat_version_of reads its answer: -1 when there is none. */
+void seat_version_call(struct db_call *call);
+long long seat_version_of(const PGresult *r);
 /* The copy as of that statement's answer (read again first when its version differs); now and
  * today from the same answer. Call it once per page, before using the view or the catalogue:
  * what the page takes from the copy stays valid until the next page's shared_view_get. */

@@ -21,7 +21,7 @@ static void push_session(struct tdict *page, const char *list, const struct ov_s
 static enum db_status examiner_dashboard(struct request *req, struct tdict *page)
 {
 	struct examiner_view v;
-	enum db_status st = examiner_view_load(req->arena, req->user->id_text, &v);
+	enum db_status st = examiner_view_load(req->arena, req->user, &v);
 	if (st != DB_OK)
 		return st;
 	for (size_t i = 0; i < v.nassigned; i++)

@@ -1,5 +1,6 @@
 """What each portal worker keeps between pages (issue 11): the open sessions' seat counts
-(sql/062_seat_versions.sql) and each candidate's records and bookings (sql/063_records_version.sql).
+(sql/062_seat_versions.sql), each candidate's records and bookings (sql/063_records_version.sql),
+and the lists of sessions on the examiners' and the office's dashboards (sql/065).
 Whatever changes them (a booking, a cancellation, a waiting list, a capacity or closing
 changed, a course completed, an MCQ recorded) shows on the very next page at every worker,
 and no candidate ever sees another's records. Each change is checked over many requests sent
@@ -8,7 +9,8 @@ some of them.
 """
 import re
 
-from harness import add_session, side_by_side, check, ctl, register, require, run, sql_rows, sql_value, text_of
+from harness import (add_session, add_user, side_by_side, check, ctl, login, register, require, run, sql_rows,
+                     sql_value, text_of)
 
 PASSWORD = "kept-views-pass-2027"
 LOCATION = "Graz, Kept Hall"
@@ -133,6 +135,72 @@ def test_kept_records_never_cross_accounts():
             check(all(("GALEN (ESOR Galen Foundation Course in Neuroradiology) completed" in body) == mine
                       for _, body in answers),
                   f"and {'show' if mine else 'never show'} its GALEN completion")
+
+
+def examiner_card(body, session):
+    m = re.search(rf'<p class="card"><a href="/examiner/sessions/{session}">.*?</p>', body, re.S)
+    return text_of(m.group(0)) if m else None
+
+
+def office_row(body, session):
+    m = re.search(rf'<tr><td><a href="/admin/sessions/{session}">.*?</tr>', body, re.S)
+    return [text_of(td) for td in re.findall(r"<td>(.*?)</td>", m.group(0), re.S)] if m else None
+
+
+def user_id(email):
+    return int(sql_value(f"SELECT id FROM users WHERE email = '{email}'"))
+
+
+def test_dashboards_of_examiners_and_office_move_at_every_worker():
+    pw = "kept-dash-pass-2027"
+    first = add_user("examiner", "Dr Kept First", "kv-exam-a", pw)
+    # Workers keep examiners' lists in 16 slots by account id: a second examiner whose id
+    # shares the first one's slot takes turns in it with the first.
+    top = user_id(first)
+    sql_value(f"SELECT setval(pg_get_serial_sequence('users', 'id'), {top + 15})")
+    second = add_user("examiner", "Dr Kept Second", "kv-exam-b", pw)
+    require((user_id(second) - top) % 16 == 0, "set-up: the two examiners' ids share a slot")
+    examiner, other = login(first, pw), login(second, pw)
+    office = login(add_user("admin", "Kept Office", "kv-office", pw), pw)
+    s = add_session("L1", "2032-05-05", "Graz, Kept Dashboard Hall", "1")
+
+    def both(expect_examiner, expect_office, what):
+        cards = [examiner_card(b, s) for _, b in many(examiner, "/dashboard")]
+        check(all(expect_examiner(c) for c in cards), f"{what}: all {ROUNDS} examiner's dashboards agree",
+              sorted({str(c) for c in cards})[:3])
+        rows = [office_row(b, s) for _, b in many(office, "/dashboard")]
+        check(all(expect_office(r) for r in rows), f"{what}: all {ROUNDS} office's dashboards agree",
+              sorted({str(r) for r in rows})[:3])
+
+    both(lambda c: c is None, lambda r: r is not None and r[4:6] == ["0 / 1", "0"], "before any assignment")
+    rc, _, err = ctl("session", "examiner", s, first)
+    require(rc == 0, "set-up: esonrctl session examiner", err)
+    both(lambda c: c is not None and "Graz, Kept Dashboard Hall" in c and "0 booked" in c,
+         lambda r: r is not None, "after the examiner was assigned")
+    answers = many(other, "/dashboard")
+    check(all(examiner_card(b, s) is None and "No session is assigned to you yet" in b for _, b in answers),
+          f"the other examiner, in the same slot, sees none of it on all {ROUNDS} dashboards")
+    book(candidate("kv-dash-a"), s)
+    both(lambda c: c is not None and "1 booked" in c, lambda r: r is not None and r[4:6] == ["1 / 1", "0"],
+         "after a booking")
+    book(candidate("kv-dash-b"), s)
+    both(lambda c: c is not None and "1 booked" in c, lambda r: r is not None and r[4:6] == ["1 / 1", "1"],
+         "after a booking onto the waiting list")
+    counted = int(re.search(r"<strong>([0-9]+)</strong> candidates", office.get("/dashboard")[2]).group(1))
+    candidate("kv-dash-c")
+    answers = many(office, "/dashboard")
+    check(all(f"<strong>{counted + 1}</strong> candidates" in b for _, b in answers),
+          f"a candidate more is counted on all {ROUNDS} office's dashboards")
+    rc, _, err = ctl("session", "close", s)
+    require(rc == 0, "set-up: esonrctl session close", err)
+    both(lambda c: c is not None and c.endswith("closed"), lambda r: r is not None and r[6] == "closed",
+         "after the session was closed")
+    sql_value(f"UPDATE exam_sessions SET published_at = now() WHERE id = {s}")
+    both(lambda c: c is not None and c.endswith("published"), lambda r: r is None,
+         "after its results were published")
+    answers = many(other, "/dashboard")
+    check(all(examiner_card(b, s) is None for _, b in answers),
+          f"and the other examiner still sees none of it on all {ROUNDS} dashboards")
 
 
 if __name__ == "__main__":
