@@ -38,11 +38,11 @@ static struct {
 	size_t n;
 } seats;
 
-static enum db_status seats_current(struct arena *a, const PGresult *r, const struct shared_view *sv)
+static enum db_status seats_current(struct arena *a, long long version, const struct shared_view *sv)
 {
-	if (db_rows(r) != 1 || db_val(r, 0, 0) == NULL)
+	if (version < 0)
 		return DB_ERROR;
-	if (seats.valid && seats.version == db_int(r, 0, 0) && seats.view_version == sv->version &&
+	if (seats.valid && seats.version == version && seats.view_version == sv->version &&
 	    seats.view_epoch == sv->epoch)
 		return DB_OK;
 	enum db_status st;
@@ -222,14 +222,15 @@ enum db_status candidate_view_load(struct arena *a, const struct user *u, enum c
 	struct kept *kr = kept_of(kept, RECORDS_KEPT, u->id);
 	struct db_call calls[R__MAX + 2];
 	PGresult *res[R__MAX + 2];
-	int n = 0, at_view, at_seats = -1;
+	int n = 0, at_view;
 	if (kr == NULL) {
 		records_and_bookings_calls(u->id_text, calls);
 		n = R__MAX;
 	}
-	shared_view_call(&calls[at_view = n++]);
 	if (page == CV_EXAMS)
-		seat_version_call(&calls[at_seats = n++]);
+		shared_view_seats_call(&calls[at_view = n++]);
+	else
+		shared_view_call(&calls[at_view = n++]);
 	if ((st = db_batch(a, calls, n, res)) != DB_OK)
 		return st;
 
@@ -272,7 +273,7 @@ enum db_status candidate_view_load(struct arena *a, const struct user *u, enum c
 			next_session(sv, now, e);
 	}
 	if (page == CV_EXAMS) {
-		if ((st = seats_current(a, res[at_seats], sv)) != DB_OK)
+		if ((st = seats_current(a, seat_version_of(res[at_view]), sv)) != DB_OK)
 			return st;
 		return parse_sessions(a, &sv, now, v);
 	}

@@ -19,9 +19,11 @@ static struct db_stmt q_assigned = DB_READ("ov_examiner_sessions",
     " FROM exam_sessions s JOIN session_examiners x ON x.session_id = s.id"
     " WHERE x.user_id = $1 ORDER BY s.starts_at DESC", 1);
 
-/* The candidates, read at every page (no version covers registrations). */
-static struct db_stmt q_candidates = DB_READ("ov_office_candidates",
-    "SELECT n FROM user_counts WHERE role = 'candidate'", 0);
+/* The versions (db/shared_view.h) and the candidates, read at every page (no version covers
+ * registrations), in one statement. */
+static struct db_stmt q_office_versions = DB_READ("ov_office_versions",
+    "SELECT " SHARED_VIEW_VERSION_COLUMNS ", " SEAT_VERSION_COLUMN ","
+    "   (SELECT n FROM user_counts WHERE role = 'candidate') FROM shared_view_version", 0);
 
 /* The places on waiting lists; how many sessions are open or await publication is counted
  * from the shared view, by exam_session_state() itself. */
@@ -42,14 +44,14 @@ static struct db_stmt q_unpublished = DB_READ("ov_office_sessions",
 #define EXAMINERS_KEPT 16
 static struct kept examiners_kept[EXAMINERS_KEPT];
 static struct kept office_kept[1];
-enum { AT_VIEW, AT_SEATS, AT_LIVE };
+enum { AT_VIEW, AT_ROWS }; /* the versions, then the rows when read in the same round trip */
 
-/* The page's versions: the shared view's as its own statement read them, then the seats'. */
+/* The page's versions: the shared view's as its own statement read them, and the seats'. */
 static void versions_of(PGresult *const *res, long long v[KEPT_VERSIONS])
 {
 	memset(v, 0, sizeof *v * KEPT_VERSIONS);
 	shared_view_versions(res[AT_VIEW], v);
-	v[2] = seat_version_of(res[AT_SEATS]);
+	v[2] = seat_version_of(res[AT_VIEW]);
 }
 
 /* The kept copy for key as of the page's versions: the rows this page read (*n of them, in
@@ -88,11 +90,10 @@ enum db_status examiner_view_load(struct arena *a, const struct user *u, struct 
 {
 	enum db_status st;
 	memset(out, 0, sizeof *out);
-	struct db_call calls[3], list = { &q_assigned, { u->id_text } };
-	PGresult *res[3] = { NULL, NULL, NULL };
-	int n = 2;
-	shared_view_call(&calls[AT_VIEW]);
-	seat_version_call(&calls[AT_SEATS]);
+	struct db_call calls[2], list = { &q_assigned, { u->id_text } };
+	PGresult *res[2] = { NULL, NULL };
+	int n = 1;
+	shared_view_seats_call(&calls[AT_VIEW]);
 	if (kept_of(examiners_kept, EXAMINERS_KEPT, u->id) == NULL)
 		calls[n++] = list;
 	if ((st = db_batch(a, calls, n, res)) != DB_OK)
@@ -104,7 +105,7 @@ enum db_status examiner_view_load(struct arena *a, const struct user *u, struct 
 		return st;
 	long long v[KEPT_VERSIONS];
 	versions_of(res, v);
-	PGresult *const *rows = kept_rows(a, examiners_kept, EXAMINERS_KEPT, u->id, v, &list, &res[AT_LIVE], 1, &st);
+	PGresult *const *rows = kept_rows(a, examiners_kept, EXAMINERS_KEPT, u->id, v, &list, &res[AT_ROWS], 1, &st);
 	if (rows == NULL)
 		return st;
 	out->assigned = sessions_parse(a, rows[0], now, &out->nassigned);
@@ -138,13 +139,11 @@ static enum db_status office_sessions(struct arena *a, const PGresult *r, const 
  * date). */
 enum db_status office_view_load(struct arena *a, struct office_view *out)
 {
-	struct db_call calls[5], lists[2] = { { &q_waitlisted, { NULL } }, { &q_unpublished, { NULL } } };
-	PGresult *res[5] = { NULL, NULL, NULL, NULL, NULL };
-	int n = 3;
+	struct db_call calls[3], lists[2] = { { &q_waitlisted, { NULL } }, { &q_unpublished, { NULL } } };
+	PGresult *res[3] = { NULL, NULL, NULL };
+	int n = 1;
 	memset(out, 0, sizeof *out);
-	shared_view_call(&calls[AT_VIEW]);
-	seat_version_call(&calls[AT_SEATS]);
-	calls[AT_LIVE] = (struct db_call){ &q_candidates, { NULL } };
+	calls[AT_VIEW] = (struct db_call){ &q_office_versions, { NULL } };
 	if (kept_of(office_kept, 1, 0) == NULL) {
 		calls[n++] = lists[0];
 		calls[n++] = lists[1];
@@ -159,10 +158,10 @@ enum db_status office_view_load(struct arena *a, struct office_view *out)
 		return st;
 	long long v[KEPT_VERSIONS];
 	versions_of(res, v);
-	PGresult *const *kept = kept_rows(a, office_kept, 1, 0, v, lists, &res[AT_LIVE + 1], 2, &st);
+	PGresult *const *kept = kept_rows(a, office_kept, 1, 0, v, lists, &res[AT_ROWS], 2, &st);
 	if (kept == NULL)
 		return st;
-	out->n_candidates = db_val(res[AT_LIVE], 0, 0);
+	out->n_candidates = db_val(res[AT_VIEW], 0, 5);
 	out->n_waitlisted = db_val(kept[0], 0, 0);
 	int open = 0, awaiting = 0;
 	for (size_t i = 0; i < sv->nsessions; i++) {

@@ -6,11 +6,10 @@
 #include "db/catalogue.h"
 
 static struct db_stmt q_version = DB_READ("shared_view_version",
-    "SELECT v, (extract(epoch FROM now()) * 1000000)::bigint,"
-    "   (now() AT TIME ZONE 'Europe/Vienna')::date::text, epoch FROM shared_view_version", 0);
-
-static struct db_stmt q_seat_version = DB_READ("seat_version",
-    "SELECT sum(v)::bigint FROM seat_versions", 0);
+    "SELECT " SHARED_VIEW_VERSION_COLUMNS " FROM shared_view_version", 0);
+/* The same with the seat version: one statement less for the pages that need both. */
+static struct db_stmt q_version_seats = DB_READ("shared_view_version_seats",
+    "SELECT " SHARED_VIEW_VERSION_COLUMNS ", " SEAT_VERSION_COLUMN " FROM shared_view_version", 0);
 
 #define US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 #define LOCAL(col, fmt) "to_char(" col " AT TIME ZONE s.time_zone, '" fmt "')"
@@ -34,6 +33,12 @@ static struct arena *current, *previous;
  * (use after free), and an id still missing after one reload is not in the view anyway. */
 static int reloaded_for_page;
 
+static int by_nid(const void *x, const void *y)
+{
+	const struct sv_session *a = *(const struct sv_session *const *)x, *b = *(const struct sv_session *const *)y;
+	return (a->nid > b->nid) - (a->nid < b->nid);
+}
+
 static void parse_sessions(struct arena *a, const PGresult *r, struct shared_view *v)
 {
 	int n = db_rows(r);
@@ -48,6 +53,14 @@ static void parse_sessions(struct arena *a, const PGresult *r, struct shared_vie
 		};
 	v->sessions = x;
 	v->nsessions = (size_t)n;
+	/* By id too, for shared_view_session: pages look up every session they list. */
+	const struct sv_session **by_id = arena_zalloc(a, sizeof *by_id * (size_t)(n + 1));
+	for (int i = 0; i < n; i++) {
+		x[i].nid = strtoll(x[i].id, NULL, 10);
+		by_id[i] = &x[i];
+	}
+	qsort(by_id, (size_t)n, sizeof *by_id, by_nid);
+	v->by_id = by_id;
 }
 
 static enum db_status reload(const struct shared_view **out)
@@ -106,14 +119,14 @@ void shared_view_versions(const PGresult *r, long long out[2])
 	out[1] = db_rows(r) == 1 ? db_int(r, 0, 3) : -1;
 }
 
-void seat_version_call(struct db_call *call)
+void shared_view_seats_call(struct db_call *call)
 {
-	*call = (struct db_call){ &q_seat_version, { NULL } };
+	*call = (struct db_call){ &q_version_seats, { NULL } };
 }
 
 long long seat_version_of(const PGresult *r)
 {
-	return db_rows(r) == 1 && db_val(r, 0, 0) != NULL ? db_int(r, 0, 0) : -1;
+	return db_rows(r) == 1 && db_val(r, 0, 4) != NULL ? db_int(r, 0, 4) : -1;
 }
 
 enum db_status shared_view_get(const PGresult *r, const struct shared_view **out, int64_t *now,
@@ -132,10 +145,21 @@ enum db_status shared_view_get(const PGresult *r, const struct shared_view **out
 
 const struct sv_session *shared_view_session(const struct shared_view *v, const char *id)
 {
-	for (size_t i = 0; i < v->nsessions; i++)
-		if (strcmp(v->sessions[i].id, id) == 0)
-			return &v->sessions[i];
-	return NULL;
+	char *end;
+	if (id == NULL || *id < '0' || *id > '9')
+		return NULL;
+	long long nid = strtoll(id, &end, 10);
+	if (*end != '\0')
+		return NULL;
+	size_t lo = 0, hi = v->nsessions;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v->by_id[mid]->nid < nid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->nsessions && v->by_id[lo]->nid == nid && strcmp(v->by_id[lo]->id, id) == 0 ? v->by_id[lo] : NULL;
 }
 
 const struct exam_rules *shared_view_rules(const struct shared_view *v, const char *exam)

@@ -15,6 +15,7 @@
 
 struct sv_session {
 	const char *id, *exam, *location;
+	long long nid; /* the id as a number */
 	long long capacity;
 	int64_t starts_at, opens_at, closes_at, closed_at; /* unix µs; closed_at 0: not closed */
 	const char *day;          /* "3 May 2027" */
@@ -29,6 +30,7 @@ struct shared_view {
 	const struct exam_rules *rules; /* every exam's rules, in force or not, by exam */
 	size_t nrules;
 	const struct sv_session *sessions; /* not published, by start, then id */
+	const struct sv_session *const *by_id; /* the same, by id */
 	size_t nsessions;
 	struct catalogue cat; /* levels, courses, exams (db/catalogue.h) */
 };
@@ -36,13 +38,21 @@ struct shared_view {
 /* The statement a page queues in its round trip (db_batch): the version, and the
  * database's clock (as db_now). */
 void shared_view_call(struct db_call *call);
+/* Its columns, for a page's own statement that reads more beside them in the same row:
+ * "SELECT " SHARED_VIEW_VERSION_COLUMNS ", " SEAT_VERSION_COLUMN ", … FROM shared_view_version"
+ * answers shared_view_get and seat_version_of as shared_view_seats_call's does. */
+#define SHARED_VIEW_VERSION_COLUMNS \
+	"v, (extract(epoch FROM now()) * 1000000)::bigint," \
+	" (now() AT TIME ZONE 'Europe/Vienna')::date::text, epoch"
+#define SEAT_VERSION_COLUMN "(SELECT sum(v)::bigint FROM seat_versions)"
 /* The version and epoch that statement's answer read, which the copy's may be newer than
  * after a reload: what rows read in the same round trip are to be filed under (db/kept.h). */
 void shared_view_versions(const PGresult *r, long long out[2]);
-/* The seat version (sql/062_seat_versions.sql): it moves with every change to a session's
- * counts (places booked, waiting list), capacity, closing or closing time, and with every
- * session added or removed. seat_version_of reads its answer: -1 when there is none. */
-void seat_version_call(struct db_call *call);
+/* The same statement with the seat version too (sql/062_seat_versions.sql), which moves
+ * with every change to a session's counts (places booked, waiting list), capacity, closing
+ * or closing time, and with every session added or removed; seat_version_of reads it from
+ * the answer (-1 when there is none). */
+void shared_view_seats_call(struct db_call *call);
 long long seat_version_of(const PGresult *r);
 /* The copy as of that statement's answer (read again first when its version differs); now and
  * today from the same answer. Call it once per page, before using the view or the catalogue:
