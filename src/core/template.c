@@ -65,8 +65,9 @@ static struct tentry *tdict_find(const struct tdict *d, const char *key)
 	return tdict_find_h(d, key, key_hash(key));
 }
 
-/* Finds or appends the entry for key, cleared to an empty string. */
-static struct tentry *tdict_slot(struct tdict *d, const char *key)
+/* Finds or appends the entry for key, cleared to an empty string; a new entry's key is
+ * copied unless keep_key (the caller's outlives d). */
+static struct tentry *tdict_slot_k(struct tdict *d, const char *key, int keep_key)
 {
 	unsigned hash = key_hash(key);
 	struct tentry *e = tdict_find_h(d, key, hash);
@@ -80,7 +81,7 @@ static struct tentry *tdict_slot(struct tdict *d, const char *key)
 			d->cap = cap;
 		}
 		e = &d->ents[d->n++];
-		e->key = arena_strdup(d->arena, key);
+		e->key = keep_key ? key : arena_strdup(d->arena, key);
 		e->hash = hash;
 	}
 	e->kind = TVAL_STR;
@@ -89,6 +90,16 @@ static struct tentry *tdict_slot(struct tdict *d, const char *key)
 	e->items = NULL;
 	e->nitems = e->capitems = 0;
 	return e;
+}
+
+static struct tentry *tdict_slot(struct tdict *d, const char *key)
+{
+	return tdict_slot_k(d, key, 0);
+}
+
+void tdict_set_ref(struct tdict *d, const char *key, const char *value)
+{
+	tdict_slot_k(d, key, 1)->str = value;
 }
 
 void tdict_set(struct tdict *d, const char *key, const char *value)

@@ -9,13 +9,16 @@
 #include "domain/ics.h"
 #include "web/handlers.h"
 
+/* What the read model holds lives until the page is sent: the pages below refer to it
+ * (tdict_set_ref) instead of copying it. */
+
 /* Per level: every course and module with its state, edition and date. */
 static void add_progress(struct tdict *page, const struct candidate_view *v)
 {
 	const struct catalogue *cat = v->cat;
 	for (size_t l = 0; l < cat->nlevels; l++) {
 		struct tdict *level = tdict_push(page, "levels");
-		tdict_set(level, "level_title", cat->levels[l].title);
+		tdict_set_ref(level, "level_title", cat->levels[l].title);
 		int done = 0, total = 0;
 		for (size_t i = 0; i < cat->ncourses; i++) {
 			const struct cat_course *course = &cat->courses[i];
@@ -23,12 +26,12 @@ static void add_progress(struct tdict *page, const struct candidate_view *v)
 				continue;
 			struct course_status s = course_status(&v->rec, course->code);
 			struct tdict *c = tdict_push(level, "courses");
-			tdict_set(c, "code", course->code);
-			tdict_set(c, "title", course->title);
-			tdict_set(c, "state", course_state_text(s.state));
+			tdict_set_ref(c, "code", course->code);
+			tdict_set_ref(c, "title", course->title);
+			tdict_set_ref(c, "state", course_state_text(s.state));
 			tdict_set_bool(c, "done", s.state == COURSE_COMPLETED);
-			tdict_set(c, "date", s.date);
-			tdict_set(c, "edition", s.edition);
+			tdict_set_ref(c, "date", s.date);
+			tdict_set_ref(c, "edition", s.edition);
 			total++;
 			done += s.state == COURSE_COMPLETED;
 		}
@@ -42,22 +45,22 @@ static void add_eligibility(struct tdict *page, const struct candidate_view *v)
 	for (size_t i = 0; i < v->nexams; i++) {
 		const struct cv_exam *x = &v->exams[i];
 		struct tdict *e = tdict_push(page, "exams");
-		tdict_set(e, "exam", x->exam->code);
-		tdict_set(e, "exam_title", x->exam->title);
+		tdict_set_ref(e, "exam", x->exam->code);
+		tdict_set_ref(e, "exam_title", x->exam->title);
 		tdict_set_bool(e, "eligible", x->ans.e.eligible);
-		tdict_set(e, "held", x->held);
+		tdict_set_ref(e, "held", x->held);
 		if (!x->ans.e.eligible && x->ans.e.earliest != NULL)
-			tdict_set(e, "earliest", x->ans.e.earliest);
+			tdict_set_ref(e, "earliest", x->ans.e.earliest);
 		for (size_t k = 0; k < x->ans.n; k++) {
 			struct tdict *r = tdict_push(e, "rules");
 			tdict_set_bool(r, "met", x->ans.results[k].met);
-			tdict_set(r, "reason", x->ans.results[k].reason);
+			tdict_set_ref(r, "reason", x->ans.results[k].reason);
 		}
 		if (x->next_id != NULL) {
-			tdict_set(e, "next_id", x->next_id);
-			tdict_set(e, "next_date", x->next_date);
-			tdict_set(e, "next_location", x->next_location);
-			tdict_set(e, "next_opens", x->next_opens);
+			tdict_set_ref(e, "next_id", x->next_id);
+			tdict_set_ref(e, "next_date", x->next_date);
+			tdict_set_ref(e, "next_location", x->next_location);
+			tdict_set_ref(e, "next_opens", x->next_opens);
 		}
 	}
 }
@@ -67,11 +70,11 @@ static void add_bookings(struct tdict *page, const struct candidate_view *v)
 	for (size_t i = 0; i < v->nbookings; i++) {
 		const struct cv_booking *b = &v->bookings[i];
 		struct tdict *d = tdict_push(page, "bookings");
-		tdict_set(d, "booking_id", b->id);
-		tdict_set(d, "exam", b->exam);
-		tdict_set(d, "status", b->status);
-		tdict_set(d, "when", b->when);
-		tdict_set(d, "location", b->location);
+		tdict_set_ref(d, "booking_id", b->id);
+		tdict_set_ref(d, "exam", b->exam);
+		tdict_set_ref(d, "status", b->status);
+		tdict_set_ref(d, "when", b->when);
+		tdict_set_ref(d, "location", b->location);
 		tdict_set_bool(d, "waitlisted", b->waitlisted);
 	}
 }
@@ -102,19 +105,19 @@ void page_exams(struct request *req)
 	for (size_t i = 0; i < v.nsessions; i++) {
 		const struct cv_session *x = &v.sessions[i];
 		struct tdict *s = tdict_push(page, "sessions");
-		tdict_set(s, "session_id", x->id);
-		tdict_set(s, "exam", x->exam);
-		tdict_set(s, "exam_title", x->exam_title);
-		tdict_set(s, "when", x->when);
-		tdict_set(s, "location", x->location);
-		tdict_set(s, "seats_left", x->seats_left);
-		tdict_set(s, "capacity", x->capacity);
+		tdict_set_ref(s, "session_id", x->id);
+		tdict_set_ref(s, "exam", x->exam);
+		tdict_set_ref(s, "exam_title", x->exam_title);
+		tdict_set_ref(s, "when", x->when);
+		tdict_set_ref(s, "location", x->location);
+		tdict_set_ref(s, "seats_left", x->seats_left);
+		tdict_set_ref(s, "capacity", x->capacity);
 		tdict_set_bool(s, "full", x->full);
-		tdict_set(s, "waitlisted", x->waitlisted);
-		tdict_set(s, "opens", x->opens);
-		tdict_set(s, "closes", x->closes);
-		tdict_set(s, "cancel_until", x->cancel_until);
-		tdict_set(s, "my_booking", x->my_booking);
+		tdict_set_ref(s, "waitlisted", x->waitlisted);
+		tdict_set_ref(s, "opens", x->opens);
+		tdict_set_ref(s, "closes", x->closes);
+		tdict_set_ref(s, "cancel_until", x->cancel_until);
+		tdict_set_ref(s, "my_booking", x->my_booking);
 		tdict_set_bool(s, "eligible", x->eligible);
 		tdict_set_bool(s, "can_book", x->can_book);
 	}

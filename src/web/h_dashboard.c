@@ -2,19 +2,20 @@
 #include "db/office_view.h"
 #include "web/handlers.h"
 
-/* with_counts: the office's table shows capacity and waiting list too. */
+/* with_counts: the office's table shows capacity and waiting list too. What the read model
+ * holds lives until the page is sent: referred to, not copied (tdict_set_ref). */
 static void push_session(struct tdict *page, const char *list, const struct ov_session *s, int with_counts)
 {
 	struct tdict *d = tdict_push(page, list);
-	tdict_set(d, "session_id", s->id);
-	tdict_set(d, "exam", s->exam);
-	tdict_set(d, "date", s->date);
-	tdict_set(d, "location", s->location);
-	tdict_set(d, "booked", s->booked);
-	tdict_set(d, "state", s->state);
+	tdict_set_ref(d, "session_id", s->id);
+	tdict_set_ref(d, "exam", s->exam);
+	tdict_set_ref(d, "date", s->date);
+	tdict_set_ref(d, "location", s->location);
+	tdict_set_ref(d, "booked", s->booked);
+	tdict_set_ref(d, "state", s->state);
 	if (with_counts) {
-		tdict_set(d, "capacity", s->capacity);
-		tdict_set(d, "waitlisted", s->waitlisted);
+		tdict_set_ref(d, "capacity", s->capacity);
+		tdict_set_ref(d, "waitlisted", s->waitlisted);
 	}
 }
 

@@ -134,6 +134,16 @@ static void test_values(void)
 	CHECK_STR(render("{{#list}}[{{outer}}]{{^outer}}unset{{/outer}}{{/list}}", d),
 	    "[]unset", "a key set to NULL renders empty and counts as missing");
 	CHECK(tdict_get(d, "list") == NULL, "a list has no string value");
+
+	char kept[] = "kept";
+	tdict_set_ref(d, "ref", kept);
+	kept[0] = 'w';
+	CHECK_STR(tdict_get(d, "ref"), "wept", "tdict_set_ref refers to the value, as documented");
+	tdict_set_ref(d, "k", "<third>");
+	CHECK_STR(render("{{k}} {{ref}}", d), "&lt;third&gt; wept",
+	    "a referred value replaces a copied one, and renders escaped like any other");
+	tdict_set_ref(item, "ref", NULL);
+	CHECK(tdict_get(item, "ref") == NULL, "and a NULL one hides the parent's value");
 }
 
 static void test_sections(void)
