@@ -134,16 +134,22 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+/* Formats once into a buffer of its own, and again only when the text is longer: most are
+ * short (a page formats a few hundred), and formatting twice was most of their cost. */
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
+	char first[256];
 	va_list copy;
 	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	int n = vsnprintf(first, sizeof first, fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		abort();
 	char *p = arena_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof first)
+		memcpy(p, first, (size_t)n + 1);
+	else
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 

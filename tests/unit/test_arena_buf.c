@@ -82,6 +82,16 @@ static void arena_checks(void)
 	CHECK(arena_alloc(a, 0) != NULL, "an allocation of zero bytes gives a usable pointer");
 	CHECK_STR(arena_strndup(a, "Νίκος Παπαδόπουλος", 10), "Νίκος", "arena_strndup copies the bytes asked for and terminates them");
 	CHECK_STR(arena_printf(a, "%s-%s-%d-%04d", "ESNR", "L1", 2027, 1), "ESNR-L1-2027-0001", "arena_printf formats a certificate number");
+	char longer[1000];
+	memset(longer, 'x', sizeof longer - 1);
+	longer[sizeof longer - 1] = '\0';
+	int whole = 1;
+	for (size_t len = 250; len < 262; len++) {
+		char *t = arena_printf(a, "%.*s|", (int)len, longer);
+		whole &= strlen(t) == len + 1 && t[len] == '|' && strspn(t, "x") == len;
+	}
+	CHECK(whole, "arena_printf keeps every byte of texts just shorter and longer than its first buffer");
+	CHECK(strlen(arena_printf(a, "%s%s", longer, longer)) == 2 * (sizeof longer - 1), "and of a far longer one");
 
 	/* Bug in src/core/arena.c:101-108: once the first chunk is full, each allocation, however
 	 * small, gets a chunk of its own of at least 64 KiB, and later ones never reuse it. */
