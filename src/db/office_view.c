@@ -44,29 +44,38 @@ static struct db_stmt q_unpublished = DB_READ("ov_office_sessions",
 #define EXAMINERS_KEPT 16
 static struct kept examiners_kept[EXAMINERS_KEPT];
 static struct kept office_kept[1];
-enum { AT_VIEW, AT_ROWS }; /* the versions, then the rows when read in the same round trip */
 
-/* The page's versions: the shared view's as its own statement read them, and the seats'. */
-static void versions_of(PGresult *const *res, long long v[KEPT_VERSIONS])
+/* One round trip: the page's versions statement (the shared view's columns first, then the
+ * seat version: db/shared_view.h), and key's lists[0..nlists) unless this process has a copy
+ * of them of any versions; then the copy as of the page's versions, read again in a second
+ * round trip when it is older. res[0] is the versions' answer; *sv and *now are the shared
+ * view and the clock as of it. NULL with *st set when a read fails; when out of memory, the
+ * page's own rows. */
+static PGresult *const *kept_lists(struct arena *a, struct kept *table, size_t size, long long key,
+    struct db_call versions, struct db_call *lists, int nlists, PGresult **res,
+    const struct shared_view **sv, int64_t *now, enum db_status *st)
 {
-	memset(v, 0, sizeof *v * KEPT_VERSIONS);
-	shared_view_versions(res[AT_VIEW], v);
-	v[2] = seat_version_of(res[AT_VIEW]);
-}
-
-/* The kept copy for key as of the page's versions: the rows this page read (*n of them, in
- * the page's round trip when the key had no copy at all) or, when those are missing or older,
- * read now. NULL with *st set when a read fails; when out of memory, the page's own rows. */
-static PGresult *const *kept_rows(struct arena *a, struct kept *table, size_t size, long long key,
-    const long long *v, struct db_call *calls, PGresult **rows, int n, enum db_status *st)
-{
-	*st = DB_OK;
+	struct db_call calls[1 + KEPT_RESULTS] = { versions };
+	PGresult **rows = &res[1];
+	int n = 1;
+	for (int i = 0; i < nlists; i++)
+		rows[i] = NULL;
+	if (kept_of(table, size, key) == NULL)
+		for (int i = 0; i < nlists; i++)
+			calls[n++] = lists[i];
+	const char *today;
+	if ((*st = db_batch(a, calls, n, res)) != DB_OK || (*st = shared_view_get(res[0], sv, now, &today)) != DB_OK)
+		return NULL;
+	/* Filed under the versions this page's statement read, not the copy's (db/kept.h). */
+	long long v[KEPT_VERSIONS] = { 0 };
+	shared_view_versions(res[0], v);
+	v[2] = seat_version_of(res[0]);
 	struct kept *k = kept_current(table, size, key, v);
 	if (k != NULL)
 		return k->res;
-	if (rows[0] == NULL && (*st = db_batch(a, calls, n, rows)) != DB_OK)
+	if (rows[0] == NULL && (*st = db_batch(a, lists, nlists, rows)) != DB_OK)
 		return NULL;
-	k = kept_put(table, size, key, v, rows, n);
+	k = kept_put(table, size, key, v, rows, nlists);
 	return k != NULL ? k->res : rows;
 }
 
@@ -90,22 +99,13 @@ enum db_status examiner_view_load(struct arena *a, const struct user *u, struct 
 {
 	enum db_status st;
 	memset(out, 0, sizeof *out);
-	struct db_call calls[2], list = { &q_assigned, { u->id_text } };
-	PGresult *res[2] = { NULL, NULL };
-	int n = 1;
-	shared_view_seats_call(&calls[AT_VIEW]);
-	if (kept_of(examiners_kept, EXAMINERS_KEPT, u->id) == NULL)
-		calls[n++] = list;
-	if ((st = db_batch(a, calls, n, res)) != DB_OK)
-		return st;
+	struct db_call versions, list = { &q_assigned, { u->id_text } };
+	PGresult *res[2];
 	const struct shared_view *sv;
 	int64_t now;
-	const char *today;
-	if ((st = shared_view_get(res[AT_VIEW], &sv, &now, &today)) != DB_OK)
-		return st;
-	long long v[KEPT_VERSIONS];
-	versions_of(res, v);
-	PGresult *const *rows = kept_rows(a, examiners_kept, EXAMINERS_KEPT, u->id, v, &list, &res[AT_ROWS], 1, &st);
+	shared_view_seats_call(&versions);
+	PGresult *const *rows = kept_lists(a, examiners_kept, EXAMINERS_KEPT, u->id, versions, &list, 1, res,
+	    &sv, &now, &st);
 	if (rows == NULL)
 		return st;
 	out->assigned = sessions_parse(a, rows[0], now, &out->nassigned);
@@ -139,29 +139,17 @@ static enum db_status office_sessions(struct arena *a, const PGresult *r, const 
  * date). */
 enum db_status office_view_load(struct arena *a, struct office_view *out)
 {
-	struct db_call calls[3], lists[2] = { { &q_waitlisted, { NULL } }, { &q_unpublished, { NULL } } };
-	PGresult *res[3] = { NULL, NULL, NULL };
-	int n = 1;
-	memset(out, 0, sizeof *out);
-	calls[AT_VIEW] = (struct db_call){ &q_office_versions, { NULL } };
-	if (kept_of(office_kept, 1, 0) == NULL) {
-		calls[n++] = lists[0];
-		calls[n++] = lists[1];
-	}
-	enum db_status st = db_batch(a, calls, n, res);
-	if (st != DB_OK)
-		return st;
+	struct db_call lists[2] = { { &q_waitlisted, { NULL } }, { &q_unpublished, { NULL } } };
+	PGresult *res[3];
 	const struct shared_view *sv;
 	int64_t now;
-	const char *today;
-	if ((st = shared_view_get(res[AT_VIEW], &sv, &now, &today)) != DB_OK)
-		return st;
-	long long v[KEPT_VERSIONS];
-	versions_of(res, v);
-	PGresult *const *kept = kept_rows(a, office_kept, 1, 0, v, lists, &res[AT_ROWS], 2, &st);
+	enum db_status st;
+	memset(out, 0, sizeof *out);
+	PGresult *const *kept = kept_lists(a, office_kept, 1, 0, (struct db_call){ &q_office_versions, { NULL } },
+	    lists, 2, res, &sv, &now, &st);
 	if (kept == NULL)
 		return st;
-	out->n_candidates = db_val(res[AT_VIEW], 0, 5);
+	out->n_candidates = db_val(res[0], 0, 5);
 	out->n_waitlisted = db_val(kept[0], 0, 0);
 	int open = 0, awaiting = 0;
 	for (size_t i = 0; i < sv->nsessions; i++) {
