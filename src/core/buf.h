@@ -11,6 +11,9 @@ struct buf {
 };
 
 void buf_init(struct buf *b, struct arena *a);
+/* The same with room for cap - 1 bytes before it grows: a page's body (tens of KB) would
+ * otherwise be copied at every doubling from 256 bytes. */
+void buf_init_cap(struct buf *b, struct arena *a, size_t cap);
 void buf_append(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);

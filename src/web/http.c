@@ -151,19 +151,23 @@ struct tdict *http_page(struct request *req, const char *title)
 	return d;
 }
 
+/* Room for most pages' bodies (the largest, /exams, is about 18 KB), and for the layout
+ * around a body, so that neither is copied as it grows. */
+#define PAGE_BODY_ROOM (32 * 1024)
+#define LAYOUT_ROOM (8 * 1024)
+
 void http_render(struct request *req, int status, const char *name, struct tdict *page)
 {
 	struct buf body;
-	buf_init(&body, req->arena);
+	buf_init_cap(&body, req->arena, PAGE_BODY_ROOM);
 	if (template_render(&body, name, page) != 0) {
 		fprintf(stderr, "portal: template %s is missing\n", name);
 		http_error(req, 500, NULL);
 		return;
 	}
-	tdict_set(page, "content", body.data);
+	tdict_set_ref(page, "content", body.data); /* in the request's arena: no copy */
 	req->status = status;
-	req->out.len = 0;
-	req->out.data[0] = '\0';
+	buf_init_cap(&req->out, req->arena, body.len + LAYOUT_ROOM);
 	if (template_render(&req->out, "layout", page) != 0) {
 		req->status = 500;
 		buf_puts(&req->out, "layout template missing\n");
@@ -330,7 +334,7 @@ void http_reset(struct request *req)
 int http_send(struct request *req)
 {
 	struct buf all;
-	buf_init(&all, req->arena);
+	buf_init_cap(&all, req->arena, req->headers.len + req->out.len + 512);
 	buf_printf(&all, "Status: %d %s\r\n", req->status, http_status_text(req->status));
 	buf_append(&all, req->headers.data, req->headers.len);
 	if (req->status != 303 && strstr(req->headers.data, "Content-Type:") == NULL)

@@ -166,6 +166,17 @@ static void buf_checks(void)
 	buf_printf(&b, "%s", "");
 	CHECK(b.len == 5 + 4999 + 5 && b.data[b.len] == '\0', "an empty buf_printf changes nothing");
 
+	buf_init_cap(&b, a, 8);
+	CHECK(b.len == 0 && b.data[0] == '\0', "a buffer made with room starts empty");
+	buf_puts(&b, "1234567");
+	char *at = b.data;
+	buf_puts(&b, "89");
+	CHECK(strcmp(b.data, "123456789") == 0 && b.data != at,
+	    "and grows past its room, keeping what it held");
+	buf_init_cap(&b, a, 0);
+	buf_puts(&b, "still");
+	CHECK(strcmp(b.data, "still") == 0, "even made with no room at all");
+
 	buf_init(&b, a);
 	buf_append(&b, "ab\0cd", 5);
 	CHECK(b.len == 5 && memcmp(b.data, "ab\0cd", 6) == 0, "buf_append keeps every byte, a NUL included, and terminates");
