@@ -48,24 +48,27 @@ static struct kept office_kept[1];
 /* One round trip: the page's versions statement (the shared view's columns first, then the
  * seat version: db/shared_view.h), and key's lists[0..nlists) unless this process has a copy
  * of them of any versions; then the copy as of the page's versions, read again in a second
- * round trip when it is older. res[0] is the versions' answer; *sv and *now are the shared
+ * round trip when it is older. *answer is the versions' answer; *sv and *now are the shared
  * view and the clock as of it. NULL with *st set when a read fails; when out of memory, the
  * page's own rows. */
 static PGresult *const *kept_lists(struct arena *a, struct kept *table, size_t size, long long key,
-    struct db_call versions, struct db_call *lists, int nlists, PGresult **res,
+    struct db_call versions, struct db_call *lists, int nlists, const PGresult **answer,
     const struct shared_view **sv, int64_t *now, enum db_status *st)
 {
 	struct db_call calls[1 + KEPT_RESULTS] = { versions };
-	PGresult **rows = &res[1];
+	PGresult *res[1 + KEPT_RESULTS] = { NULL }, **rows = &res[1];
 	int n = 1;
-	for (int i = 0; i < nlists; i++)
-		rows[i] = NULL;
+	if (nlists < 1 || nlists > KEPT_RESULTS) {
+		*st = DB_ERROR;
+		return NULL;
+	}
 	if (kept_of(table, size, key) == NULL)
 		for (int i = 0; i < nlists; i++)
 			calls[n++] = lists[i];
 	const char *today;
 	if ((*st = db_batch(a, calls, n, res)) != DB_OK || (*st = shared_view_get(res[0], sv, now, &today)) != DB_OK)
 		return NULL;
+	*answer = res[0]; /* cleared with the arena */
 	/* Filed under the versions this page's statement read, not the copy's (db/kept.h). */
 	long long v[KEPT_VERSIONS] = { 0 };
 	shared_view_versions(res[0], v);
@@ -76,7 +79,12 @@ static PGresult *const *kept_lists(struct arena *a, struct kept *table, size_t s
 	if (rows[0] == NULL && (*st = db_batch(a, lists, nlists, rows)) != DB_OK)
 		return NULL;
 	k = kept_put(table, size, key, v, rows, nlists);
-	return k != NULL ? k->res : rows;
+	if (k != NULL)
+		return k->res;
+	/* Out of memory: this page's own rows, copied out of this frame into the arena. */
+	PGresult **own = arena_alloc(a, sizeof *own * (size_t)nlists);
+	memcpy(own, rows, sizeof *own * (size_t)nlists);
+	return own;
 }
 
 static struct ov_session *sessions_parse(struct arena *a, const PGresult *r, int64_t now, size_t *n)
@@ -100,11 +108,11 @@ enum db_status examiner_view_load(struct arena *a, const struct user *u, struct 
 	enum db_status st;
 	memset(out, 0, sizeof *out);
 	struct db_call versions, list = { &q_assigned, { u->id_text } };
-	PGresult *res[2];
+	const PGresult *answer;
 	const struct shared_view *sv;
 	int64_t now;
 	shared_view_seats_call(&versions);
-	PGresult *const *rows = kept_lists(a, examiners_kept, EXAMINERS_KEPT, u->id, versions, &list, 1, res,
+	PGresult *const *rows = kept_lists(a, examiners_kept, EXAMINERS_KEPT, u->id, versions, &list, 1, &answer,
 	    &sv, &now, &st);
 	if (rows == NULL)
 		return st;
@@ -140,16 +148,16 @@ static enum db_status office_sessions(struct arena *a, const PGresult *r, const 
 enum db_status office_view_load(struct arena *a, struct office_view *out)
 {
 	struct db_call lists[2] = { { &q_waitlisted, { NULL } }, { &q_unpublished, { NULL } } };
-	PGresult *res[3];
+	const PGresult *answer;
 	const struct shared_view *sv;
 	int64_t now;
 	enum db_status st;
 	memset(out, 0, sizeof *out);
 	PGresult *const *kept = kept_lists(a, office_kept, 1, 0, (struct db_call){ &q_office_versions, { NULL } },
-	    lists, 2, res, &sv, &now, &st);
+	    lists, 2, &answer, &sv, &now, &st);
 	if (kept == NULL)
 		return st;
-	out->n_candidates = db_val(res[0], 0, 5);
+	out->n_candidates = db_val(answer, 0, 5);
 	out->n_waitlisted = db_val(kept[0], 0, 0);
 	int open = 0, awaiting = 0;
 	for (size_t i = 0; i < sv->nsessions; i++) {
